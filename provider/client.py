@@ -1,0 +1,291 @@
+"""The Offer Library API over HTTP: one pooled session, retries by rule, typed errors.
+
+Each method is one API call (plus the retries ``retry.py`` allows). Deciding what to do
+about an ambiguous write is not this module's job: it says so with ``WriteOutcomeUnknown``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any, Iterator, Optional
+from urllib.parse import urljoin
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from . import __version__
+from .auth import TokenSource
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    BadResponseError,
+    NotFoundError,
+    OfferformError,
+    ThrottledError,
+)
+from .model import OfferMetadata
+from .ratelimit import RateLimiter
+from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
+from .retry import IDEMPOTENT_METHODS, RetryPolicy
+from .settings import Settings
+
+OFFER_TYPE = {"offer-type": "fallback"}
+USER_AGENT = f"offerform/{__version__} (+pulumi dynamic provider; python-requests/{requests.__version__})"
+POOL_SIZE = 16  # the plugin runs 4 calls at once; room for more without blocking
+_CANNOT_PARSE = object()
+
+
+class WriteOutcomeUnknown(OfferformError):
+    """A POST or PATCH was sent but no usable answer came back: it may or may not have been applied."""
+
+    def __init__(self, method: str, path: str, cause: str) -> None:
+        self.method = method
+        self.path = path
+        self.cause = cause
+        super().__init__(f"{method} {path}: outcome unknown ({cause})")
+
+
+class TransportError(OfferformError):
+    """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
+
+    def __init__(self, method: str, path: str, cause: str, never_sent: bool) -> None:
+        self.never_sent = never_sent
+        super().__init__(f"{method} {path}: no answer from the Offer Library API ({cause})")
+
+
+class OfferLibraryClient:
+    """Calls the fallback-offer endpoints of one org; safe to share between threads."""
+
+    def __init__(self, settings: Settings, session: Optional[requests.Session] = None) -> None:
+        settings.require_credentials()
+        self._settings = settings
+        self._redactor = Redactor([settings.client_secret or "", settings.access_token or ""])
+        self._session = session or _pooled_session(settings)
+        assert settings.client_id is not None and settings.ims_org_id is not None
+        self._tokens = TokenSource(
+            self._session,
+            settings.ims_endpoint,
+            settings.client_id,
+            settings.client_secret,
+            settings.scopes,
+            settings.request_timeout,
+            static_token=settings.access_token,
+        )
+        self._limiter = RateLimiter(settings.max_requests_per_second)
+        self._lock = threading.Lock()
+        if debug_http_enabled():
+            enable_debug_logging()
+
+    @property
+    def token_requests(self) -> int:
+        """How many tokens this client has asked IMS for."""
+        return self._tokens.requests_made
+
+    # -- offers ---------------------------------------------------------------------------
+
+    def create_offer(self, sandbox: str, body: dict[str, Any]) -> OfferMetadata:
+        """POST one offer; raises ``WriteOutcomeUnknown`` when it may have been created anyway."""
+        response = self._write("POST", "/offers", sandbox, body)
+        return self._receipt(response)
+
+    def patch_offer(self, sandbox: str, offer_id: str, operations: list[dict[str, Any]]) -> OfferMetadata:
+        """PATCH one offer with a JSON Patch; raises ``WriteOutcomeUnknown`` when the answer was lost."""
+        response = self._write("PATCH", _offer_path(offer_id), sandbox, operations)
+        return self._receipt(response)
+
+    def get_offer(self, sandbox: str, offer_id: str) -> dict[str, Any]:
+        """The whole offer (fields and metadata); ``NotFoundError`` when it does not exist."""
+        response = self._call("GET", _offer_path(offer_id), sandbox)
+        self._raise_for_status(response)
+        body = self._json(response)
+        if not isinstance(body, dict) or not body.get("id"):
+            raise BadResponseError(f"GET {_offer_path(offer_id)} answered HTTP {response.status_code} without an offer")
+        return body
+
+    def delete_offer(self, sandbox: str, offer_id: str) -> bool:
+        """DELETE one offer; False if it was already gone (which counts as deleted)."""
+        response = self._call("DELETE", _offer_path(offer_id), sandbox)
+        if response.status_code == 404:
+            return False
+        self._raise_for_status(response)
+        return True
+
+    def list_offers(self, sandbox: str, filters: tuple[str, ...] = (), order_by: Optional[str] = None,
+                    page_size: Optional[int] = None) -> Iterator[dict[str, Any]]:
+        """Every fallback offer matching the ``property`` filters, following ``next`` links to the end."""
+        params: dict[str, Any] = {}
+        if filters:
+            params["property"] = list(filters)
+        if order_by:
+            params["orderby"] = order_by
+        if page_size:
+            params["limit"] = page_size
+        path: Optional[str] = "/offers"
+        seen_pages: set[str] = set()
+        while path is not None:
+            response = self._call("GET", path, sandbox, params=params)
+            self._raise_for_status(response)
+            body = self._json(response)
+            if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+                raise BadResponseError(f"GET {path} answered without a list of results")
+            yield from body["results"]
+            path, params = self._next_page(body, seen_pages)
+
+    def _next_page(self, body: dict[str, Any], seen: set[str]) -> tuple[Optional[str], dict[str, Any]]:
+        href = ((body.get("_links") or {}).get("next") or {}).get("href")
+        if not href or href in seen:
+            return None, {}
+        seen.add(href)
+        # next.href is relative to the API base and already carries every query parameter.
+        base = self._settings.endpoint + "/"
+        absolute = urljoin(base, href.lstrip("/"))
+        return absolute[len(self._settings.endpoint):] if absolute.startswith(self._settings.endpoint) else absolute, {}
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _write(self, method: str, path: str, sandbox: str, body: Any) -> requests.Response:
+        try:
+            response = self._call(method, path, sandbox, json=body)
+        except TransportError as error:
+            if error.never_sent:
+                raise
+            raise WriteOutcomeUnknown(method, path, "the connection ended before an answer came") from None
+        if response.status_code in (500, 502, 503, 504):
+            raise WriteOutcomeUnknown(method, path, f"HTTP {response.status_code}")
+        self._raise_for_status(response)
+        return response
+
+    def _call(self, method: str, path: str, sandbox: str, *, params: Optional[dict[str, Any]] = None,
+              json: Any = None) -> requests.Response:
+        """One call with auth headers; a 401 gets one fresh token and one more try."""
+        for attempt in (1, 2):
+            token = self._tokens.token()
+            self._redactor.add(token)
+            response = self._send(method, path, sandbox, token, params, json)
+            if response.status_code != 401 or attempt == 2 or not self._tokens.invalidate(token):
+                return response
+        return response
+
+    def _send(self, method: str, path: str, sandbox: str, token: str, params: Optional[dict[str, Any]],
+              json: Any) -> requests.Response:
+        url = path if path.startswith("http") else self._settings.endpoint + path
+        query = dict(params or {})
+        if "offer-type=" not in url:
+            query = {**OFFER_TYPE, **query}
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "x-api-key": self._settings.client_id or "",
+            "x-gw-ims-org-id": self._settings.ims_org_id or "",
+            "x-sandbox-name": sandbox,
+            "x-request-id": str(uuid.uuid4()),
+            "Accept": "*,application/json",
+        }
+        self._limiter.wait()
+        started = time.monotonic()
+        try:
+            response = self._session.request(method, url, params=query, json=json, headers=headers,
+                                             timeout=self._settings.request_timeout)
+        except requests.RequestException as error:
+            http_log.debug("%s %s -> %s after %.3fs", method, self._redactor.text(url), type(error).__name__,
+                           time.monotonic() - started)
+            cause = "timed out" if isinstance(error, requests.Timeout) else type(error).__name__
+            raise TransportError(method, path if not path.startswith("http") else url, cause,
+                                 never_sent=_never_sent(error)) from None
+        if http_log.isEnabledFor(10):
+            http_log.debug("%s %s -> %s in %.3fs headers=%s", method, self._redactor.text(response.url),
+                           response.status_code, time.monotonic() - started, self._redactor.headers(headers))
+        return response
+
+    def _raise_for_status(self, response: requests.Response) -> None:
+        if response.status_code < 400:
+            return
+        method = response.request.method or "?"
+        path = self._path_of(response)
+        message = self._redactor.text(_error_message(response))
+        request_id = response.headers.get("x-request-id")
+        status = response.status_code
+        if status == 404:
+            raise NotFoundError(status, message, method=method, path=path, request_id=request_id)
+        if status == 429:
+            raise ThrottledError(status, f"throttled by Adobe and still throttled when the retry budget "
+                                         f"ran out ({message}); raise adobe:retryDeadline or lower "
+                                         f"adobe:maxRequestsPerSecond", method=method, path=path,
+                                 request_id=request_id)
+        if status in (401, 403):
+            raise AuthenticationError(
+                f"{method} {path} was refused with HTTP {status}: {message}; check adobe:clientId, "
+                f"adobe:imsOrgId, the credential's product profile and the sandbox name"
+                + (f" (request id {request_id})" if request_id else "")
+            )
+        raise ApiError(status, message, method=method, path=path, request_id=request_id)
+
+    def _receipt(self, response: requests.Response) -> OfferMetadata:
+        body = self._json(response)
+        path = self._path_of(response)
+        if not isinstance(body, dict) or not body.get("id"):
+            raise BadResponseError(
+                f"{response.request.method} {path} answered HTTP {response.status_code} without an offer id"
+            )
+        try:
+            return OfferMetadata.from_api(body)
+        except ValueError as error:
+            raise BadResponseError(f"{response.request.method} {path} answered an unusable receipt: "
+                                   f"{str(error).splitlines()[0]}") from None
+
+    def _json(self, response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "no content type")
+            raise BadResponseError(
+                f"{response.request.method} {self._path_of(response)} answered HTTP {response.status_code} "
+                f"with a body that is not JSON ({kind}, {len(response.content)} bytes); a proxy or a "
+                f"truncated answer is the usual cause"
+            ) from None
+
+    def _path_of(self, response: requests.Response) -> str:
+        url = response.request.url or ""
+        return url[len(self._settings.endpoint):] if url.startswith(self._settings.endpoint) else url
+
+
+def _pooled_session(settings: Settings) -> requests.Session:
+    """One session for the process, API and IMS each with their own retry rules."""
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    api_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline)
+    # Minting a token twice is harmless, so IMS calls may be repeated after any transient fault.
+    ims_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, IDEMPOTENT_METHODS | {"POST"})
+    session.mount("https://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
+    session.mount("http://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
+    session.mount(settings.ims_endpoint, HTTPAdapter(max_retries=ims_retry, pool_maxsize=POOL_SIZE))
+    return session
+
+
+def _offer_path(offer_id: str) -> str:
+    return "/offers/" + requests.utils.quote(offer_id, safe=":")
+
+
+def _never_sent(error: Exception) -> bool:
+    """True when the connection was never made, so the server cannot have seen the request."""
+    return isinstance(error, requests.ConnectTimeout) or (
+        isinstance(error, requests.ConnectionError) and "NewConnectionError" in repr(error)
+    )
+
+
+def _error_message(response: requests.Response) -> str:
+    """Adobe's own words from either documented error shape, or a short description of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "")
+        return f"no JSON error body ({kind or 'no content type'}, {len(response.content)} bytes)"
+    if isinstance(body, dict):
+        if "error_code" in body or "message" in body:
+            code = body.get("error_code")
+            return f"{body.get('message', 'no message')}" + (f" [{code}]" if code else "")
+        title, detail = body.get("title"), body.get("detail")
+        if title or detail:
+            return ": ".join(str(part) for part in (title, detail) if part)
+    return str(body)[:300]

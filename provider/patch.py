@@ -1,0 +1,69 @@
+"""The JSON Patch (RFC 6902) that takes an offer from what the stack last saw to what it declares.
+
+Top-level fields are replaced, added or removed; arrays are replaced whole; the flat
+objects (``characteristics``, ``selectionConstraint``, ``rank``) are diffed by key. Every
+patch opens with ``test`` operations on the values the stack last saw, so the server
+rejects it whole if anyone changed the offer in between: Adobe's documented way to make an
+update conditional.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import USER_FIELDS
+
+Operation = dict[str, Any]
+DIFFED_BY_KEY = frozenset({"characteristics", "selectionConstraint", "rank"})
+_MISSING = object()
+
+
+def pointer(*parts: str) -> str:
+    """A JSON Pointer (RFC 6901) to ``parts``, escaping ``~`` and ``/`` in keys."""
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def change_operations(seen: dict[str, Any], desired: dict[str, Any]) -> list[Operation]:
+    """The add/replace/remove operations from ``seen`` to ``desired`` (user-owned fields only)."""
+    operations: list[Operation] = []
+    for field in USER_FIELDS:
+        old, new = seen.get(field, _MISSING), desired.get(field, _MISSING)
+        if old == new:
+            continue
+        if new is _MISSING:
+            operations.append({"op": "remove", "path": pointer(field)})
+        elif old is _MISSING:
+            operations.append({"op": "add", "path": pointer(field), "value": new})
+        elif field in DIFFED_BY_KEY and isinstance(old, dict) and isinstance(new, dict):
+            operations.extend(_object_operations(field, old, new))
+        else:
+            operations.append({"op": "replace", "path": pointer(field), "value": new})
+    return operations
+
+
+def _object_operations(field: str, old: dict[str, Any], new: dict[str, Any]) -> list[Operation]:
+    operations: list[Operation] = []
+    for key in sorted(old.keys() - new.keys()):
+        operations.append({"op": "remove", "path": pointer(field, key)})
+    for key in sorted(new.keys()):
+        if key not in old:
+            operations.append({"op": "add", "path": pointer(field, key), "value": new[key]})
+        elif old[key] != new[key]:
+            operations.append({"op": "replace", "path": pointer(field, key), "value": new[key]})
+    return operations
+
+
+def guard_operations(seen: dict[str, Any]) -> list[Operation]:
+    """``test`` operations asserting every user-owned field still holds what the stack last saw."""
+    return [{"op": "test", "path": pointer(field), "value": seen[field]} for field in USER_FIELDS if field in seen]
+
+
+def guarded_patch(seen: dict[str, Any], desired: dict[str, Any]) -> list[Operation]:
+    """The whole PATCH body: guards first, then the changes; empty when nothing changes."""
+    changes = change_operations(seen, desired)
+    return guard_operations(seen) + changes if changes else []
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Names of the user-owned fields whose values differ between two canonical offers."""
+    return [field for field in USER_FIELDS if before.get(field, _MISSING) != after.get(field, _MISSING)]

@@ -1,0 +1,154 @@
+"""``FallbackOfferProvider``: the Pulumi dynamic provider, one engine call per method.
+
+Every stack's state names this class as ``provider.FallbackOfferProvider``: it must stay
+importable under that name. The instance is pickled into every resource's state, so it holds
+nothing at all when pickled; settings and the HTTP client live only in the plugin process.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Optional
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from .client import OfferLibraryClient
+from .errors import NotFoundError
+from .model import SERVER_OUTPUTS, USER_FIELDS, OfferMetadata
+from .settings import Settings
+from .validation import (
+    ADOPT_OFFER_ID,
+    SANDBOX_NAME,
+    canonical_offer,
+    check_inputs,
+    contains_unknown,
+    is_unknown,
+)
+from .writes import OfferWriter
+
+
+class FallbackOfferProvider(ResourceProvider):
+    """CRUD for Adobe Journey Optimizer fallback offers through the Offer Library API."""
+
+    # The pickled instance carries no state (see __getstate__), so it needs no encryption in state.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._settings: Optional[Settings] = None
+        self._client: Optional[OfferLibraryClient] = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled into every resource's state: never settings, a session, a token or a lock.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Called once per plugin process, before any other method: read ``adobe:*`` config and the environment."""
+        self._settings = Settings.load(req.config.get)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Called on every preview and up: validate and canonicalise the inputs. No network."""
+        checked = check_inputs(news, self.settings.sandbox_name)
+        return CheckResult(checked.inputs, [CheckFailure(f.property, f.reason) for f in checked.failures])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Called on every preview and up for an existing offer: what would change. No network.
+
+        ``olds`` are the last outputs (inputs plus server fields); only user-owned fields count.
+        """
+        replaces = []
+        old_sandbox, new_sandbox = olds.get(SANDBOX_NAME), news.get(SANDBOX_NAME)
+        if old_sandbox and new_sandbox and (is_unknown(new_sandbox) or new_sandbox != old_sandbox):
+            replaces.append(SANDBOX_NAME)
+        changed = [
+            field for field in USER_FIELDS
+            if contains_unknown(news.get(field)) or olds.get(field) != news.get(field)
+        ]
+        return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Called by up for a new resource: one POST, or the adoption of ``adoptOfferId``."""
+        sandbox = self._sandbox(props)
+        desired = canonical_offer(props)
+        adopt = props.get(ADOPT_OFFER_ID)
+        writer = self._writer()
+        metadata = writer.adopt(sandbox, adopt, desired) if adopt else writer.create(sandbox, desired)
+        return CreateResult(metadata.id, _outputs(desired, sandbox, metadata, adopt))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Called by refresh and by ``FallbackOffer.get``: one GET; an offer gone outside the stack reads as gone."""
+        sandbox = self._sandbox(props)
+        try:
+            live_raw = self.client.get_offer(sandbox, id_)
+        except NotFoundError:
+            return ReadResult("", {})
+        live = canonical_offer(live_raw)
+        metadata = OfferMetadata.from_api(live_raw)
+        adopt = props.get(ADOPT_OFFER_ID)
+        inputs = {**live, SANDBOX_NAME: sandbox}
+        if adopt:
+            inputs[ADOPT_OFFER_ID] = adopt
+        return ReadResult(metadata.id, _outputs(live, sandbox, metadata, adopt), inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Called by up when diff found changes: one PATCH, guarded by what the stack last saw."""
+        sandbox = self._sandbox(olds)
+        seen = canonical_offer(olds)
+        desired = canonical_offer(news)
+        metadata = self._writer().update(sandbox, id_, seen, desired)
+        outputs = _outputs(desired, sandbox, metadata, news.get(ADOPT_OFFER_ID))
+        if metadata is None:
+            outputs.update({key: olds[key] for key in SERVER_OUTPUTS if key in olds})
+            if "etag" in outputs:
+                outputs["etag"] = int(outputs["etag"])
+        return UpdateResult(outputs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Called by up and destroy: one DELETE; an offer already gone counts as deleted."""
+        self.client.delete_offer(self._sandbox(props), id_)
+
+    # -- run-time state (never pickled) ------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            # Used outside the plugin (no configure call): the environment alone.
+            self._settings = Settings.load(lambda _key: None)
+        return self._settings
+
+    @property
+    def client(self) -> OfferLibraryClient:
+        """The process's one client, built on first use so that preview needs no credentials."""
+        with self._lock:
+            if self._client is None:
+                self._client = OfferLibraryClient(self.settings)
+            return self._client
+
+    def _writer(self) -> OfferWriter:
+        return OfferWriter(self.client, self.settings.client_id)
+
+    def _sandbox(self, props: dict[str, Any]) -> str:
+        return props.get(SANDBOX_NAME) or self.settings.sandbox_name
+
+
+def _outputs(desired: dict[str, Any], sandbox: str, metadata: Optional[OfferMetadata],
+             adopt: Optional[str]) -> dict[str, Any]:
+    outputs: dict[str, Any] = {**desired, SANDBOX_NAME: sandbox}
+    if adopt:
+        outputs[ADOPT_OFFER_ID] = adopt
+    if metadata is not None:
+        outputs.update(metadata.to_outputs())
+    return outputs

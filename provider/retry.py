@@ -1,0 +1,92 @@
+"""When a failed HTTP call is tried again: urllib3's ``Retry`` with our rules and a total deadline.
+
+| failure                                    | retried for                    | why                                  |
+|--------------------------------------------|--------------------------------|--------------------------------------|
+| connection refused / connect timeout       | every method                   | nothing reached the server           |
+| 429 Too Many Requests                      | every method                   | the gateway did not process the call |
+| 500, 502, 503, 504                         | GET, DELETE, HEAD              | repeating them cannot do harm        |
+| dropped connection / read timeout          | GET, DELETE, HEAD              | the same                             |
+| anything on POST/PATCH beyond 429          | never here                     | the provider decides (look-up first) |
+
+``Retry-After`` is honoured; otherwise exponential backoff with jitter. Every retry chain
+stops when the next wait would pass the deadline, so a throttled apply gets slower, never
+endless.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any, Optional
+
+from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.util.retry import Retry
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+THROTTLED = 429
+
+
+class RetryPolicy(Retry):
+    """``Retry`` plus: 429 retried for every method, a deadline over the whole chain, backoff from the first retry."""
+
+    def __init__(self, *args: Any, deadline: Optional[float] = None, started: Optional[float] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        self.started = started
+
+    @classmethod
+    def build(cls, max_retries: int, deadline: float, methods: frozenset[str] = IDEMPOTENT_METHODS,
+              backoff_factor: float = 0.5, backoff_max: float = 30.0) -> "RetryPolicy":
+        """The policy the client mounts: ``max_retries`` attempts at most, ``deadline`` seconds at most."""
+        return cls(
+            total=max_retries,
+            connect=max_retries,
+            read=max_retries,
+            status=max_retries,
+            other=0,
+            redirect=False,
+            allowed_methods=methods,
+            status_forcelist=TRANSIENT_STATUSES,
+            backoff_factor=backoff_factor,
+            backoff_max=backoff_max,
+            backoff_jitter=backoff_factor,
+            raise_on_status=False,
+            respect_retry_after_header=True,
+            retry_after_max=3600,  # the deadline, not a cap, decides: retrying early would only be refused again
+            deadline=deadline,
+        )
+
+    def new(self, **kw: Any) -> "RetryPolicy":
+        kw.setdefault("deadline", self.deadline)
+        kw.setdefault("started", self.started)
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code == THROTTLED:
+            return True
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def get_backoff_time(self) -> float:
+        attempts = len(self.history)
+        if attempts == 0 or self.backoff_factor <= 0:
+            return 0.0
+        backoff = self.backoff_factor * (2 ** (attempts - 1)) + random.random() * self.backoff_jitter
+        return float(min(self.backoff_max, backoff))
+
+    def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
+                  error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "RetryPolicy":
+        new_retry: RetryPolicy = super().increment(method, url, response, error, _pool, _stacktrace)
+        now = time.monotonic()
+        if new_retry.started is None:
+            new_retry.started = now
+        if new_retry.deadline is not None:
+            wait = None
+            if response is not None and self.respect_retry_after_header:
+                wait = new_retry.get_retry_after(response)
+            if wait is None:
+                wait = new_retry.get_backoff_time()
+            if now + wait - new_retry.started > new_retry.deadline:
+                reason = error or ResponseError(f"retry deadline of {new_retry.deadline:g}s reached")
+                raise MaxRetryError(_pool, url or "", reason) from reason  # type: ignore[arg-type]
+        return new_retry

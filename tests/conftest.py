@@ -1,0 +1,75 @@
+"""Fixtures shared by the whole suite: the emulator and the plugin, both real processes or servers."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from emulator import Emulator
+from emulator.testing import emulator  # noqa: F401  (a fresh emulator per test)
+
+from .engine import Plugin, Stack
+
+ORG = "1234ABCD5678@AdobeOrg"
+SANDBOX = "dev"
+
+
+def plugin_config(emu: Emulator, **overrides: Any) -> dict[str, Any]:
+    """The stack config a user would set, pointed at the emulator."""
+    config = {
+        "adobe:clientId": emu.client_id,
+        "adobe:clientSecret": emu.client_secret,
+        "adobe:imsOrgId": ORG,
+        "adobe:sandboxName": SANDBOX,
+        "adobe:endpoint": emu.dps_url,
+        "adobe:imsEndpoint": emu.ims_url,
+        "adobe:requestTimeout": "5",
+        "adobe:retryDeadline": "20",
+    }
+    config.update({key: value for key, value in overrides.items()})
+    return {key: value for key, value in config.items() if value is not None}
+
+
+@pytest.fixture(scope="session")
+def shared_emu() -> Iterator[Emulator]:
+    """One emulator for the session's shared plugin; ``stack`` resets it before each test."""
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture(scope="session")
+def shared_plugin(shared_emu: Emulator) -> Iterator[Plugin]:
+    plugin = Plugin()
+    plugin.configure(plugin_config(shared_emu))
+    yield plugin
+    plugin.close()
+
+
+@pytest.fixture
+def emu(shared_emu: Emulator) -> Emulator:
+    """The emulator behind ``stack``, emptied for this test (tokens stay valid)."""
+    shared_emu.reset()
+    return shared_emu
+
+
+@pytest.fixture
+def stack(emu: Emulator, shared_plugin: Plugin) -> Stack:
+    """A fresh stack over the shared plugin process and an empty emulator."""
+    return Stack(shared_plugin)
+
+
+@pytest.fixture
+def start_plugin() -> Iterator[Callable[..., Plugin]]:
+    """Starts a dedicated plugin process (own config, own token cache); stopped after the test."""
+    started: list[Plugin] = []
+
+    def start(config: dict[str, Any], env: dict[str, str] | None = None) -> Plugin:
+        plugin = Plugin(env=env)
+        plugin.configure(config)
+        started.append(plugin)
+        return plugin
+
+    yield start
+    for plugin in started:
+        plugin.close()

@@ -1,0 +1,217 @@
+"""Drives the SDK's own dynamic-provider plugin over gRPC, the way the Pulumi engine does.
+
+``Plugin`` is the process the engine launches (``python -m pulumi.dynamic``) and its gRPC
+calls; ``Stack`` keeps per-resource state like the engine and offers the engine's
+operations (preview, up, refresh, get, destroy) in terms of those calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import grpc
+from google.protobuf import struct_pb2
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from provider import FallbackOfferProvider
+
+ROOT = Path(__file__).resolve().parent.parent
+TYPE = "pulumi-python:dynamic/adobe:FallbackOffer"
+PROVIDER_KEY = "__provider"
+
+
+class PluginError(Exception):
+    """A gRPC call failed; ``details`` is what the engine would show the user."""
+
+    def __init__(self, code: grpc.StatusCode, details: str) -> None:
+        self.code = code
+        self.details = details
+        super().__init__(f"{code.name}: {details}")
+
+
+def to_struct(values: dict[str, Any]) -> struct_pb2.Struct:
+    return asyncio.run(rpc.serialize_properties(values, {}))
+
+
+def from_struct(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[str, Any]:
+    return rpc.deserialize_properties(struct, keep_unknowns)
+
+
+def provider_blob() -> str:
+    """The ``__provider`` input exactly as the program side produces it."""
+    return serialize_provider(FallbackOfferProvider())
+
+
+def urn(name: str) -> str:
+    return f"urn:pulumi:test::offerform::{TYPE}::{name}"
+
+
+class Plugin:
+    """One ``python -m pulumi.dynamic`` process and a gRPC stub to it."""
+
+    def __init__(self, env: Optional[dict[str, str]] = None) -> None:
+        self.stderr = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "pulumi.dynamic"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env={**os.environ, **(env or {})},
+        )
+        assert self._process.stdout is not None
+        port = int(self._process.stdout.readline())
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        self.blob = provider_blob()
+
+    def close(self) -> None:
+        self._channel.close()
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+    def logs(self) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read().decode(errors="replace")
+
+    def _call(self, method: str, request: Any) -> Any:
+        try:
+            return getattr(self.stub, method)(request, timeout=120)
+        except grpc.RpcError as error:
+            raise PluginError(error.code(), error.details() or "") from None
+
+    def _props(self, values: dict[str, Any]) -> struct_pb2.Struct:
+        return to_struct({**values, PROVIDER_KEY: self.blob})
+
+    def configure(self, config: dict[str, Any]) -> None:
+        self._call("Configure", provider_pb2.ConfigureRequest(args=to_struct(config), acceptSecrets=True))
+
+    def check(self, name: str, news: dict[str, Any], olds: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        response = self._call("Check", provider_pb2.CheckRequest(
+            urn=urn(name), olds=self._props(olds or {}), news=self._props(news), name=name, type=TYPE))
+        return _strip(from_struct(response.inputs, keep_unknowns=True)), [(f.property, f.reason) for f in response.failures]
+
+    def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> provider_pb2.DiffResponse:
+        return self._call("Diff", provider_pb2.DiffRequest(
+            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news), name=name, type=TYPE))
+
+    def create(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        response = self._call("Create", provider_pb2.CreateRequest(
+            urn=urn(name), properties=self._props(inputs), name=name, type=TYPE))
+        return response.id, _strip(from_struct(response.properties))
+
+    def read(self, name: str, id_: str, outputs: dict[str, Any], inputs: Optional[dict[str, Any]] = None) -> tuple[str, dict[str, Any], Optional[dict[str, Any]]]:
+        request = provider_pb2.ReadRequest(id=id_, urn=urn(name), properties=self._props(outputs) if outputs else None,
+                                           inputs=self._props(inputs if inputs is not None else {}), name=name, type=TYPE)
+        response = self._call("Read", request)
+        read_inputs = _strip(from_struct(response.inputs)) if response.HasField("inputs") else None
+        return response.id, _strip(from_struct(response.properties)), read_inputs
+
+    def update(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        response = self._call("Update", provider_pb2.UpdateRequest(
+            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news), name=name, type=TYPE))
+        return _strip(from_struct(response.properties))
+
+    def delete(self, name: str, id_: str, outputs: dict[str, Any]) -> None:
+        self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=urn(name), properties=self._props(outputs), name=name, type=TYPE))
+
+
+def _strip(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key != PROVIDER_KEY}
+
+
+class CheckFailed(Exception):
+    """``check`` returned failures; the engine would stop here and show them."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        self.failures = failures
+        super().__init__("; ".join(f"{prop}: {reason}" for prop, reason in failures))
+
+
+@dataclass
+class ResourceState:
+    """What the engine keeps for one resource between runs."""
+
+    id: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """What a preview would show for one resource."""
+
+    op: str  # "create", "same", "update", "replace"
+    replaces: list[str] = field(default_factory=list)
+
+
+class Stack:
+    """Engine-side bookkeeping over a ``Plugin``: state per resource name, and the engine's operations."""
+
+    def __init__(self, plugin: Plugin) -> None:
+        self.plugin = plugin
+        self.state: dict[str, ResourceState] = {}
+
+    def _checked(self, name: str, declared: dict[str, Any]) -> dict[str, Any]:
+        old = self.state.get(name)
+        inputs, failures = self.plugin.check(name, declared, old.inputs if old else None)
+        if failures:
+            raise CheckFailed(failures)
+        return inputs
+
+    def _plan(self, name: str, declared: dict[str, Any]) -> tuple[Plan, dict[str, Any]]:
+        inputs = self._checked(name, declared)
+        old = self.state.get(name)
+        if old is None:
+            return Plan("create"), inputs
+        diff = self.plugin.diff(name, old.id, old.outputs, inputs)
+        if diff.replaces:
+            return Plan("replace", list(diff.replaces)), inputs
+        return Plan("update" if diff.changes == provider_pb2.DiffResponse.DIFF_SOME else "same"), inputs
+
+    def preview(self, name: str, declared: dict[str, Any]) -> Plan:
+        """Check and Diff only, as ``pulumi preview`` does."""
+        return self._plan(name, declared)[0]
+
+    def up(self, name: str, declared: dict[str, Any]) -> Plan:
+        """Check, Diff, then Create / Update / replace (create first, then delete the old one)."""
+        plan, inputs = self._plan(name, declared)
+        old = self.state.get(name)
+        if plan.op == "create" or plan.op == "replace":
+            id_, outputs = self.plugin.create(name, inputs)
+            self.state[name] = ResourceState(id_, inputs, outputs)
+            if old is not None:
+                self.plugin.delete(name, old.id, old.outputs)
+        elif plan.op == "update":
+            assert old is not None
+            outputs = self.plugin.update(name, old.id, old.outputs, inputs)
+            self.state[name] = ResourceState(old.id, inputs, outputs)
+        return plan
+
+    def refresh(self, name: str) -> bool:
+        """Read; False (and the resource dropped from state) when it is gone."""
+        old = self.state[name]
+        id_, outputs, inputs = self.plugin.read(name, old.id, old.outputs, old.inputs)
+        if not id_:
+            del self.state[name]
+            return False
+        self.state[name] = ResourceState(id_, inputs if inputs is not None else old.inputs, outputs)
+        return True
+
+    def get(self, name: str, id_: str, declared: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+        """``FallbackOffer.get(name, id)``: a Read that carries only the program's inputs."""
+        got_id, outputs, _ = self.plugin.read(name, id_, {}, declared or {})
+        assert got_id == id_
+        return outputs
+
+    def destroy(self, name: str) -> None:
+        old = self.state.pop(name)
+        self.plugin.delete(name, old.id, old.outputs)

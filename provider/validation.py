@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from pydantic import ValidationError
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from .model import USER_FIELDS, OfferSpec
@@ -42,8 +43,8 @@ class Checked:
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a value the engine has not computed yet (preview)."""
-    return isinstance(value, str) and value == UNKNOWN
+    """True for a value the engine has not computed yet (preview); the plugin hands them over as ``Unknown``."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def contains_unknown(value: Any) -> bool:
@@ -103,13 +104,6 @@ def _reason(error: dict[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def _api_location(location: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Pydantic reports the Python names of aliased fields; users write the API's names."""
-    aliases = {"delivery_url": "deliveryURL", "link_url": "linkURL", "selection_constraint": "selectionConstraint",
-               "start_date": "startDate", "end_date": "endDate", "profile_constraint_type": "profileConstraintType"}
-    return tuple(aliases.get(part, part) if isinstance(part, str) else part for part in location)
-
-
 def validate_offer(raw: dict[str, Any]) -> tuple[Optional[OfferSpec], list[Failure]]:
     """Validate the user-owned fields; failures under an unknown (preview) value are not failures yet."""
     fields = integral_numbers({key: value for key, value in raw.items() if key in USER_FIELDS})
@@ -118,7 +112,7 @@ def validate_offer(raw: dict[str, Any]) -> tuple[Optional[OfferSpec], list[Failu
     except ValidationError as error:
         failures: list[Failure] = []
         for item in error.errors():
-            location = _api_location(tuple(item["loc"]))
+            location = tuple(item["loc"])  # pydantic reports aliases: the API's names
             if _under_unknown(fields, location):
                 continue
             failures.append(Failure(property_path(location), _reason(item)))

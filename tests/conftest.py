@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from emulator import Emulator
-from emulator.testing import emulator  # noqa: F401  (a fresh emulator per test)
+
 
 from .engine import Plugin, Stack
 
@@ -49,7 +49,7 @@ def shared_plugin(shared_emu: Emulator) -> Iterator[Plugin]:
 @pytest.fixture
 def emu(shared_emu: Emulator) -> Emulator:
     """The emulator behind ``stack``, emptied for this test (tokens stay valid)."""
-    shared_emu.reset()
+    shared_emu.reset(keep_tokens=True)
     return shared_emu
 
 

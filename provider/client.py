@@ -40,18 +40,21 @@ _CANNOT_PARSE = object()
 class WriteOutcomeUnknown(OfferformError):
     """A POST or PATCH was sent but no usable answer came back: it may or may not have been applied."""
 
-    def __init__(self, method: str, path: str, cause: str) -> None:
+    def __init__(self, method: str, path: str, cause: str, timed_out: bool = False) -> None:
         self.method = method
         self.path = path
         self.cause = cause
+        self.timed_out = timed_out
         super().__init__(f"{method} {path}: outcome unknown ({cause})")
 
 
 class TransportError(OfferformError):
     """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
 
-    def __init__(self, method: str, path: str, cause: str, never_sent: bool) -> None:
+    def __init__(self, method: str, path: str, cause: str, never_sent: bool, timed_out: bool = False) -> None:
+        self.cause = cause
         self.never_sent = never_sent
+        self.timed_out = timed_out
         super().__init__(f"{method} {path}: no answer from the Offer Library API ({cause})")
 
 
@@ -87,13 +90,11 @@ class OfferLibraryClient:
 
     def create_offer(self, sandbox: str, body: dict[str, Any]) -> OfferMetadata:
         """POST one offer; raises ``WriteOutcomeUnknown`` when it may have been created anyway."""
-        response = self._write("POST", "/offers", sandbox, body)
-        return self._receipt(response)
+        return self._write("POST", "/offers", sandbox, body)
 
     def patch_offer(self, sandbox: str, offer_id: str, operations: list[dict[str, Any]]) -> OfferMetadata:
         """PATCH one offer with a JSON Patch; raises ``WriteOutcomeUnknown`` when the answer was lost."""
-        response = self._write("PATCH", _offer_path(offer_id), sandbox, operations)
-        return self._receipt(response)
+        return self._write("PATCH", _offer_path(offer_id), sandbox, operations)
 
     def get_offer(self, sandbox: str, offer_id: str) -> dict[str, Any]:
         """The whole offer (fields and metadata); ``NotFoundError`` when it does not exist."""
@@ -145,17 +146,22 @@ class OfferLibraryClient:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _write(self, method: str, path: str, sandbox: str, body: Any) -> requests.Response:
+    def _write(self, method: str, path: str, sandbox: str, body: Any) -> OfferMetadata:
+        """One POST or PATCH; every answer that leaves its outcome open becomes ``WriteOutcomeUnknown``."""
         try:
             response = self._call(method, path, sandbox, json=body)
         except TransportError as error:
             if error.never_sent:
                 raise
-            raise WriteOutcomeUnknown(method, path, "the connection ended before an answer came") from None
+            raise WriteOutcomeUnknown(method, path, error.cause, timed_out=error.timed_out) from None
         if response.status_code in (500, 502, 503, 504):
             raise WriteOutcomeUnknown(method, path, f"HTTP {response.status_code}")
         self._raise_for_status(response)
-        return response
+        try:
+            return self._receipt(response)
+        except BadResponseError as error:
+            # A success whose answer we cannot read: the write happened, or not; only a look-up can tell.
+            raise WriteOutcomeUnknown(method, path, str(error)) from None
 
     def _call(self, method: str, path: str, sandbox: str, *, params: Optional[dict[str, Any]] = None,
               json: Any = None) -> requests.Response:
@@ -192,7 +198,7 @@ class OfferLibraryClient:
                            time.monotonic() - started)
             cause = "timed out" if isinstance(error, requests.Timeout) else type(error).__name__
             raise TransportError(method, path if not path.startswith("http") else url, cause,
-                                 never_sent=_never_sent(error)) from None
+                                 never_sent=_never_sent(error), timed_out=isinstance(error, requests.Timeout)) from None
         if http_log.isEnabledFor(10):
             http_log.debug("%s %s -> %s in %.3fs headers=%s", method, self._redactor.text(response.url),
                            response.status_code, time.monotonic() - started, self._redactor.headers(headers))

@@ -138,7 +138,8 @@ class FallbackOfferProvider(ResourceProvider):
             return self._client
 
     def _writer(self) -> OfferWriter:
-        return OfferWriter(self.client, self.settings.client_id)
+        # After a timed-out write, wait as long as the server may still be working on it before looking.
+        return OfferWriter(self.client, self.settings.client_id, settle_seconds=min(self.settings.request_timeout, 30.0))
 
     def _sandbox(self, props: dict[str, Any]) -> str:
         return props.get(SANDBOX_NAME) or self.settings.sandbox_name

@@ -26,9 +26,10 @@ GUARD_REJECTIONS = frozenset({400, 409, 412, 422})
 class OfferWriter:
     """Create, update and adopt fallback offers through one client, safely."""
 
-    def __init__(self, client: OfferLibraryClient, client_id: Optional[str]) -> None:
+    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], settle_seconds: float) -> None:
         self._client = client
         self._client_id = client_id
+        self._settle_seconds = settle_seconds
 
     def create(self, sandbox: str, desired: dict[str, Any]) -> OfferMetadata:
         """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
@@ -39,6 +40,9 @@ class OfferWriter:
                 return self._client.create_offer(sandbox, desired)
             except WriteOutcomeUnknown as error:
                 last = error
+            if last.timed_out:
+                # A request that timed out may still be running on the server: let it finish first.
+                time.sleep(self._settle_seconds)
             landed = self._find_created(sandbox, desired, started)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
@@ -55,8 +59,10 @@ class OfferWriter:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return self._client.patch_offer(sandbox, offer_id, operations)
-            except WriteOutcomeUnknown:
+            except WriteOutcomeUnknown as unknown:
                 rejection: Optional[ApiError] = None
+                if unknown.timed_out:
+                    time.sleep(self._settle_seconds)
             except ApiError as error:
                 if error.status not in GUARD_REJECTIONS:
                     raise

@@ -11,6 +11,14 @@ from emulator import Emulator
 
 from .engine import Plugin, Stack
 
+try:
+    from emulator.testing import emulator  # noqa: F401  (a fresh emulator per test)
+except ImportError:  # pragma: no cover - until the emulator package ships its fixture
+    @pytest.fixture
+    def emulator() -> Iterator[Emulator]:
+        with Emulator() as emu:
+            yield emu
+
 ORG = "1234ABCD5678@AdobeOrg"
 SANDBOX = "dev"
 

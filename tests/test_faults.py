@@ -1,0 +1,258 @@
+"""The service's bad days: throttling, faults, lost answers. Nothing lost, nothing doubled, nothing overwritten.
+
+Faults are injected in the emulator; the provider runs in the real plugin process.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import pytest
+
+from emulator import Emulator, Fault
+
+from .conftest import ORG, SANDBOX, plugin_config
+from .engine import Plugin, PluginError, Stack
+from .offers import offer
+from .ui import AdobeUi
+
+
+def _count(emu: Emulator, method: str) -> int:
+    return emu.log.count(method=method, service="dps")
+
+
+# -- 1. throttling --------------------------------------------------------------------------
+
+def test_throttled_read_waits_for_retry_after_then_succeeds(stack: Stack, emu: Emulator) -> None:
+    stack.up("spring", offer())
+    emu.log.clear()
+    emu.faults.add(Fault("status", status=429, retry_after=1, times=2, methods={"GET"}))
+
+    started = time.monotonic()
+    assert stack.refresh("spring")
+
+    assert time.monotonic() - started >= 2.0
+    assert _count(emu, "GET") == 3
+
+
+def test_throttled_create_is_retried_and_creates_one_offer(stack: Stack, emu: Emulator) -> None:
+    emu.faults.add(Fault("status", status=429, retry_after=0, times=3, methods={"POST"}))
+
+    stack.up("spring", offer())
+
+    assert _count(emu, "POST") == 4
+    assert len(emu.offers(ORG, SANDBOX)) == 1
+
+
+def test_throttling_without_retry_after_backs_off_and_succeeds(stack: Stack, emu: Emulator) -> None:
+    emu.faults.add(Fault("status", status=429, times=2, methods={"POST"}))
+
+    stack.up("spring", offer())
+
+    assert len(emu.offers(ORG, SANDBOX)) == 1
+
+
+def test_throttling_past_the_deadline_fails_with_a_clear_message(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = start_plugin(plugin_config(emulator, **{"adobe:retryDeadline": "2"}))
+    emulator.faults.add(Fault("status", status=429, retry_after=1, methods={"POST"}))
+
+    started = time.monotonic()
+    with pytest.raises(PluginError) as failure:
+        Stack(plugin).up("spring", offer())
+
+    assert time.monotonic() - started < 10
+    assert "throttled by Adobe" in failure.value.details and "adobe:retryDeadline" in failure.value.details
+    assert emulator.offers(ORG, SANDBOX) == []
+
+
+# -- 2. transient faults --------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_faults_on_read_are_retried(stack: Stack, emu: Emulator, status: int) -> None:
+    stack.up("spring", offer())
+    emu.faults.add(Fault("status", status=status, times=2, methods={"GET"}))
+
+    assert stack.refresh("spring")
+
+
+def test_a_dropped_connection_on_read_is_retried(stack: Stack, emu: Emulator) -> None:
+    stack.up("spring", offer())
+    emu.faults.add(Fault("drop", times=2, methods={"GET"}))
+
+    assert stack.refresh("spring")
+    assert stack.state["spring"].outputs["name"] == "Spring fallback"
+
+
+def test_server_faults_and_drops_on_delete_are_retried(stack: Stack, emu: Emulator) -> None:
+    stack.up("spring", offer())
+    offer_id = stack.state["spring"].id
+    emu.faults.add(Fault("status", status=503, times=1, methods={"DELETE"}))
+    emu.faults.add(Fault("commit_then_drop", times=1, methods={"DELETE"}))
+
+    stack.destroy("spring")
+
+    assert emu.get_offer(ORG, SANDBOX, offer_id) is None
+
+
+def test_an_expired_token_is_refreshed_once_and_the_call_repeated(stack: Stack, emu: Emulator) -> None:
+    stack.up("spring", offer())
+    issued = emu.tokens_issued
+    emu.expire_tokens()
+
+    assert stack.refresh("spring")
+
+    assert emu.tokens_issued == issued + 1
+    assert [entry.status for entry in emu.log.entries(service="dps")][-2:] == [401, 200]
+
+
+# -- 3. no duplicate creates ----------------------------------------------------------------
+
+@pytest.mark.parametrize("fault", [
+    Fault("commit_then_drop", times=1, methods={"POST"}),
+    Fault("commit_then_status", status=500, times=1, methods={"POST"}),
+    Fault("commit_then_status", status=503, times=1, methods={"POST"}),
+    Fault("missing_id", times=1, methods={"POST"}),
+], ids=["committed-then-dropped", "committed-then-500", "committed-then-503", "committed-without-id"])
+def test_a_create_whose_answer_is_lost_after_commit_adopts_the_offer_instead_of_posting_again(
+        stack: Stack, emu: Emulator, fault: Fault) -> None:
+    emu.faults.add(fault)
+
+    stack.up("spring", offer())
+
+    [created] = emu.offers(ORG, SANDBOX)
+    assert stack.state["spring"].id == created["id"]
+    assert _count(emu, "POST") == 1
+
+
+@pytest.mark.parametrize("fault", [
+    Fault("drop", times=1, methods={"POST"}),
+    Fault("status", status=502, times=1, methods={"POST"}),
+    Fault("html", status=502, times=1, methods={"POST"}),
+    Fault("bad_json", times=1, methods={"POST"}),
+], ids=["dropped", "502", "proxy-html-page", "truncated-json"])
+def test_a_create_that_did_not_land_is_posted_again_once(stack: Stack, emu: Emulator, fault: Fault) -> None:
+    emu.faults.add(fault)
+
+    stack.up("spring", offer())
+
+    [created] = emu.offers(ORG, SANDBOX)
+    assert stack.state["spring"].id == created["id"]
+    assert _count(emu, "POST") == 2
+
+
+def test_a_create_that_times_out_but_lands_later_is_adopted(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1"}))
+    emulator.faults.add(Fault("delay", delay=1.5, times=1, methods={"POST"}))
+
+    stack = Stack(plugin)
+    stack.up("spring", offer())
+
+    [created] = emulator.offers(ORG, SANDBOX)
+    assert stack.state["spring"].id == created["id"]
+
+
+def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu: Emulator) -> None:
+    emu.seed_offer(ORG, SANDBOX, offer(), client_id="someone-elses-client")
+    emu.faults.add(Fault("drop", times=1, methods={"POST"}))
+
+    stack.up("spring", offer())
+
+    assert len(emu.offers(ORG, SANDBOX)) == 2
+    assert emu.get_offer(ORG, SANDBOX, stack.state["spring"].id)["createdByClientId"] == emu.client_id
+
+
+def test_100_creates_under_commit_then_fail_faults_make_exactly_100_offers(stack: Stack, emu: Emulator) -> None:
+    emu.faults.add(Fault("commit_then_drop", probability=0.2, methods={"POST"}, seed=7))
+    emu.faults.add(Fault("commit_then_status", status=500, probability=0.1, methods={"POST"}, seed=8))
+    emu.faults.add(Fault("drop", probability=0.1, methods={"POST"}, seed=9))
+
+    for index in range(100):
+        stack.up(f"offer-{index}", offer(f"Fallback {index:03d}"))
+
+    live = emu.offers(ORG, SANDBOX)
+    assert len(live) == 100
+    assert sorted(o["id"] for o in live) == sorted(state.id for state in stack.state.values())
+    assert sum(fault.fired for fault in emu.faults.active) >= 20
+
+
+# -- 4. no lost updates ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("fault", [
+    Fault("commit_then_drop", times=1, methods={"PATCH"}),
+    Fault("commit_then_status", status=500, times=1, methods={"PATCH"}),
+    Fault("bad_json", times=1, methods={"PATCH"}),
+    Fault("drop", times=1, methods={"PATCH"}),
+], ids=["committed-then-dropped", "committed-then-500", "truncated-json", "dropped-before-commit"])
+def test_an_update_whose_answer_is_lost_is_applied_exactly_once(stack: Stack, emu: Emulator, fault: Fault) -> None:
+    stack.up("spring", offer())
+    offer_id = stack.state["spring"].id
+    emu.faults.add(fault)
+
+    stack.up("spring", offer(description="Changed once"))
+
+    live = emu.get_offer(ORG, SANDBOX, offer_id)
+    assert live["description"] == "Changed once"
+    assert live["etag"] == 2
+    assert stack.state["spring"].outputs["etag"] == 2
+
+
+@pytest.mark.parametrize("status", [400, 409, 412, 422])
+def test_an_outside_edit_is_never_overwritten_whatever_status_the_failed_guard_gets(
+        stack: Stack, emu: Emulator, status: int) -> None:
+    emu.test_failure_status = status
+    stack.up("spring", offer())
+    offer_id = stack.state["spring"].id
+    AdobeUi(emu).patch(offer_id, [{"op": "replace", "path": "/status", "value": "archived"},
+                                  {"op": "add", "path": "/characteristics/season", "value": "winter"}])
+    live_before = emu.get_offer(ORG, SANDBOX, offer_id)
+
+    with pytest.raises(PluginError) as failure:
+        stack.up("spring", offer(description="Ours"))
+
+    assert "status, characteristics differ" in failure.value.details
+    assert emu.get_offer(ORG, SANDBOX, offer_id) == live_before
+
+
+def test_after_a_conflict_refresh_then_up_applies_the_change(stack: Stack, emu: Emulator) -> None:
+    stack.up("spring", offer())
+    AdobeUi(emu).patch(stack.state["spring"].id, [{"op": "replace", "path": "/status", "value": "archived"}])
+    with pytest.raises(PluginError):
+        stack.up("spring", offer(description="Ours"))
+
+    stack.refresh("spring")
+    stack.up("spring", offer(description="Ours"))
+
+    live = emu.get_offer(ORG, SANDBOX, stack.state["spring"].id)
+    assert (live["description"], live["status"]) == ("Ours", "approved")
+
+
+# -- 6. bad answers -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("fault", "expected"), [
+    (Fault("html", status=200, methods={"GET"}), "not JSON"),
+    (Fault("bad_json", methods={"GET"}), "not JSON"),
+    (Fault("missing_id", methods={"GET"}), "without an offer"),
+], ids=["proxy-html-page", "truncated-json", "no-id"])
+def test_an_unusable_answer_to_a_read_is_a_clear_error(stack: Stack, emu: Emulator, fault: Fault, expected: str) -> None:
+    stack.up("spring", offer())
+    emu.faults.add(fault)
+
+    with pytest.raises(PluginError) as failure:
+        stack.refresh("spring")
+
+    assert expected in failure.value.details
+    assert "spring" in stack.state  # the state still points at the live offer
+
+
+def test_a_create_that_never_gets_a_usable_answer_leaves_no_state(stack: Stack, emu: Emulator) -> None:
+    emu.faults.add(Fault("bad_json", methods={"POST"}))
+
+    with pytest.raises(PluginError) as failure:
+        stack.up("spring", offer())
+
+    assert "nothing was created" in failure.value.details
+    assert "spring" not in stack.state
+    assert emu.offers(ORG, SANDBOX) == []

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -38,8 +39,13 @@ class PluginError(Exception):
         super().__init__(f"{code.name}: {details}")
 
 
+# The SDK's serializer is async; run it on a thread of its own so that callers may be inside an event
+# loop already (Pulumi's test mocks call back from one).
+_SERIALIZER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="serialize")
+
+
 def to_struct(values: dict[str, Any]) -> struct_pb2.Struct:
-    return asyncio.run(rpc.serialize_properties(values, {}))
+    return _SERIALIZER.submit(asyncio.run, rpc.serialize_properties(values, {})).result()
 
 
 def from_struct(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[str, Any]:

@@ -1,0 +1,106 @@
+"""The example stack (``__main__.py``) run by Pulumi's own test mocks, its offers created by the real plugin.
+
+``set_mocks`` stands in for the engine's resource monitor; its ``new_resource`` hands every
+FallbackOffer to the dynamic-provider plugin (Check, then Create), so the exported ids and
+etags are the emulator's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import runpy
+from pathlib import Path
+from typing import Any, Optional
+
+import pulumi
+import pytest
+
+from emulator import Emulator
+
+from .conftest import ORG, SANDBOX
+from .engine import PROVIDER_KEY, TYPE, Plugin
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PluginMocks(pulumi.runtime.Mocks):
+    """Routes dynamic resources to the real plugin; records what the program sent."""
+
+    def __init__(self, plugin: Plugin) -> None:
+        self.plugin = plugin
+        self.blobs: list[str] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+        assert args.typ == TYPE, args.typ
+        inputs = {key: value for key, value in args.inputs.items() if key != PROVIDER_KEY}
+        self.blobs.append(args.inputs[PROVIDER_KEY])
+        if args.resource_id:  # FallbackOffer.get(...)
+            _, outputs, _ = self.plugin.read(args.name, args.resource_id, {}, inputs)
+            return args.resource_id, outputs
+        checked, failures = self.plugin.check(args.name, inputs)
+        assert failures == [], failures
+        return self.plugin.create(args.name, checked)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], Optional[list[tuple[str, str]]]]:
+        return {}, None
+
+
+@pytest.fixture
+def program(shared_plugin: Plugin, emu: Emulator) -> tuple[dict[str, Any], PluginMocks]:
+    mocks = PluginMocks(shared_plugin)
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    pulumi.runtime.set_mocks(mocks, project="offerform", stack="test", preview=False)
+    return runpy.run_path(str(ROOT / "__main__.py")), mocks
+
+
+@pulumi.runtime.test
+def test_the_example_stack_creates_its_offers_in_the_emulator(program: tuple[dict[str, Any], PluginMocks],
+                                                              emu: Emulator) -> Any:
+    module, _ = program
+
+    def verify(values: list[Any]) -> None:
+        web_id, email_id, web_etag, email_etag = values
+        live = {o["id"]: o for o in emu.offers(ORG, SANDBOX)}
+        assert set(live) == {web_id, email_id}
+        assert live[web_id]["name"] == "Spring web fallback"
+        assert live[email_id]["representations"][0]["components"][0]["format"] == "text/html"
+        assert (web_etag, email_etag) == (1, 1) and isinstance(web_etag, int)
+
+    offers = (module["web_fallback"], module["email_fallback"])
+    return pulumi.Output.all(offers[0].id, offers[1].id, offers[0].etag, offers[1].etag).apply(verify)
+
+
+@pulumi.runtime.test
+def test_the_decision_consumer_references_the_created_fallback_ids(program: tuple[dict[str, Any], PluginMocks],
+                                                                   emu: Emulator) -> Any:
+    module, _ = program
+
+    def verify(values: list[Any]) -> None:
+        decision, web_id, email_id = values
+        assert decision["fallback"] == web_id
+        assert [c["fallback"] for c in decision["criteria"]] == [web_id, email_id]
+        assert all(emu.get_offer(ORG, SANDBOX, c["fallback"]) for c in decision["criteria"])
+
+    return pulumi.Output.all(module["decision"], module["web_fallback"].id, module["email_fallback"].id).apply(verify)
+
+
+@pulumi.runtime.test
+def test_snake_case_outputs_mirror_the_api_names(program: tuple[dict[str, Any], PluginMocks], emu: Emulator) -> Any:
+    web = program[0]["web_fallback"]
+
+    def verify(values: list[Any]) -> None:
+        created, created_camel, sandbox_id, sandbox = values
+        assert created == created_camel and created.endswith("+00:00")
+        assert sandbox_id and sandbox == SANDBOX
+
+    return pulumi.Output.all(web.created_date, web.createdDate, web.sandbox_id, web.sandbox_name).apply(verify)
+
+
+@pulumi.runtime.test
+def test_the_program_sends_the_same_provider_blob_as_the_harness(program: tuple[dict[str, Any], PluginMocks]) -> Any:
+    module, mocks = program
+
+    def verify(_: Any) -> None:
+        assert len(mocks.blobs) == 2 and set(mocks.blobs) == {mocks.plugin.blob}
+
+    return pulumi.Output.all(module["web_fallback"].id, module["email_fallback"].id).apply(verify)

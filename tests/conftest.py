@@ -81,3 +81,14 @@ def start_plugin() -> Iterator[Callable[..., Plugin]]:
     yield start
     for plugin in started:
         plugin.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped or expected-to-fail test proves nothing: the run fails if there is any."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    unproven = sum(len(reporter.stats.get(kind, [])) for kind in ("skipped", "xfailed", "xpassed"))
+    if unproven and exitstatus == 0:
+        reporter.write_line(f"{unproven} test(s) skipped or marked xfail: failing the run", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

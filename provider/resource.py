@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence, Union
 
 import pulumi
@@ -80,7 +80,6 @@ class FallbackOfferArgs:
     tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None
     sandbox_name: Optional[pulumi.Input[str]] = None
     adopt_offer_id: Optional[pulumi.Input[str]] = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_inputs(self) -> dict[str, Any]:
         return _drop_none({
@@ -94,7 +93,6 @@ class FallbackOfferArgs:
             "tags": self.tags,
             "sandboxName": self.sandbox_name,
             "adoptOfferId": self.adopt_offer_id,
-            **self.extra,
         })
 
 

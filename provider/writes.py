@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
 from .client import OfferLibraryClient, WriteOutcomeUnknown
-from .errors import ApiError, ConflictError, NotFoundError, OutcomeUnknownError
+from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .model import OfferMetadata
 from .patch import changed_fields, guarded_patch
 from .validation import canonical_offer, user_fields
@@ -34,21 +34,21 @@ class OfferWriter:
     def create(self, sandbox: str, desired: dict[str, Any]) -> OfferMetadata:
         """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
         started = datetime.now(timezone.utc)
-        last: Optional[WriteOutcomeUnknown] = None
+        cause = "no answer"
         for _ in range(MAX_ATTEMPTS):
             try:
                 return self._client.create_offer(sandbox, desired)
-            except WriteOutcomeUnknown as error:
-                last = error
-            if last.timed_out:
-                # A request that timed out may still be running on the server: let it finish first.
-                time.sleep(self._settle_seconds)
+            except WriteOutcomeUnknown as unknown:
+                cause = unknown.cause
+                if unknown.timed_out:
+                    # A request that timed out may still be running on the server: let it finish first.
+                    time.sleep(self._settle_seconds)
             landed = self._find_created(sandbox, desired, started)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
         raise OutcomeUnknownError(
             f"creating fallback offer {desired.get('name')!r} failed {MAX_ATTEMPTS} times without an answer "
-            f"({last.cause if last else 'unknown'}), and no such offer exists on the server; nothing was created"
+            f"({cause}), and no such offer exists on the server; nothing was created"
         )
 
     def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any]) -> Optional[OfferMetadata]:
@@ -106,24 +106,23 @@ class OfferWriter:
         name = desired.get("name", "")
         # The property filter separates expressions with commas; a name with one is matched here instead.
         filters = (f"name=={name}",) if "," not in name else ()
-        for attempt in range(MAX_ATTEMPTS):
+        candidates = self._list_with_retries(sandbox, filters, name)
+        candidates = [offer for offer in candidates if self._is_ours(offer, desired, started)]
+        candidates.sort(key=lambda offer: str(offer.get("created") or offer.get("createdDate") or ""))
+        return candidates[-1] if candidates else None
+
+    def _list_with_retries(self, sandbox: str, filters: tuple[str, ...], name: str) -> list[dict[str, Any]]:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                candidates = [
-                    offer for offer in self._client.list_offers(sandbox, filters=filters)
-                    if self._is_ours(offer, desired, started)
-                ]
-                break
-            except (ApiError, OSError) as error:
-                if attempt == MAX_ATTEMPTS - 1:
+                return list(self._client.list_offers(sandbox, filters=filters))
+            except OfferformError as error:
+                if attempt == MAX_ATTEMPTS:
                     raise OutcomeUnknownError(
                         f"creating fallback offer {name!r} got no answer, and looking it up failed too "
                         f"({error}); run `pulumi refresh` and check the sandbox for a duplicate before retrying"
                     ) from None
-                time.sleep(0.5 * (attempt + 1))
-        else:  # pragma: no cover - the loop always breaks or raises
-            return None
-        candidates.sort(key=lambda offer: str(offer.get("created") or offer.get("createdDate") or ""))
-        return candidates[-1] if candidates else None
+                time.sleep(0.5 * attempt)
+        return []
 
     def _is_ours(self, offer: dict[str, Any], desired: dict[str, Any], started: datetime) -> bool:
         if canonical_offer(offer) != desired:

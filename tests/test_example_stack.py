@@ -104,3 +104,21 @@ def test_the_program_sends_the_same_provider_blob_as_the_harness(program: tuple[
         assert len(mocks.blobs) == 2 and set(mocks.blobs) == {mocks.plugin.blob}
 
     return pulumi.Output.all(module["web_fallback"].id, module["email_fallback"].id).apply(verify)
+
+
+@pulumi.runtime.test
+def test_get_references_an_offer_the_stack_does_not_manage(shared_plugin: Plugin, emu: Emulator) -> Any:
+    from provider import FallbackOffer
+
+    existing = emu.seed_offer(ORG, SANDBOX, {"name": "Made in the UI", "representations": [{
+        "channel": "https://ns.adobe.com/xdm/channel-types/web", "placement": "dps:offer-placement:1",
+        "components": [{"type": "text", "format": "text/plain", "content": "Hello"}]}]})
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    pulumi.runtime.set_mocks(PluginMocks(shared_plugin), project="offerform", stack="test", preview=False)
+
+    reference = FallbackOffer.get("shared", existing["id"])
+
+    def verify(values: list[Any]) -> None:
+        assert values == [existing["id"], "Made in the UI", 1]
+
+    return pulumi.Output.all(reference.id, reference.name, reference.etag).apply(verify)

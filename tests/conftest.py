@@ -7,17 +7,9 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from emulator import Emulator
-
+from emulator.testing import emulator, make_emulator_fixture  # noqa: F401  (emulator: a fresh one per test)
 
 from .engine import Plugin, Stack
-
-try:
-    from emulator.testing import emulator  # noqa: F401  (a fresh emulator per test)
-except ImportError:  # pragma: no cover - until the emulator package ships its fixture
-    @pytest.fixture
-    def emulator() -> Iterator[Emulator]:
-        with Emulator() as emu:
-            yield emu
 
 ORG = "1234ABCD5678@AdobeOrg"
 SANDBOX = "dev"
@@ -39,11 +31,8 @@ def plugin_config(emu: Emulator, **overrides: Any) -> dict[str, Any]:
     return {key: value for key, value in config.items() if value is not None}
 
 
-@pytest.fixture(scope="session")
-def shared_emu() -> Iterator[Emulator]:
-    """One emulator for the session's shared plugin; ``stack`` resets it before each test."""
-    with Emulator() as emu:
-        yield emu
+# One emulator for the session's shared plugin; ``emu`` empties it before each test.
+shared_emu = make_emulator_fixture(scope="session", name="shared_emu")
 
 
 @pytest.fixture(scope="session")

@@ -116,3 +116,17 @@ def test_custom_credentials_replace_the_demo_ones() -> None:
         assert requests.post(emu.ims_url, data=_form(emu)).status_code == 200
         demo = _form(emu, client_id="offerform-demo-client", client_secret="offerform-demo-secret")
         assert requests.post(emu.ims_url, data=demo).status_code == 401
+
+
+def test_a_secret_sent_without_a_form_content_type_is_still_redacted_in_the_log(emulator: Emulator) -> None:
+    payload = f"grant_type=client_credentials&client_id={emulator.client_id}&client_secret={emulator.client_secret}"
+    response = requests.post(emulator.ims_url, data=payload, headers={"Content-Type": "text/plain"})
+    assert response.status_code == 400
+    assert emulator.client_secret not in repr(emulator.log.entries())
+
+
+def test_issued_tokens_lists_every_token_even_expired_ones(emulator: Emulator) -> None:
+    first = requests.post(emulator.ims_url, data=_form(emulator)).json()["access_token"]
+    emulator.expire_tokens()
+    second = requests.post(emulator.ims_url, data=_form(emulator)).json()["access_token"]
+    assert emulator.issued_tokens() == [first, second]

@@ -187,3 +187,11 @@ def test_reset_empties_store_log_faults_and_tokens(emulator: Emulator, dps: Any)
     assert emulator.tokens_issued == 0
     assert emulator.test_failure_status == 400
     assert dps.list().status_code == 401  # old tokens are gone, and no fault answers 503
+
+
+def test_reset_can_keep_the_issued_tokens(emulator: Emulator, dps: Any) -> None:
+    dps.create_ok()
+    emulator.reset(keep_tokens=True)
+    assert emulator.offers(ORG, SANDBOX) == []
+    assert emulator.tokens_issued == 1
+    assert dps.list().status_code == 200

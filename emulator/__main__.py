@@ -1,0 +1,89 @@
+"""`python -m emulator`: serve Adobe IMS and the Offer Library (fallback offers) locally until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import Sequence
+
+from .server import DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, with every option documented for --help."""
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description=(
+            "Local emulator of Adobe IMS (OAuth server-to-server tokens) and the Journey Optimizer "
+            "Offer Library API (fallback offers). One port serves both: IMS at /ims/token/v3 and the "
+            "Offer Library under /data/core/dps. Any IMS org id is accepted; offers are isolated per "
+            "org and sandbox. Runs until SIGINT (Ctrl+C) or SIGTERM."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=8787,
+                        help="TCP port to listen on; 0 picks a free port (the URLs printed show the real one)")
+    parser.add_argument("--client-id", default=DEMO_CLIENT_ID,
+                        help="the only client id IMS accepts; it is also the x-api-key the Offer Library expects")
+    parser.add_argument("--client-secret", default=DEMO_CLIENT_SECRET,
+                        help="the client secret IMS accepts for --client-id")
+    parser.add_argument("--token-lifetime", type=float, default=DEFAULT_TOKEN_LIFETIME, metavar="SECONDS",
+                        help="lifetime of issued access tokens (expires_in); small values let you watch expiry")
+    parser.add_argument("--data", metavar="FILE", default=None,
+                        help="JSON file that keeps the offers between runs: loaded at start if it exists, "
+                             "rewritten atomically after every change; without it offers live in memory only")
+    parser.add_argument("--page-size", type=int, default=20, help="default list page size (limit when none given)")
+    parser.add_argument("--max-page-size", type=int, default=100, help="largest page size a list request may ask for")
+    parser.add_argument("--test-failure-status", type=int, default=400,
+                        help="HTTP status answered when a PATCH 'test' operation fails")
+    parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the emulator, print its URLs and credentials, serve until a stop signal; the exit status."""
+    args = build_parser().parse_args(argv)
+    if not args.quiet:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+        logging.getLogger("emulator.server").setLevel(logging.WARNING)
+    try:
+        emu = Emulator(client_id=args.client_id, client_secret=args.client_secret,
+                       token_lifetime=args.token_lifetime, data_file=args.data, host=args.host, port=args.port,
+                       default_page_size=args.page_size, max_page_size=args.max_page_size,
+                       test_failure_status=args.test_failure_status)
+        emu.start()
+    except (OSError, ValueError) as exc:
+        print(f"emulator: cannot start: {exc}", file=sys.stderr)
+        return 1
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    # Printing the credentials is the point of the demo: they are what a client must send.
+    print(f"Offer Library API: {emu.dps_url}")
+    print(f"Adobe IMS token endpoint: {emu.ims_url}")
+    print(f"client id: {emu.client_id}")
+    print(f"client secret: {emu.client_secret}")
+    print(f"data file: {emu.data_file if emu.data_file else '(none: offers are kept in memory)'}")
+    print("Any IMS org id is accepted. Press Ctrl+C to stop.", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        emu.stop()
+    print("emulator stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""The WSGI application: routing, the request log, fault injection and error rendering around the handlers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+import uuid
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qsl
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request
+
+from .errors import ApiError, gateway_error, ims_error, problem, status_phrase
+from .faults import Fault, FaultInjector
+from .gateway import authenticate
+from .ims import TokenIssuer
+from .log import REDACTED, LoggedRequest, RequestLog, redact_headers, redact_mapping
+from .offers_api import OffersApi, ServiceConfig
+from .replies import Reply
+from .store import Store
+
+IMS_PATH = "/ims/token/v3"
+DPS_PREFIX = "/data/core/dps"
+
+_logger = logging.getLogger("emulator.app")
+
+_ROUTES = Map(
+    [
+        Rule(IMS_PATH, methods=["POST"], endpoint="token"),
+        Rule(f"{DPS_PREFIX}/offers", methods=["GET", "POST"], endpoint="offers", strict_slashes=False),
+        # Offer ids contain colons (dps:fallback-offer:...): the path converter takes them whole.
+        Rule(f"{DPS_PREFIX}/offers/<path:offer_id>", methods=["GET", "PATCH", "DELETE"], endpoint="offer"),
+    ]
+)
+
+# A truncated JSON answer, as a proxy that cut the stream would leave it.
+_BAD_JSON = b'{"id": "dps:fallback-offer:1a2b3c4d5e6f7a8b", "etag": 1, "createdDa'
+_HTML_PAGE = (
+    "<html>\r\n<head><title>{status} {phrase}</title></head>\r\n<body>\r\n<center><h1>{status} {phrase}</h1>"
+    "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+_NOT_JSON = object()
+
+
+class DropConnection(Exception):
+    """Raised inside a handler to close the client's connection without any answer."""
+
+
+def service_of(path: str) -> str:
+    """Which emulated service a path belongs to: "ims" or "dps"."""
+    return "ims" if path.startswith("/ims") else "dps"
+
+
+def _logged_body(raw: bytes, service: str) -> Any:
+    """The body as the log keeps it: JSON parsed, IMS forms as a dict with secrets hidden, else text; None if empty.
+
+    An IMS body that is neither JSON nor a form is logged as "***": it may hold a secret in some other shape.
+    """
+    if not raw:
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        parsed = _NOT_JSON
+    if service != "ims":
+        return text if parsed is _NOT_JSON else parsed
+    if isinstance(parsed, dict):
+        return redact_mapping(parsed)
+    pairs = parse_qsl(text, keep_blank_values=True)
+    if parsed is _NOT_JSON and pairs:
+        return redact_mapping(dict(pairs))
+    return REDACTED
+
+
+def _drop(environ: dict[str, Any]) -> None:
+    """Shut the TCP connection down so the client sees it closed with no response at all."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class EmulatorApp:
+    """One WSGI callable serving both IMS and the Offer Library, with logging and faults around them."""
+
+    def __init__(self, tokens: TokenIssuer, store: Store, config: ServiceConfig, log: RequestLog,
+                 faults: FaultInjector) -> None:
+        self.tokens = tokens
+        self.config = config
+        self.log = log
+        self.faults = faults
+        self.offers = OffersApi(store, config)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        service = service_of(request.path)
+        raw = request.get_data(cache=True)
+        entry: LoggedRequest | None = self.log.open(LoggedRequest(
+            method=request.method, path=request.path,
+            query=redact_mapping(request.args.to_dict(flat=False)),
+            headers=redact_headers(dict(request.headers.items())),
+            body=_logged_body(raw, service), status=None, fault=None, service=service,
+            started=time.time(), duration=0.0,
+        ))
+        began = time.monotonic()
+        request_id = str(uuid.uuid4())
+        fault: Fault | None = None
+        status: int | None = None
+        try:
+            if self.faults.latency > 0:
+                time.sleep(self.faults.latency)
+            fault = self.faults.pick(service, request.method, request.path)
+            reply = self._with_fault(request, service, fault, request_id)
+            status = reply.status
+            # The log is complete before a single byte goes out, so a client never sees an answer
+            # the log does not show yet.
+            return reply.to_response(request_id)(environ, start_response)
+        except DropConnection:
+            self.log.close(entry, None, fault.kind if fault else None, time.monotonic() - began)
+            entry = None
+            _drop(environ)
+            # werkzeug's server treats ConnectionError as "client went away" and writes nothing more.
+            raise ConnectionAbortedError("connection dropped by fault injection") from None
+        finally:
+            if entry is not None:
+                self.log.close(entry, status, fault.kind if fault else None, time.monotonic() - began)
+
+    # -- faults -----------------------------------------------------------------------------------
+
+    def _with_fault(self, request: Request, service: str, fault: Fault | None, request_id: str) -> Reply:
+        """The reply once the fault (if any) has had its way: before, instead of, or after the real handling."""
+        if fault is None:
+            return self._handle(request, service, request_id)
+        kind = fault.kind
+        if kind == "delay":
+            time.sleep(fault.delay or 0.0)
+        elif kind == "drop":
+            raise DropConnection()
+        elif kind == "status":
+            return self._fault_reply(service, fault, request_id)
+        elif kind == "html":
+            return self._html_reply(fault)
+        elif kind == "bad_json":
+            return Reply(200, raw=_BAD_JSON, content_type="application/json")
+        reply = self._handle(request, service, request_id)
+        if kind == "commit_then_drop":
+            raise DropConnection()
+        if kind == "commit_then_status":
+            return self._fault_reply(service, fault, request_id)
+        if kind == "missing_id" and isinstance(reply.body, dict):
+            reply.body.pop("id", None)
+        return reply
+
+    @staticmethod
+    def _retry_headers(fault: Fault) -> dict[str, str]:
+        return {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+
+    def _fault_reply(self, service: str, fault: Fault, request_id: str) -> Reply:
+        """An injected error status, in the shape the real component would use for it."""
+        status = fault.status or 500
+        headers = self._retry_headers(fault)
+        if service == "ims":
+            error = "too_many_requests" if status == 429 else "server_error"
+            err = ims_error(status, error, f"{status_phrase(status)} (injected fault)")
+            err.headers.update(headers)
+        elif status == 429:
+            err = gateway_error(429, "429050", "Too many requests", headers)
+        else:
+            err = problem(status, f"{status_phrase(status)} (injected fault)", headers=headers)
+        return Reply.error(err, request_id)
+
+    def _html_reply(self, fault: Fault) -> Reply:
+        status = fault.status or 502
+        page = _HTML_PAGE.format(status=status, phrase=status_phrase(status)).encode()
+        return Reply(status, raw=page, content_type="text/html", headers=self._retry_headers(fault))
+
+    # -- routing ----------------------------------------------------------------------------------
+
+    def _handle(self, request: Request, service: str, request_id: str) -> Reply:
+        """The real answer, errors included (unexpected exceptions become a 500 problem)."""
+        try:
+            return self._dispatch(request, service)
+        except ApiError as err:
+            return Reply.error(err, request_id)
+        except Exception:
+            _logger.exception("unexpected error handling %s %s", request.method, request.path)
+            return Reply.error(problem(500, "unexpected error in the emulator"), request_id)
+
+    def _dispatch(self, request: Request, service: str) -> Reply:
+        if service == "dps" and (request.path == DPS_PREFIX or request.path.startswith(DPS_PREFIX + "/")):
+            # The gateway authenticates before the service routes.
+            caller = authenticate(request.headers, self.tokens)
+        else:
+            caller = None
+        adapter = _ROUTES.bind_to_environ(request.environ)
+        try:
+            endpoint, values = adapter.match()
+        except MethodNotAllowed as exc:
+            allowed = sorted(exc.valid_methods or [])
+            raise problem(405, f"{request.method} is not allowed on {request.path}; allowed: {', '.join(allowed)}",
+                          headers={"Allow": ", ".join(allowed)})
+        except HTTPException:  # NotFound, or a redirect the router would suggest: both are "no such route"
+            raise problem(404, f"no route for {request.path}", "route-not-found")
+        if endpoint == "token":
+            return Reply(200, self.tokens.issue(request.form.to_dict()))
+        assert caller is not None
+        if endpoint == "offers":
+            return self.offers.collection(request, caller)
+        return self.offers.item(request, caller, values["offer_id"])

@@ -1,0 +1,147 @@
+"""`python -m emulator`: prints its URLs and credentials, serves, stops cleanly on SIGTERM / SIGINT."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class RunningCli:
+    """A `python -m emulator` subprocess and what it printed before serving."""
+
+    def __init__(self, *args: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "emulator", "--port", "0", *args], cwd=ROOT, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self.printed: dict[str, str] = {}
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if ": " in line:
+                key, value = line.rstrip("\n").split(": ", 1)
+                self.printed[key] = value
+            if line.startswith("Any IMS org id is accepted"):
+                break
+        assert "Offer Library API" in self.printed, self.process.stderr.read() if self.process.stderr else ""
+
+    def token(self) -> str:
+        response = requests.post(self.printed["Adobe IMS token endpoint"], timeout=5, data={
+            "grant_type": "client_credentials", "client_id": self.printed["client id"],
+            "client_secret": self.printed["client secret"], "scope": "openid"})
+        assert response.status_code == 200, response.text
+        return response.json()["access_token"]
+
+    def create(self, token: str, name: str = "From the CLI test") -> requests.Response:
+        return requests.post(
+            self.printed["Offer Library API"] + "/offers", params={"offer-type": "fallback"}, timeout=5,
+            headers={"Authorization": f"Bearer {token}", "x-api-key": self.printed["client id"],
+                     "x-gw-ims-org-id": "CLI@AdobeOrg", "x-sandbox-name": "prod"},
+            json={"name": name, "representations": [{"channel": "https://ns.adobe.com/xdm/channel-types/web",
+                                                      "placement": "p", "components": [
+                                                          {"type": "text", "format": "text/plain",
+                                                           "content": "hi"}]}]})
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Signal the process, collect the rest of its output into `output`, return its exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        self.output, self.errors = self.process.communicate(timeout=5)
+        return self.process.returncode
+
+
+@pytest.fixture
+def cli() -> Iterator[type[RunningCli]]:
+    """Start CLI processes; any still running at the end are stopped."""
+    started: list[RunningCli] = []
+
+    class Tracked(RunningCli):
+        def __init__(self, *args: str) -> None:
+            super().__init__(*args)
+            started.append(self)
+
+    yield Tracked
+    for running in started:
+        if running.process.poll() is None:
+            running.process.kill()
+        running.process.communicate(timeout=5)
+
+
+def test_help_documents_every_option() -> None:
+    result = subprocess.run([sys.executable, "-m", "emulator", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=10)
+    assert result.returncode == 0
+    for option in ("--host", "--port", "--client-id", "--client-secret", "--token-lifetime", "--data"):
+        assert option in result.stdout
+
+
+def test_it_prints_both_urls_on_one_port_and_the_demo_credentials(cli: type[RunningCli]) -> None:
+    running = cli()
+    dps_url, ims_url = running.printed["Offer Library API"], running.printed["Adobe IMS token endpoint"]
+    assert dps_url.endswith("/data/core/dps") and ims_url.endswith("/ims/token/v3")
+    assert dps_url.removesuffix("/data/core/dps") == ims_url.removesuffix("/ims/token/v3")
+    assert not dps_url.endswith(":0/data/core/dps")
+    assert running.printed["client id"] == "offerform-demo-client"
+    assert running.printed["client secret"] == "offerform-demo-secret"
+    running.stop()
+
+
+def test_it_serves_tokens_and_offers_then_exits_cleanly_on_sigterm(cli: type[RunningCli]) -> None:
+    running = cli()
+    assert running.create(running.token()).status_code == 201
+    assert running.stop(signal.SIGTERM) == 0
+
+
+def test_it_exits_cleanly_on_sigint(cli: type[RunningCli]) -> None:
+    assert cli().stop(signal.SIGINT) == 0
+
+
+def test_custom_credentials_are_the_ones_accepted(cli: type[RunningCli]) -> None:
+    running = cli("--client-id", "cli-client", "--client-secret", "cli-secret", "--token-lifetime", "60")
+    assert running.printed["client id"] == "cli-client"
+    response = requests.post(running.printed["Adobe IMS token endpoint"], timeout=5, data={
+        "grant_type": "client_credentials", "client_id": "cli-client", "client_secret": "cli-secret"})
+    assert response.json()["expires_in"] == 60
+    running.stop()
+
+
+def test_the_data_file_keeps_offers_between_runs(cli: type[RunningCli], tmp_path: Path) -> None:
+    data = str(tmp_path / "demo.json")
+    first = cli("--data", data)
+    offer_id = first.create(first.token(), name="Kept between runs").json()["id"]
+    assert first.stop() == 0
+    second = cli("--data", data)
+    response = requests.get(
+        second.printed["Offer Library API"] + f"/offers/{offer_id}", params={"offer-type": "fallback"}, timeout=5,
+        headers={"Authorization": f"Bearer {second.token()}", "x-api-key": second.printed["client id"],
+                 "x-gw-ims-org-id": "CLI@AdobeOrg", "x-sandbox-name": "prod"})
+    assert response.json()["name"] == "Kept between runs"
+    assert second.stop() == 0
+
+
+def test_a_damaged_data_file_stops_it_with_an_error(tmp_path: Path) -> None:
+    data = tmp_path / "demo.json"
+    data.write_text("not json")
+    result = subprocess.run([sys.executable, "-m", "emulator", "--port", "0", "--data", str(data)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=10)
+    assert result.returncode == 1
+    assert "cannot start" in result.stderr
+
+
+def test_it_prints_one_line_per_request_without_tokens(cli: type[RunningCli]) -> None:
+    running = cli()
+    token = running.token()
+    running.create(token)
+    assert running.stop() == 0
+    assert "POST /data/core/dps/offers?offer-type=fallback 201" in running.output
+    assert token not in running.output + running.errors
+    assert "emulator stopped" in running.output

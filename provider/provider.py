@@ -33,7 +33,7 @@ from .validation import (
     contains_unknown,
     is_unknown,
 )
-from .writes import OfferWriter
+from .writes import OfferWriter, WritePolicy
 
 
 class FallbackOfferProvider(ResourceProvider):
@@ -138,8 +138,10 @@ class FallbackOfferProvider(ResourceProvider):
             return self._client
 
     def _writer(self) -> OfferWriter:
+        settings = self.settings
         # After a timed-out write, wait as long as the server may still be working on it before looking.
-        return OfferWriter(self.client, self.settings.client_id, settle_seconds=min(self.settings.request_timeout, 30.0))
+        policy = WritePolicy(attempts=settings.max_retries + 1, settle_seconds=min(settings.request_timeout, 30.0))
+        return OfferWriter(self.client, settings.client_id, policy)
 
     def _sandbox(self, props: dict[str, Any]) -> str:
         return props.get(SANDBOX_NAME) or self.settings.sandbox_name

@@ -7,6 +7,7 @@ actually happened on the server before it does anything else.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
@@ -16,39 +17,53 @@ from .model import OfferMetadata
 from .patch import changed_fields, guarded_patch
 from .validation import canonical_offer, user_fields
 
-MAX_ATTEMPTS = 3
 # The server's clock and ours may disagree; an offer created this long before our POST is not ours.
 CLOCK_SKEW = timedelta(minutes=10)
 # Rejections a failed `test` operation may come back as (the pages do not say which).
 GUARD_REJECTIONS = frozenset({400, 409, 412, 422})
 
 
+@dataclass(frozen=True)
+class WritePolicy:
+    """How hard to try a write whose outcome stays unknown, and how long a timed-out one may take to land."""
+
+    attempts: int = 9
+    settle_seconds: float = 30.0
+    backoff_seconds: float = 0.25
+    backoff_max: float = 5.0
+
+    def pause(self, attempt: int, unknown: WriteOutcomeUnknown) -> None:
+        """Wait before the look-up that follows ``attempt``: a timed-out request may still be running."""
+        if unknown.timed_out:
+            time.sleep(self.settle_seconds)
+        elif attempt > 1:
+            time.sleep(min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)))
+
+
 class OfferWriter:
     """Create, update and adopt fallback offers through one client, safely."""
 
-    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], settle_seconds: float) -> None:
+    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], policy: WritePolicy) -> None:
         self._client = client
         self._client_id = client_id
-        self._settle_seconds = settle_seconds
+        self._policy = policy
 
     def create(self, sandbox: str, desired: dict[str, Any]) -> OfferMetadata:
         """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
         started = datetime.now(timezone.utc)
         cause = "no answer"
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(1, self._policy.attempts + 1):
             try:
                 return self._client.create_offer(sandbox, desired)
             except WriteOutcomeUnknown as unknown:
                 cause = unknown.cause
-                if unknown.timed_out:
-                    # A request that timed out may still be running on the server: let it finish first.
-                    time.sleep(self._settle_seconds)
+                self._policy.pause(attempt, unknown)
             landed = self._find_created(sandbox, desired, started)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
         raise OutcomeUnknownError(
-            f"creating fallback offer {desired.get('name')!r} failed {MAX_ATTEMPTS} times without an answer "
-            f"({cause}), and no such offer exists on the server; nothing was created"
+            f"creating fallback offer {desired.get('name')!r} failed {self._policy.attempts} times without an "
+            f"answer ({cause}), and no such offer exists on the server; nothing was created"
         )
 
     def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any]) -> Optional[OfferMetadata]:
@@ -56,13 +71,13 @@ class OfferWriter:
         operations = guarded_patch(seen, desired)
         if not operations:
             return None
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        rejected_before = False
+        for attempt in range(1, self._policy.attempts + 1):
             try:
                 return self._client.patch_offer(sandbox, offer_id, operations)
             except WriteOutcomeUnknown as unknown:
                 rejection: Optional[ApiError] = None
-                if unknown.timed_out:
-                    time.sleep(self._settle_seconds)
+                self._policy.pause(attempt, unknown)
             except ApiError as error:
                 if error.status not in GUARD_REJECTIONS:
                     raise
@@ -75,13 +90,15 @@ class OfferWriter:
             drift = changed_fields(seen, live)
             if drift:
                 raise ConflictError(offer_id, drift)
-            if rejection is not None and attempt > 1:
-                raise rejection
+            if rejection is not None:
+                if rejected_before:
+                    raise rejection
+                rejected_before = True
             # The offer is as we saw it: guard against its exact stored form and send again.
             seen = user_fields(live_raw)
             operations = guarded_patch(seen, desired)
         raise OutcomeUnknownError(
-            f"updating fallback offer {offer_id} failed {MAX_ATTEMPTS} times without an answer; "
+            f"updating fallback offer {offer_id} failed {self._policy.attempts} times without an answer; "
             "the offer is unchanged on the server"
         )
 
@@ -106,23 +123,16 @@ class OfferWriter:
         name = desired.get("name", "")
         # The property filter separates expressions with commas; a name with one is matched here instead.
         filters = (f"name=={name}",) if "," not in name else ()
-        candidates = self._list_with_retries(sandbox, filters, name)
-        candidates = [offer for offer in candidates if self._is_ours(offer, desired, started)]
+        try:
+            listed = list(self._client.list_offers(sandbox, filters=filters))
+        except OfferformError as error:
+            raise OutcomeUnknownError(
+                f"creating fallback offer {name!r} got no answer, and looking it up failed too ({error}); "
+                "run `pulumi refresh` and check the sandbox for a duplicate before retrying"
+            ) from None
+        candidates = [offer for offer in listed if self._is_ours(offer, desired, started)]
         candidates.sort(key=lambda offer: str(offer.get("created") or offer.get("createdDate") or ""))
         return candidates[-1] if candidates else None
-
-    def _list_with_retries(self, sandbox: str, filters: tuple[str, ...], name: str) -> list[dict[str, Any]]:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                return list(self._client.list_offers(sandbox, filters=filters))
-            except OfferformError as error:
-                if attempt == MAX_ATTEMPTS:
-                    raise OutcomeUnknownError(
-                        f"creating fallback offer {name!r} got no answer, and looking it up failed too "
-                        f"({error}); run `pulumi refresh` and check the sandbox for a duplicate before retrying"
-                    ) from None
-                time.sleep(0.5 * attempt)
-        return []
 
     def _is_ours(self, offer: dict[str, Any], desired: dict[str, Any], started: datetime) -> bool:
         if canonical_offer(offer) != desired:

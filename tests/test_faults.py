@@ -247,12 +247,16 @@ def test_an_unusable_answer_to_a_read_is_a_clear_error(stack: Stack, emu: Emulat
     assert "spring" in stack.state  # the state still points at the live offer
 
 
-def test_a_create_that_never_gets_a_usable_answer_leaves_no_state(stack: Stack, emu: Emulator) -> None:
-    emu.faults.add(Fault("bad_json", methods={"POST"}))
+def test_a_create_that_never_gets_a_usable_answer_leaves_no_state(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    stack = Stack(start_plugin(plugin_config(emulator, **{"adobe:maxRetries": "2"})))
+    emulator.faults.add(Fault("bad_json", methods={"POST"}))
 
     with pytest.raises(PluginError) as failure:
         stack.up("spring", offer())
 
+    assert "failed 3 times without an answer" in failure.value.details
     assert "nothing was created" in failure.value.details
     assert "spring" not in stack.state
-    assert emu.offers(ORG, SANDBOX) == []
+    assert emulator.offers(ORG, SANDBOX) == []
+    assert emulator.log.count(method="POST", service="dps") == 3

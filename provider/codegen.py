@@ -1,0 +1,479 @@
+"""Python source for a stack that adopts existing fallback offers: pure functions, no I/O.
+
+``render_program`` turns offers as the Offer Library API lists them into a Pulumi program that
+declares each one with ``FallbackOffer(...)`` in args form, carrying ``adopt_offer_id``. Only the
+canonical user-owned fields appear (``canonical_offer``), so the first ``pulumi up`` adopts every
+offer without a PATCH and the next preview shows no diff.
+
+Names: each offer gets a Python identifier derived from its name (ASCII snake_case) and a Pulumi
+resource name (the identifier with ``-`` for ``_``). They never depend on list order:
+
+- a name the previous export of the same directory gave an offer (``previous_names``) is kept;
+- otherwise, among offers whose names give the same identifier, the oldest (then lowest id) gets it
+  bare and the others get ``_<6 hex of sha256(id)>``; offers created later never rename it.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import keyword
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from .model import canonical_timestamp
+from .validation import canonical_offer, validate_offer
+
+LINE_LENGTH = 88
+INDENT = "    "
+MAX_IDENTIFIER_LENGTH = 60
+SUFFIX_LENGTH = 6
+FALLBACK_IDENTIFIER = "offer"
+GENERATED_MARK = "python -m provider.export"
+EXPORT_NAME = "fallbackOfferIds"
+
+# Names the generated module binds itself, and names a variable must not shadow.
+IMPORTED_NAMES = ("ComponentArgs", "FallbackOffer", "FallbackOfferArgs", "RankArgs", "RepresentationArgs",
+                  "SelectionConstraintArgs")
+RESERVED_IDENTIFIERS = frozenset(
+    {"pulumi", "provider"} | set(IMPORTED_NAMES) | set(keyword.kwlist) | set(keyword.softkwlist)
+    | {name for name in dir(builtins) if not name.startswith("_")}
+)
+
+# Letters NFKD does not decompose into ASCII, spelled the usual way.
+_TRANSLITERATIONS = str.maketrans({
+    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
+})
+_CAMEL_LOWER_UPPER = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_ACRONYM = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Naming:
+    """What one offer is called in the program: its variable and its Pulumi resource name."""
+
+    variable: str
+    resource_name: str
+
+
+def base_identifier(name: str) -> str:
+    """An offer name as lowercase ASCII snake_case, safe as a Python variable.
+
+    Accents are transliterated (NFKD), other non-ASCII characters dropped, camelCase split; a
+    result that is empty becomes ``offer``; one that starts with a digit, or is a keyword, a
+    builtin or a name the module imports, gets the prefix ``offer_``.
+    """
+    ascii_text = unicodedata.normalize("NFKD", str(name).translate(_TRANSLITERATIONS))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
+    ascii_text = _CAMEL_ACRONYM.sub("_", _CAMEL_LOWER_UPPER.sub("_", ascii_text))
+    identifier = _NON_ALNUM.sub("_", ascii_text.lower()).strip("_")
+    if len(identifier) > MAX_IDENTIFIER_LENGTH:
+        identifier = identifier[:MAX_IDENTIFIER_LENGTH].rstrip("_")
+    if not identifier:
+        return FALLBACK_IDENTIFIER
+    if identifier[0].isdigit() or identifier in RESERVED_IDENTIFIERS:
+        return f"{FALLBACK_IDENTIFIER}_{identifier}"
+    return identifier
+
+
+def id_suffix(offer_id: str, length: int = SUFFIX_LENGTH) -> str:
+    """A short, stable suffix derived from an offer id alone."""
+    return hashlib.sha256(offer_id.encode("utf-8")).hexdigest()[:length]
+
+
+def resource_name_for(variable: str) -> str:
+    """The Pulumi resource name of a variable: ``spring_sale`` -> ``spring-sale``."""
+    return variable.replace("_", "-")
+
+
+def usable_variable(variable: str) -> bool:
+    """Whether a name may be a variable of the generated module."""
+    return variable.isidentifier() and variable not in RESERVED_IDENTIFIERS and not variable.startswith("__")
+
+
+def assign_names(offers: Sequence[Mapping[str, Any]],
+                 previous: Optional[Mapping[str, Naming]] = None) -> dict[str, Naming]:
+    """A unique variable and resource name for every offer, keyed by offer id; see the module docstring."""
+    previous = previous or {}
+    names: dict[str, Naming] = {}
+    taken_variables: set[str] = set()
+    taken_resources: set[str] = set()
+
+    def take(offer_id: str, naming: Naming) -> None:
+        names[offer_id] = naming
+        taken_variables.add(naming.variable)
+        taken_resources.add(naming.resource_name)
+
+    def free(variable: str) -> bool:
+        return variable not in taken_variables and resource_name_for(variable) not in taken_resources
+
+    by_id = {str(offer["id"]): offer for offer in offers}
+    for offer_id in sorted(by_id):
+        kept = previous.get(offer_id)
+        if (kept is not None and usable_variable(kept.variable) and kept.resource_name
+                and kept.variable not in taken_variables and kept.resource_name not in taken_resources):
+            take(offer_id, kept)
+
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for offer_id, offer in by_id.items():
+        if offer_id not in names:
+            groups.setdefault(base_identifier(str(offer.get("name", ""))), []).append(offer)
+    for members in groups.values():
+        members.sort(key=lambda offer: (_created_key(offer), str(offer["id"])))
+
+    # The oldest offer of each group gets the bare identifier (unless an earlier export took it) ...
+    for base in sorted(groups):
+        if free(base):
+            take(str(groups[base][0]["id"]), Naming(base, resource_name_for(base)))
+    # ... and every other one a suffix from its own id, longer only in the unlikely case of a clash.
+    for base in sorted(groups):
+        for offer in groups[base]:
+            offer_id = str(offer["id"])
+            if offer_id in names:
+                continue
+            length = SUFFIX_LENGTH
+            while not free(candidate := f"{base}_{id_suffix(offer_id, length)}"):
+                length += 2
+                if length > 64:
+                    candidate = _first_free_numbered(f"{base}_{id_suffix(offer_id, 64)}", free)
+                    break
+            take(offer_id, Naming(candidate, resource_name_for(candidate)))
+    return names
+
+
+def _first_free_numbered(stem: str, free: Any) -> str:
+    number = 2
+    while not free(f"{stem}_{number}"):
+        number += 1
+    return f"{stem}_{number}"
+
+
+def _created_key(offer: Mapping[str, Any]) -> str:
+    """Sorts by creation instant; an offer without a readable date sorts after every dated one."""
+    created = offer.get("created") or offer.get("createdDate")
+    if not isinstance(created, str):
+        return "\uffff"
+    try:
+        return canonical_timestamp(created)
+    except ValueError:
+        return "\uffff" + created
+
+
+def previous_names(source: str) -> dict[str, Naming]:
+    """The names an earlier export (possibly edited since) gave each adopted offer, keyed by offer id.
+
+    Reads assignments ``<variable> = FallbackOffer("<resource name>", FallbackOfferArgs(...,
+    adopt_offer_id="<id>"))`` (or a dict with ``"adoptOfferId"``); anything else is ignored, and so
+    is a file that does not parse.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    found: dict[str, Naming] = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            continue
+        call = node.value
+        if not (isinstance(call, ast.Call) and _called_name(call) == "FallbackOffer" and call.args):
+            continue
+        resource = call.args[0]
+        args = call.args[1] if len(call.args) > 1 else next(
+            (kw.value for kw in call.keywords if kw.arg == "args"), None)
+        offer_id = _adopted_id(args)
+        if isinstance(resource, ast.Constant) and isinstance(resource.value, str) and resource.value and offer_id:
+            found.setdefault(offer_id, Naming(node.targets[0].id, resource.value))
+    return found
+
+
+def _called_name(call: ast.Call) -> Optional[str]:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
+
+
+def _adopted_id(args: Optional[ast.expr]) -> Optional[str]:
+    value: Optional[ast.expr] = None
+    if isinstance(args, ast.Call):
+        value = next((kw.value for kw in args.keywords if kw.arg == "adopt_offer_id"), None)
+    elif isinstance(args, ast.Dict):
+        for key, item in zip(args.keys, args.values):
+            if isinstance(key, ast.Constant) and key.value == "adoptOfferId":
+                value = item
+    if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+        return value.value
+    return None
+
+
+# -- a small black-like layout engine -----------------------------------------------------------
+
+class _Node:
+    explode = False  # always one item per line, even when it would fit on one line
+
+    def flat(self) -> Optional[str]:
+        raise NotImplementedError
+
+    def render(self, level: int, used: int, trailing: int) -> str:
+        raise NotImplementedError
+
+
+@dataclass
+class _Raw(_Node):
+    text: str
+
+    def flat(self) -> Optional[str]:
+        return self.text
+
+    def render(self, level: int, used: int, trailing: int) -> str:
+        return self.text
+
+
+@dataclass
+class _Seq(_Node):
+    """A call, list or dict: flat when it fits (and may), else one item per line with a trailing comma."""
+
+    opening: str
+    closing: str
+    items: list[tuple[str, _Node]]  # (prefix such as "key=" or '"key": ', value)
+    explode: bool = False
+
+    def flat(self) -> Optional[str]:
+        if self.explode and self.items:
+            return None
+        parts = []
+        for prefix, value in self.items:
+            text = value.flat()
+            if text is None:
+                return None
+            parts.append(prefix + text)
+        return self.opening + ", ".join(parts) + self.closing
+
+    def render(self, level: int, used: int, trailing: int) -> str:
+        flat = self.flat()
+        if flat is not None and "\n" not in flat and used + len(flat) + trailing <= LINE_LENGTH:
+            return flat
+        inner = INDENT * (level + 1)
+        lines = [self.opening]
+        for prefix, value in self.items:
+            lines.append(inner + prefix + value.render(level + 1, len(inner) + len(prefix), 1) + ",")
+        lines.append(INDENT * level + self.closing)
+        return "\n".join(lines)
+
+
+def _call(function: str, arguments: Iterable[tuple[str, _Node]], explode: bool = True) -> _Seq:
+    return _Seq(function + "(", ")", list(arguments), explode)
+
+
+def string_literal(value: str) -> str:
+    """A Python literal for ``value``: ``repr()``, with black's preference for double quotes."""
+    literal = repr(value)
+    if literal.startswith("'") and '"' not in value and "'" not in value:
+        literal = '"' + literal[1:-1] + '"'
+    return literal
+
+
+def _literal(value: Any) -> _Node:
+    """Any JSON value as Python source."""
+    if isinstance(value, str):
+        return _Raw(string_literal(value))
+    if value is None or isinstance(value, bool):
+        return _Raw(repr(value))
+    if isinstance(value, int):
+        return _Raw(repr(value))
+    if isinstance(value, float):
+        return _Raw(repr(value) if math.isfinite(value) else f'float("{value}")')
+    if isinstance(value, Mapping):
+        return _Seq("{", "}", [(string_literal(str(key)) + ": ", _literal(item)) for key, item in value.items()])
+    if isinstance(value, (list, tuple)):
+        return _Seq("[", "]", [("", _literal(item)) for item in value])
+    return _Raw(string_literal(str(value)))
+
+
+# -- offers as Args --------------------------------------------------------------------------------
+
+# (API key, keyword argument) in the order the program shows them.
+_OFFER_FIELDS = (("name", "name"), ("description", "description"), ("status", "status"),
+                 ("representations", "representations"), ("characteristics", "characteristics"),
+                 ("selectionConstraint", "selection_constraint"), ("rank", "rank"), ("tags", "tags"))
+_REPRESENTATION_FIELDS = (("channel", "channel"), ("placement", "placement"), ("components", "components"))
+_COMPONENT_FIELDS = (("type", "type"), ("format", "format"), ("language", "language"), ("content", "content"),
+                     ("deliveryURL", "delivery_url"), ("linkURL", "link_url"))
+_CONSTRAINT_FIELDS = (("startDate", "start_date"), ("endDate", "end_date"),
+                      ("profileConstraintType", "profile_constraint_type"))
+_RANK_FIELDS = (("priority", "priority"),)
+
+
+def _fits(value: Any, fields: tuple[tuple[str, str], ...], required: tuple[str, ...]) -> bool:
+    """Whether a block can be written with its Args class (known keys only, required ones present)."""
+    known = {key for key, _ in fields}
+    return isinstance(value, Mapping) and set(value) <= known and all(key in value for key in required)
+
+
+def _args(class_name: str, value: Mapping[str, Any], fields: tuple[tuple[str, str], ...],
+          special: Optional[Mapping[str, Any]] = None) -> _Seq:
+    special = special or {}
+    arguments = []
+    for key, kwarg in fields:
+        if key in value:
+            render = special.get(key, _literal)
+            arguments.append((kwarg + "=", render(value[key])))
+    return _call(class_name, arguments)
+
+
+def _component(value: Any) -> _Node:
+    if not _fits(value, _COMPONENT_FIELDS, ("type", "format")):
+        return _literal(value)
+    return _args("ComponentArgs", value, _COMPONENT_FIELDS)
+
+
+def _representation(value: Any) -> _Node:
+    if not _fits(value, _REPRESENTATION_FIELDS, ("channel", "placement", "components")) or not isinstance(
+            value["components"], list):
+        return _literal(value)
+    components = _Seq("[", "]", [("", _component(item)) for item in value["components"]], explode=True)
+    return _args("RepresentationArgs", value, _REPRESENTATION_FIELDS, {"components": lambda _: components})
+
+
+def _block(class_name: str, fields: tuple[tuple[str, str], ...]) -> Any:
+    def render(value: Any) -> _Node:
+        return _args(class_name, value, fields) if _fits(value, fields, ()) else _literal(value)
+    return render
+
+
+def _representations(value: Any) -> _Node:
+    if not isinstance(value, list):
+        return _literal(value)
+    return _Seq("[", "]", [("", _representation(item)) for item in value], explode=True)
+
+
+_OFFER_SPECIAL = {
+    "representations": _representations,
+    "selectionConstraint": _block("SelectionConstraintArgs", _CONSTRAINT_FIELDS),
+    "rank": _block("RankArgs", _RANK_FIELDS),
+}
+
+
+def offer_args(canonical: Mapping[str, Any], sandbox: str, offer_id: str) -> _Node:
+    """``FallbackOfferArgs(...)`` for one canonical offer, or a dict of inputs when it cannot be one."""
+    if _fits(canonical, _OFFER_FIELDS, ("name", "representations")):
+        node = _args("FallbackOfferArgs", canonical, _OFFER_FIELDS, _OFFER_SPECIAL)
+        node.items += [("sandbox_name=", _literal(sandbox)), ("adopt_offer_id=", _literal(offer_id))]
+        return node
+    inputs = {**canonical, "sandboxName": sandbox, "adoptOfferId": offer_id}
+    node = _literal(inputs)
+    assert isinstance(node, _Seq)
+    node.explode = True
+    return node
+
+
+# -- the program -----------------------------------------------------------------------------------
+
+@dataclass
+class Program:
+    """A rendered program, and what it says about each offer (keyed by offer id)."""
+
+    source: str
+    names: dict[str, Naming]
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+def offer_problems(offer: Mapping[str, Any]) -> list[str]:
+    """Why the provider's check would reject this offer as the server holds it (usually nothing)."""
+    _spec, failures = validate_offer(dict(offer))
+    return [f"{failure.property}: {failure.reason}" for failure in failures]
+
+
+def render_program(offers: Sequence[Mapping[str, Any]], sandbox: str, *,
+                   previous: Optional[Mapping[str, Naming]] = None, filters: Sequence[str] = ()) -> Program:
+    """The source of a Pulumi program declaring every offer for adoption, plus names and problems.
+
+    ``offers`` are as the list endpoint answers them (server metadata included); ids must be unique.
+    """
+    names = assign_names(offers, previous)
+    ordered = sorted(offers, key=lambda offer: names[str(offer["id"])].variable)
+    problems: dict[str, list[str]] = {}
+    blocks: list[str] = []
+    used_imports: set[str] = set()
+    for offer in ordered:
+        offer_id = str(offer["id"])
+        naming = names[offer_id]
+        canonical = canonical_offer(dict(offer))
+        issues = offer_problems(offer)
+        if issues:
+            problems[offer_id] = issues
+        arguments = offer_args(canonical, sandbox, offer_id)
+        statement = _call("FallbackOffer", [("", _Raw(string_literal(naming.resource_name))), ("", arguments)])
+        text = statement.render(0, len(naming.variable) + 3, 0)
+        used_imports.update(_classes_in(statement))
+        comment = [f"# {string_literal(str(offer.get('name', '')))}: {_comment_text(offer_id)}"]
+        creator, client = offer.get("createdBy"), offer.get("createdByClientId")
+        if creator or client:
+            comment.append("# created by " + " ".join(
+                ([_comment_text(str(creator))] if creator else [])
+                + ([f"(client {_comment_text(str(client))})"] if client and client != creator else [])))
+        for issue in issues:
+            comment.append(f"# NOTE: the provider's check rejects this offer as it is: {_comment_text(issue)}")
+        blocks.append("\n".join(comment) + "\n" + f"{naming.variable} = {text}")
+
+    header = _header(sandbox, filters, len(ordered))
+    imports = ["import pulumi"]
+    if used_imports:
+        imports.append("\n" + _import_line("provider", sorted(used_imports)))
+    exported = _Seq("{", "}", [(string_literal(names[str(offer["id"])].resource_name) + ": ",
+                                _Raw(names[str(offer["id"])].variable + ".id")) for offer in ordered])
+    export = _call("pulumi.export", [("", _Raw(string_literal(EXPORT_NAME))), ("", exported)], explode=False)
+    parts = [header, "\n".join(imports), *blocks, export.render(0, 0, 0)]
+    return Program("\n\n".join(parts) + "\n", names, problems)
+
+
+def _classes_in(node: _Node) -> set[str]:
+    """The imported names a statement calls."""
+    found: set[str] = set()
+    if isinstance(node, _Seq):
+        if node.opening.endswith("(") and node.opening[:-1] in IMPORTED_NAMES:
+            found.add(node.opening[:-1])
+        for _prefix, item in node.items:
+            found |= _classes_in(item)
+    return found
+
+
+def _comment_text(text: str) -> str:
+    """Text safe inside a ``#`` comment: no line breaks, no control characters."""
+    literal = repr(text)
+    return literal[1:-1]
+
+
+def _header(sandbox: str, filters: Sequence[str], count: int) -> str:
+    lines = [
+        f"# Fallback offers of sandbox {string_literal(sandbox)}, written by `{GENERATED_MARK}` (offerform).",
+    ]
+    if filters:
+        lines.append("# Filters: " + ", ".join(string_literal(item) for item in filters))
+    lines += [
+        "#",
+        f"# {count} offer{'s' if count != 1 else ''}, each declared with adopt_offer_id: the first `pulumi up` "
+        "takes",
+        "# each offer over as it is (no POST, and no PATCH while the declaration matches it),",
+        "# then manages it like any other resource. Exporting again into this directory",
+        "# keeps every variable and resource name given below.",
+    ]
+    return "\n".join(lines)
+
+
+def _import_line(module: str, names: Sequence[str]) -> str:
+    statement = _Seq(f"from {module} import (", ")", [("", _Raw(name)) for name in names])
+    flat = f"from {module} import " + ", ".join(names)
+    if len(flat) <= LINE_LENGTH:
+        return flat
+    statement.explode = True
+    return statement.render(0, 0, 0)

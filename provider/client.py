@@ -252,7 +252,8 @@ class OfferLibraryClient:
             ) from None
 
     def _path_of(self, response: requests.Response) -> str:
-        url = response.request.url or ""
+        """The API path of a call, for messages: no host, no query string."""
+        url = (response.request.url or "").split("?", 1)[0]
         return url[len(self._settings.endpoint):] if url.startswith(self._settings.endpoint) else url
 
 

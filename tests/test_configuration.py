@@ -1,0 +1,89 @@
+"""Configuration through the engine's Configure call: what preview needs, what apply needs, what is sent."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import pytest
+
+from emulator import Emulator, Fault
+
+from provider import __version__
+
+from .conftest import ORG, SANDBOX, plugin_config
+from .engine import Plugin, PluginError, Stack
+from .offers import offer
+
+
+def test_preview_needs_no_credentials(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = start_plugin({}, env={"ADOBE_CLIENT_ID": "", "ADOBE_CLIENT_SECRET": "", "ADOBE_IMS_ORG_ID": ""})
+
+    assert Stack(plugin).preview("spring", offer()).op == "create"
+
+
+def test_apply_without_credentials_lists_every_missing_setting(start_plugin: Callable[..., Plugin]) -> None:
+    plugin = start_plugin({}, env={"ADOBE_CLIENT_ID": "", "ADOBE_CLIENT_SECRET": "", "ADOBE_IMS_ORG_ID": ""})
+
+    with pytest.raises(PluginError) as failure:
+        Stack(plugin).up("spring", offer())
+
+    for setting in ("adobe:clientId", "ADOBE_CLIENT_ID", "adobe:imsOrgId", "adobe:clientSecret"):
+        assert setting in failure.value.details
+
+
+def test_settings_fall_back_to_the_environment(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    env = {"ADOBE_CLIENT_ID": emulator.client_id, "ADOBE_CLIENT_SECRET": emulator.client_secret,
+           "ADOBE_IMS_ORG_ID": ORG, "ADOBE_SANDBOX_NAME": "from-env",
+           "ADOBE_ENDPOINT": emulator.dps_url, "ADOBE_IMS_ENDPOINT": emulator.ims_url}
+    plugin = start_plugin({}, env=env)
+
+    Stack(plugin).up("spring", offer())
+
+    assert len(emulator.offers(ORG, "from-env")) == 1
+
+
+def test_every_call_carries_adobes_headers_and_our_user_agent(stack: Stack, emu: Emulator) -> None:
+    stack.up("spring", offer())
+
+    [post] = emu.log.entries(service="dps")
+    assert post.headers["authorization"] == "Bearer ***"
+    assert post.headers["x-api-key"] == emu.client_id
+    assert post.headers["x-gw-ims-org-id"] == ORG
+    assert post.headers["x-sandbox-name"] == SANDBOX
+    assert post.headers["user-agent"].startswith(f"offerform/{__version__}")
+    assert post.query["offer-type"] == ["fallback"]
+
+
+def test_one_token_serves_every_call_of_a_process(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    stack = Stack(start_plugin(plugin_config(emulator)))
+
+    for index in range(5):
+        stack.up(f"offer-{index}", offer(f"Offer {index}"))
+        stack.refresh(f"offer-{index}")
+
+    assert emulator.tokens_issued == 1
+
+
+def test_a_token_about_to_expire_is_replaced_before_use(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator.token_lifetime = 2  # shorter than the refresh margin: the provider keeps it for half its life
+    stack = Stack(start_plugin(plugin_config(emulator)))
+
+    stack.up("spring", offer())
+    time.sleep(1.2)
+    stack.refresh("spring")
+
+    assert emulator.tokens_issued == 2
+    assert [entry.status for entry in emulator.log.entries(service="dps")] == [201, 200]
+
+
+def test_an_api_error_carries_adobes_message_and_request_id(stack: Stack, emu: Emulator) -> None:
+    emu.faults.add(Fault("status", status=400, methods={"POST"}, times=1))
+
+    with pytest.raises(PluginError) as failure:
+        stack.up("spring", offer())
+
+    [post] = emu.log.entries(service="dps")
+    assert "POST /offers failed with HTTP 400" in failure.value.details
+    assert "request id" in failure.value.details
+    assert emu.offers(ORG, SANDBOX) == [] and post.status == 400

@@ -65,7 +65,7 @@ class OfferLibraryClient:
         settings.require_credentials()
         self._settings = settings
         self._redactor = Redactor([settings.client_secret or "", settings.access_token or ""])
-        self._session = session or _pooled_session(settings)
+        self._session = session or pooled_session(settings)
         assert settings.client_id is not None and settings.ims_org_id is not None
         self._tokens = TokenSource(
             self._session,
@@ -257,7 +257,7 @@ class OfferLibraryClient:
         return url[len(self._settings.endpoint):] if url.startswith(self._settings.endpoint) else url
 
 
-def _pooled_session(settings: Settings) -> requests.Session:
+def pooled_session(settings: Settings) -> requests.Session:
     """One session for the process, API and IMS each with their own retry rules."""
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT

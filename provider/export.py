@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .client import OfferLibraryClient, _pooled_session
+from .client import OfferLibraryClient, pooled_session
 from .codegen import GENERATED_MARK, Naming, previous_names, render_program
 from .errors import AuthenticationError, OfferformError
 from .redact import Redactor
@@ -212,7 +212,7 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
         previous = previous_names(existing)
 
     progress = Progress(sys.stderr, f"listing fallback offers of sandbox {sandbox}")
-    session = _pooled_session(settings)
+    session = pooled_session(settings)
     session.hooks["response"].append(_total_hook(settings.endpoint, progress))
     client = OfferLibraryClient(settings, session=session)
     offers: dict[str, dict[str, Any]] = {}

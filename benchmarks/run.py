@@ -1,0 +1,139 @@
+"""Benchmark of offerform through the real plugin path: ``python benchmarks/run.py [--sizes 10,100,500]``.
+
+Not a test. Starts the emulator (own process, 127.0.0.1 only) and the SDK's dynamic-provider
+plugin (``python -m pulumi.dynamic``), drives them over gRPC like the Pulumi engine, prints one
+markdown report, writes it to ``<out>/results.md`` with the plot ``<out>/results.png``, and
+refreshes the marked performance block of the READMEs. Every process it starts, it stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence, cast
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.emulator_process import EmulatorHandle, start_emulator  # noqa: E402
+from benchmarks.measure import (  # noqa: E402
+    OPERATIONS,
+    count_requests,
+    measure_cold_start,
+    measure_cpu,
+    measure_state_size,
+    median_phases,
+    time_cycle,
+)
+from benchmarks.report import Results, machine_facts, markdown, plot, update_readme  # noqa: E402
+from tests.conftest import plugin_config  # noqa: E402
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line; defaults are the issue's: 10, 100 and 500 offers, 50 ms per request."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,500", type=_sizes, help="numbers of offers, comma-separated")
+    parser.add_argument("--latency", default=0.05, type=float, help="seconds the emulator adds to each request")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks"), help="folder for results.md and results.png")
+    parser.add_argument("--repeat", default=3, type=int, help="runs of each size; the median is reported")
+    parser.add_argument("--cold-starts", default=5, type=int, help="cold starts of each plugin; median reported")
+    parser.add_argument("--count-offers", default=20, type=int, help="offers in the request-count pass")
+    parser.add_argument("--alone-offers", default=40, type=int,
+                        help="offers timed one at a time (no concurrency), for the fixed cost per offer")
+    parser.add_argument("--emulator", default="subprocess", choices=("subprocess", "inprocess"),
+                        help="run the emulator in its own process, or as a thread of this one (as the tests do)")
+    parser.add_argument("--readme", action="append", default=None,
+                        help="README whose marked block gets the report (repeatable); "
+                             "default: README.md and benchmarks/README.md")
+    args = parser.parse_args(argv)
+    if min(args.repeat, args.cold_starts, args.count_offers, args.alone_offers) < 1 or args.latency <= 0:
+        parser.error("--repeat, --cold-starts, --count-offers and --alone-offers must be at least 1, "
+                     "--latency above 0")
+    return args
+
+
+def _sizes(text: str) -> list[int]:
+    """Parse ``10,100,500`` into sorted distinct positive sizes."""
+    sizes = sorted({int(part) for part in text.split(",") if part.strip()})
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive integers, e.g. 10,100,500")
+    return sizes
+
+
+def progress(message: str) -> None:
+    """A line on stderr, so that stdout carries the report alone."""
+    print(f"[benchmark] {message}", file=sys.stderr, flush=True)
+
+
+def measure_all(emu: EmulatorHandle, args: argparse.Namespace) -> Results:
+    """Every measurement, in an order that keeps the emulator's sandbox empty between them."""
+    # The handle has what plugin_config reads from an Emulator: its URLs and credentials.
+    config: dict[str, Any] = plugin_config(cast(Any, emu))
+    progress(f"requests per operation over {args.count_offers} offers")
+    requests = count_requests(emu, config, args.count_offers)
+    timings = {}
+    for count in args.sizes:
+        cycles = []
+        for run in range(1, args.repeat + 1):
+            cycle = time_cycle(emu, config, count, args.latency)
+            progress(f"N={count} run {run}/{args.repeat}: " +
+                     ", ".join(f"{op} {cycle[op].seconds:.2f}s" for op in OPERATIONS))
+            cycles.append(cycle)
+        timings[count] = median_phases(cycles)
+    progress(f"{args.alone_offers} offers one at a time (the fixed cost per offer, without concurrency)")
+    alone = time_cycle(emu, config, args.alone_offers, args.latency, workers=1)
+    progress(f"CPU per call over {max(args.sizes)} offers, no latency")
+    cpu = measure_cpu(emu, config, max(args.sizes), args.latency)
+    progress(f"cold start, {args.cold_starts} of each plugin")
+    cold = measure_cold_start(config, args.cold_starts)
+    assert cpu.sample is not None
+    return Results(sizes=args.sizes, latency=args.latency, repeats=args.repeat, emulator=args.emulator,
+                   timings=timings, alone=alone, requests=requests, cpu=cpu, cold=cold, cold_repeats=args.cold_starts,
+                   state=measure_state_size(cpu.sample), machine=machine_facts(args.emulator))
+
+
+def write_outputs(results: Results, out: Path, readmes: list[Path]) -> None:
+    """results.md and results.png in ``out``, the READMEs' marked blocks, and the report on stdout."""
+    out.mkdir(parents=True, exist_ok=True)
+    image = out / "results.png"
+    plot(results, image)
+    report = markdown(results, "results.png")
+    (out / "results.md").write_text(report)
+    print(report)
+    progress(f"wrote {out / 'results.md'} and {image}")
+    for readme in readmes:
+        progress(update_readme(readme, results, image))
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so that the ``finally`` blocks stop the plugin and emulator processes."""
+    def stop(_signum: int, _frame: Any) -> None:
+        """Raise SystemExit in the main thread."""
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure, report, clean up."""
+    args = parse_args(argv)
+    stop_on_sigterm()
+    started = time.perf_counter()
+    progress(f"emulator: {args.emulator}; sizes {args.sizes}; latency {args.latency:g} s; {args.repeat} runs each")
+    emu = start_emulator(args.emulator)
+    try:
+        results = measure_all(emu, args)
+    finally:
+        emu.close()
+    results.run_seconds = time.perf_counter() - started
+    readmes = [Path(p) for p in args.readme] if args.readme else [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]
+    write_outputs(results, Path(args.out), readmes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

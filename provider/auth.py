@@ -43,7 +43,6 @@ class TokenSource:
         self._lock = threading.Lock()
         self._token: Optional[str] = None
         self._expires_at = 0.0
-        self.requests_made = 0
 
     def __repr__(self) -> str:
         return f"TokenSource(ims_endpoint={self._ims_endpoint!r}, client_id={self._client_id!r})"
@@ -74,7 +73,6 @@ class TokenSource:
             "client_secret": self._client_secret or "",
             "scope": self._scopes,
         }
-        self.requests_made += 1
         try:
             response = self._session.post(self._ims_endpoint, data=form, timeout=self._timeout)
         except requests.RequestException as error:

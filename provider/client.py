@@ -6,7 +6,6 @@ about an ambiguous write is not this module's job: it says so with ``WriteOutcom
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from typing import Any, Iterator, Optional
@@ -77,14 +76,8 @@ class OfferLibraryClient:
             static_token=settings.access_token,
         )
         self._limiter = RateLimiter(settings.max_requests_per_second)
-        self._lock = threading.Lock()
         if debug_http_enabled():
             enable_debug_logging()
-
-    @property
-    def token_requests(self) -> int:
-        """How many tokens this client has asked IMS for."""
-        return self._tokens.requests_made
 
     # -- offers ---------------------------------------------------------------------------
 
@@ -140,9 +133,11 @@ class OfferLibraryClient:
             return None, {}
         seen.add(href)
         # next.href is relative to the API base and already carries every query parameter.
-        base = self._settings.endpoint + "/"
-        absolute = urljoin(base, href.lstrip("/"))
-        return absolute[len(self._settings.endpoint):] if absolute.startswith(self._settings.endpoint) else absolute, {}
+        absolute = urljoin(self._settings.endpoint + "/", href.lstrip("/"))
+        if not absolute.startswith(self._settings.endpoint + "/"):
+            # Our token goes with every request: never follow a link off the configured API.
+            raise BadResponseError(f"the list answer's next link leaves {self._settings.endpoint}; not followed")
+        return absolute[len(self._settings.endpoint):], {}
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -176,7 +171,7 @@ class OfferLibraryClient:
 
     def _send(self, method: str, path: str, sandbox: str, token: str, params: Optional[dict[str, Any]],
               json: Any) -> requests.Response:
-        url = path if path.startswith("http") else self._settings.endpoint + path
+        url = self._settings.endpoint + path
         query = dict(params or {})
         if "offer-type=" not in url:
             query = {**OFFER_TYPE, **query}
@@ -197,7 +192,7 @@ class OfferLibraryClient:
             http_log.debug("%s %s -> %s after %.3fs", method, self._redactor.text(url), type(error).__name__,
                            time.monotonic() - started)
             cause = "timed out" if isinstance(error, requests.Timeout) else type(error).__name__
-            raise TransportError(method, path if not path.startswith("http") else url, cause,
+            raise TransportError(method, path, cause,
                                  never_sent=_never_sent(error), timed_out=isinstance(error, requests.Timeout)) from None
         if http_log.isEnabledFor(10):
             http_log.debug("%s %s -> %s in %.3fs headers=%s", method, self._redactor.text(response.url),

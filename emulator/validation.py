@@ -50,16 +50,21 @@ def _check_keys(obj: dict[str, Any], allowed: frozenset[str], path: str, problem
             problems.append(f"{path}.{key} is not a known property")
 
 
+def _require_strings(obj: dict[str, Any], keys: tuple[str, ...], path: str, problems: list[str]) -> None:
+    """Each of ``keys`` must be present and a non-empty string."""
+    for key in keys:
+        if key not in obj:
+            problems.append(f"{path}.{key} is required")
+        else:
+            _require_string(obj[key], f"{path}.{key}", problems)
+
+
 def _check_component(component: Any, path: str, problems: list[str]) -> None:
     if not isinstance(component, dict):
         problems.append(f"{path} must be an object, not {_kind(component)}")
         return
     _check_keys(component, _COMPONENT_KEYS, path, problems)
-    for key in ("type", "format"):
-        if key not in component:
-            problems.append(f"{path}.{key} is required")
-        else:
-            _require_string(component[key], f"{path}.{key}", problems)
+    _require_strings(component, ("type", "format"), path, problems)
     if "language" in component:
         languages = component["language"]
         if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
@@ -74,11 +79,7 @@ def _check_representation(rep: Any, path: str, problems: list[str]) -> None:
         problems.append(f"{path} must be an object, not {_kind(rep)}")
         return
     _check_keys(rep, _REPRESENTATION_KEYS, path, problems)
-    for key in ("channel", "placement"):
-        if key not in rep:
-            problems.append(f"{path}.{key} is required")
-        else:
-            _require_string(rep[key], f"{path}.{key}", problems)
+    _require_strings(rep, ("channel", "placement"), path, problems)
     if "components" not in rep:
         problems.append(f"{path}.components is required")
     elif not isinstance(rep["components"], list):

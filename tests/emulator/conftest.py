@@ -37,15 +37,20 @@ VALID_OFFER: dict[str, Any] = {
 }
 
 
-def offer_body(**overrides: Any) -> dict[str, Any]:
-    """A valid fallback offer body, with top-level fields replaced (None removes a field)."""
-    body = copy.deepcopy(VALID_OFFER)
+def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``base`` with top-level keys replaced; an override of None removes the key."""
+    result = copy.deepcopy(base)
     for key, value in overrides.items():
         if value is None:
-            body.pop(key, None)
+            result.pop(key, None)
         else:
-            body[key] = value
-    return body
+            result[key] = value
+    return result
+
+
+def offer_body(**overrides: Any) -> dict[str, Any]:
+    """A valid fallback offer body, with top-level fields replaced (None removes a field)."""
+    return with_overrides(VALID_OFFER, overrides)
 
 
 def get_token(emu: Emulator) -> str:

@@ -8,16 +8,13 @@ import requests
 
 from emulator import Emulator
 
+from .conftest import with_overrides
+
 
 def _form(emu: Emulator, **overrides: str | None) -> dict[str, str]:
     form = {"grant_type": "client_credentials", "client_id": emu.client_id, "client_secret": emu.client_secret,
             "scope": "openid,AdobeID,read_organizations"}
-    for key, value in overrides.items():
-        if value is None:
-            form.pop(key)
-        else:
-            form[key] = value
-    return form
+    return with_overrides(form, overrides)
 
 
 def test_valid_credentials_get_a_bearer_token(emulator: Emulator) -> None:

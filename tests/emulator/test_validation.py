@@ -8,6 +8,8 @@ import pytest
 
 from emulator import Emulator
 
+from .conftest import with_overrides
+
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
 Body = Callable[..., dict[str, Any]]
 
@@ -18,12 +20,7 @@ def _representation(**overrides: Any) -> dict[str, Any]:
         "placement": "xcore:offer-placement:1",
         "components": [{"type": "html", "format": "text/html", "content": "<p>hi</p>"}],
     }
-    for key, value in overrides.items():
-        if value is None:
-            rep.pop(key)
-        else:
-            rep[key] = value
-    return rep
+    return with_overrides(rep, overrides)
 
 
 def _rejected(dps: Any, payload: Any) -> str:

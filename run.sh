@@ -27,6 +27,8 @@ setup() {
 
 run_tests() {
   setup
+  say "type-checking provider/ and emulator/ (mypy)"
+  "$VENV/bin/python" -m mypy
   set +e
   "$VENV/bin/python" -m pytest "$@"
   status=$?

@@ -125,7 +125,8 @@ class EmulatorApp:
             # the log does not show yet.
             return reply.to_response(request_id)(environ, start_response)
         except DropConnection:
-            self.log.close(entry, None, fault.kind if fault else None, time.monotonic() - began)
+            if entry is not None:
+                self.log.close(entry, None, fault.kind if fault else None, time.monotonic() - began)
             entry = None
             _drop(environ)
             # werkzeug's server treats ConnectionError as "client went away" and writes nothing more.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from werkzeug.datastructures import Headers
+
 from .errors import gateway_error
 from .ims import TokenIssuer
 
@@ -27,7 +29,7 @@ def bearer_token(authorization: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def authenticate(headers: Mapping[str, str], tokens: TokenIssuer) -> Caller:
+def authenticate(headers: Headers | Mapping[str, str], tokens: TokenIssuer) -> Caller:
     """The caller, or the gateway's error: 401013 bad token, 403003 bad API key, 403010 no org, 403000 no sandbox.
 
     Checked in that order, as the gateway does: a request with several problems reports the first.

@@ -220,9 +220,13 @@ def paginate(offers: Sequence[tuple[int, dict[str, Any]]], filters: Sequence[Pro
     that was there all along.
     """
     matching = [(seq, doc) for seq, doc in offers if all(f.matches(doc) for f in filters)]
-    positioned = [(([_sort_key(doc, f.path) for f in order], seq), doc) for seq, doc in matching]
-    compare = functools.cmp_to_key(lambda a, b: _position_cmp(a[0], b[0], order))
-    positioned.sort(key=compare)
+    Positioned = tuple[tuple[list[SortKey], int], dict[str, Any]]
+    positioned: list[Positioned] = [(([_sort_key(doc, f.path) for f in order], seq), doc) for seq, doc in matching]
+
+    def compare(a: Positioned, b: Positioned) -> int:
+        return _position_cmp(a[0], b[0], order)
+
+    positioned.sort(key=functools.cmp_to_key(compare))
     if start is not None:
         after = decode_cursor(start, order)
         positioned = [p for p in positioned if _position_cmp(p[0], after, order) > 0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from typing import Any, Iterator, Optional
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -266,7 +266,7 @@ def pooled_session(settings: Settings) -> requests.Session:
 
 
 def _offer_path(offer_id: str) -> str:
-    return "/offers/" + requests.utils.quote(offer_id, safe=":")
+    return "/offers/" + quote(offer_id, safe=":")
 
 
 def _never_sent(error: Exception) -> bool:

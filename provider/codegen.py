@@ -370,10 +370,10 @@ def offer_args(canonical: Mapping[str, Any], sandbox: str, offer_id: str) -> _No
         node.items += [("sandbox_name=", _literal(sandbox)), ("adopt_offer_id=", _literal(offer_id))]
         return node
     inputs = {**canonical, "sandboxName": sandbox, "adoptOfferId": offer_id}
-    node = _literal(inputs)
-    assert isinstance(node, _Seq)
-    node.explode = True
-    return node
+    literal = _literal(inputs)
+    assert isinstance(literal, _Seq)
+    literal.explode = True
+    return literal
 
 
 # -- the program -----------------------------------------------------------------------------------

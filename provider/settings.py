@@ -111,7 +111,7 @@ def _number(values: dict[str, Optional[str]], name: str, kind: type) -> Any:
     setting = SETTINGS[name]
     raw = values[name]
     try:
-        number = kind(float(raw)) if kind is int else kind(raw)
+        number = kind(float(str(raw))) if kind is int else kind(str(raw))
     except (TypeError, ValueError):
         raise ConfigurationError(
             f"{setting.config_key} / {setting.env_var} must be a number, got {raw!r}"

@@ -7,7 +7,7 @@ Runs in ``check``: no network, and it tolerates values that are unknown during a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from pydantic import ValidationError
 from pulumi.output import Unknown
@@ -94,7 +94,7 @@ def _under_unknown(document: Any, location: tuple[Any, ...]) -> bool:
     return any(is_unknown(_value_at(document, location[:depth])) for depth in range(1, len(location) + 1))
 
 
-def _reason(error: dict[str, Any]) -> str:
+def _reason(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "missing":
         return "is required"

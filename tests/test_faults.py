@@ -145,7 +145,7 @@ def test_a_create_that_did_not_land_is_posted_again_once(stack: Stack, emu: Emul
 def test_a_create_that_times_out_but_lands_later_is_adopted(
         emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
     plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1"}))
-    emulator.faults.add(Fault("delay", delay=1.5, times=1, methods={"POST"}))
+    emulator.faults.add(Fault("delay", delay=1.3, times=1, methods={"POST"}))
 
     stack = Stack(plugin)
     stack.up("spring", offer())

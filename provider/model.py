@@ -38,6 +38,12 @@ def _non_blank(value: str) -> str:
     return value
 
 
+def _trimmed(value: str) -> str:
+    if value != value.strip():
+        raise ValueError("must not start or end with whitespace")
+    return value
+
+
 def _url(value: str) -> str:
     if not _URL.match(value):
         raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
@@ -132,7 +138,8 @@ class OfferSpec(_Strict):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return _non_blank(value)
+        # Names are looked up with the list endpoint's name filter, which may trim: keep them exact.
+        return _trimmed(_non_blank(value))
 
     @field_validator("characteristics")
     @classmethod

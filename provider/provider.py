@@ -59,9 +59,13 @@ class FallbackOfferProvider(ResourceProvider):
         """Called once per plugin process, before any other method: read ``adobe:*`` config and the environment."""
         self._settings = Settings.load(req.config.get)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Called on every preview and up: validate and canonicalise the inputs. No network."""
-        checked = check_inputs(news, self.settings.sandbox_name)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Called on every preview and up: validate and canonicalise the inputs. No network.
+
+        An offer that names no sandbox keeps the one it was created in (``olds``): a different
+        default on another machine must not move, and so replace, every offer of the stack.
+        """
+        checked = check_inputs(news, olds.get(SANDBOX_NAME) or self.settings.sandbox_name)
         return CheckResult(checked.inputs, [CheckFailure(f.property, f.reason) for f in checked.failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -116,6 +116,11 @@ def _number(values: dict[str, Optional[str]], name: str, kind: type) -> Any:
         raise ConfigurationError(
             f"{setting.config_key} / {setting.env_var} must be a number, got {raw!r}"
         ) from None
-    if number < 0:
-        raise ConfigurationError(f"{setting.config_key} / {setting.env_var} must not be negative, got {raw!r}")
+    if number < 0 or (number == 0 and name in _POSITIVE):
+        bound = "greater than 0" if name in _POSITIVE else "0 or more"
+        raise ConfigurationError(f"{setting.config_key} / {setting.env_var} must be {bound}, got {raw!r}")
     return number
+
+
+# Settings where 0 makes no sense (a zero timeout fails every call); elsewhere 0 means "none".
+_POSITIVE = frozenset({"request_timeout", "retry_deadline"})

@@ -87,3 +87,16 @@ def test_an_api_error_carries_adobes_message_and_request_id(stack: Stack, emu: E
     assert "POST /offers failed with HTTP 400" in failure.value.details
     assert "request id" in failure.value.details
     assert emu.offers(ORG, SANDBOX) == [] and post.status == 400
+
+
+def test_a_different_default_sandbox_elsewhere_never_moves_existing_offers(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    laptop = Stack(start_plugin(plugin_config(emulator)))
+    laptop.up("spring", offer())
+    ci = Stack(start_plugin(plugin_config(emulator, **{"adobe:sandboxName": None}), env={"ADOBE_SANDBOX_NAME": "prod"}))
+    ci.state = laptop.state
+
+    assert ci.preview("spring", offer()).op == "same"
+    assert ci.up("new-one", offer("New")).op == "create"
+    assert [o["name"] for o in emulator.offers(ORG, "prod")] == ["New"]
+    assert len(emulator.offers(ORG, SANDBOX)) == 1

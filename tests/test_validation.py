@@ -38,6 +38,7 @@ BAD_INPUTS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("missing name", _set("name", _DELETE), "name", "is required"),
     ("empty name", _set("name", "   "), "name", "must not be empty"),
     ("name not a string", _set("name", 42), "name", "string"),
+    ("name with a trailing space", _set("name", "Spring fallback "), "name", "whitespace"),
     ("overlong name", _set("name", "x" * 257), "name", "at most 256"),
     ("overlong description", _set("description", "d" * 4001), "description", "at most 4000"),
     ("unknown status", _set("status", "live"), "status", "'draft', 'approved' or 'archived'"),

@@ -38,3 +38,8 @@ def test_repr_never_shows_secrets() -> None:
 def test_a_malformed_number_names_the_setting() -> None:
     with pytest.raises(ConfigurationError, match="adobe:maxRetries"):
         Settings.load({"adobe:maxRetries": "many"}.get, {})
+
+
+def test_a_zero_request_timeout_is_refused_by_name() -> None:
+    with pytest.raises(ConfigurationError, match="adobe:requestTimeout .* greater than 0"):
+        Settings.load({"adobe:requestTimeout": "0"}.get, {})

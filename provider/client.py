@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, Iterator, Optional
 from urllib.parse import quote, urljoin
 
@@ -47,6 +49,27 @@ class WriteOutcomeUnknown(OfferformError):
         super().__init__(f"{method} {path}: outcome unknown ({cause})")
 
 
+class ServerClock:
+    """How far the server's clock is from ours, learnt from the ``Date`` header of its answers."""
+
+    def __init__(self) -> None:
+        self._offset: Optional[float] = None
+
+    def observe(self, date_header: Optional[str]) -> None:
+        if not date_header:
+            return
+        try:
+            server = parsedate_to_datetime(date_header)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is not None:
+            self._offset = server.timestamp() - time.time()
+
+    def to_server_time(self, local: float) -> datetime:
+        """A local ``time.time()`` as the server's clock read it (ours when it never said)."""
+        return datetime.fromtimestamp(local + (self._offset or 0.0), timezone.utc)
+
+
 class TransportError(OfferformError):
     """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
 
@@ -76,8 +99,13 @@ class OfferLibraryClient:
             static_token=settings.access_token,
         )
         self._limiter = RateLimiter(settings.max_requests_per_second)
+        self._clock = ServerClock()
         if debug_http_enabled():
             enable_debug_logging()
+
+    def server_time(self, local: float) -> datetime:
+        """A local ``time.time()`` on the server's clock, learnt from the ``Date`` of its answers."""
+        return self._clock.to_server_time(local)
 
     # -- offers ---------------------------------------------------------------------------
 
@@ -194,6 +222,7 @@ class OfferLibraryClient:
             cause = "timed out" if isinstance(error, requests.Timeout) else type(error).__name__
             raise TransportError(method, path, cause,
                                  never_sent=_never_sent(error), timed_out=isinstance(error, requests.Timeout)) from None
+        self._clock.observe(response.headers.get("Date"))
         if http_log.isEnabledFor(10):
             http_log.debug("%s %s -> %s in %.3fs headers=%s", method, self._redactor.text(response.url),
                            response.status_code, time.monotonic() - started, self._redactor.headers(headers))

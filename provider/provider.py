@@ -144,7 +144,8 @@ class FallbackOfferProvider(ResourceProvider):
     def _writer(self) -> OfferWriter:
         settings = self.settings
         # After a timed-out write, wait as long as the server may still be working on it before looking.
-        policy = WritePolicy(attempts=settings.max_retries + 1, settle_seconds=min(settings.request_timeout, 30.0))
+        policy = WritePolicy(attempts=settings.max_retries + 1, deadline=settings.retry_deadline,
+                             settle_seconds=min(settings.request_timeout, 30.0))
         return OfferWriter(self.client, settings.client_id, policy)
 
     def _sandbox(self, props: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Optional
 
 from .client import OfferLibraryClient, WriteOutcomeUnknown
@@ -17,8 +17,9 @@ from .model import OfferMetadata
 from .patch import changed_fields, guarded_patch
 from .validation import canonical_offer, user_fields
 
-# The server's clock and ours may disagree; an offer created this long before our POST is not ours.
-CLOCK_SKEW = timedelta(minutes=10)
+# The Date header that gives us the server's clock has whole seconds: an offer created more than
+# this long before our POST (on the server's clock) was not created by it.
+CLOCK_PRECISION = timedelta(seconds=1)
 # Rejections a failed `test` operation may come back as (the pages do not say which).
 GUARD_REJECTIONS = frozenset({400, 409, 412, 422})
 
@@ -28,16 +29,23 @@ class WritePolicy:
     """How hard to try a write whose outcome stays unknown, and how long a timed-out one may take to land."""
 
     attempts: int = 9
+    deadline: float = 300.0
     settle_seconds: float = 30.0
     backoff_seconds: float = 0.25
     backoff_max: float = 5.0
 
-    def pause(self, attempt: int, unknown: WriteOutcomeUnknown) -> None:
-        """Wait before the look-up that follows ``attempt``: a timed-out request may still be running."""
-        if unknown.timed_out:
-            time.sleep(self.settle_seconds)
-        elif attempt > 1:
-            time.sleep(min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)))
+    def give_up_at(self) -> float:
+        return time.monotonic() + self.deadline
+
+    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, give_up_at: float) -> None:
+        """Wait before the look-up that follows ``attempt`` (a timed-out request may still be running), within the deadline."""
+        wait = self.settle_seconds if unknown.timed_out else (
+            min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
+        time.sleep(max(0.0, min(wait, give_up_at - time.monotonic())))
+
+    def exhausted(self, attempt: int, give_up_at: float) -> bool:
+        """True when no further attempt may start: out of tries, or past ``adobe:retryDeadline``."""
+        return attempt >= self.attempts or time.monotonic() >= give_up_at
 
 
 class OfferWriter:
@@ -50,21 +58,24 @@ class OfferWriter:
 
     def create(self, sandbox: str, desired: dict[str, Any]) -> OfferMetadata:
         """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
-        started = datetime.now(timezone.utc)
-        cause = "no answer"
-        for attempt in range(1, self._policy.attempts + 1):
+        give_up_at = self._policy.give_up_at()
+        started = time.time()  # any of our attempts may have landed: look for offers since the first
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return self._client.create_offer(sandbox, desired)
             except WriteOutcomeUnknown as unknown:
                 cause = unknown.cause
-                self._policy.pause(attempt, unknown)
+                self._policy.pause(attempt, unknown, give_up_at)
             landed = self._find_created(sandbox, desired, started)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
-        raise OutcomeUnknownError(
-            f"creating fallback offer {desired.get('name')!r} failed {self._policy.attempts} times without an "
-            f"answer ({cause}), and no such offer exists on the server; nothing was created"
-        )
+            if self._policy.exhausted(attempt, give_up_at):
+                raise OutcomeUnknownError(
+                    f"creating fallback offer {desired.get('name')!r} failed {attempt} times without an "
+                    f"answer ({cause}), and no such offer exists on the server; nothing was created"
+                )
 
     def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any]) -> Optional[OfferMetadata]:
         """PATCH from ``seen`` to ``desired``, guarded; None when there is nothing to change."""
@@ -72,12 +83,15 @@ class OfferWriter:
         if not operations:
             return None
         rejected_before = False
-        for attempt in range(1, self._policy.attempts + 1):
+        give_up_at = self._policy.give_up_at()
+        attempt = 0
+        while not self._policy.exhausted(attempt, give_up_at):
+            attempt += 1
             try:
                 return self._client.patch_offer(sandbox, offer_id, operations)
             except WriteOutcomeUnknown as unknown:
                 rejection: Optional[ApiError] = None
-                self._policy.pause(attempt, unknown)
+                self._policy.pause(attempt, unknown, give_up_at)
             except ApiError as error:
                 if error.status not in GUARD_REJECTIONS:
                     raise
@@ -98,7 +112,7 @@ class OfferWriter:
             seen = user_fields(live_raw)
             operations = guarded_patch(seen, desired)
         raise OutcomeUnknownError(
-            f"updating fallback offer {offer_id} failed {self._policy.attempts} times without an answer; "
+            f"updating fallback offer {offer_id} failed {attempt} times without an answer; "
             "the offer is unchanged on the server"
         )
 
@@ -118,8 +132,12 @@ class OfferWriter:
         receipt = self.update(sandbox, offer_id, user_fields(live_raw), desired)
         return receipt or OfferMetadata.from_api(live_raw)
 
-    def _find_created(self, sandbox: str, desired: dict[str, Any], started: datetime) -> Optional[dict[str, Any]]:
-        """The offer our ambiguous POST created, if it exists: same fields, our client, created just now."""
+    def _find_created(self, sandbox: str, desired: dict[str, Any], started: float) -> Optional[dict[str, Any]]:
+        """The offer our ambiguous POST created, if it exists: same fields, our client, created since it was sent.
+
+        An older look-alike (another resource's offer, a resource being renamed) is never taken;
+        two new ones cannot be told apart, so that is an error rather than a guess.
+        """
         name = desired.get("name", "")
         # The property filter separates expressions with commas; a name with one is matched here instead.
         filters = (f"name=={name}",) if "," not in name else ()
@@ -130,18 +148,25 @@ class OfferWriter:
                 f"creating fallback offer {name!r} got no answer, and looking it up failed too ({error}); "
                 "run `pulumi refresh` and check the sandbox for a duplicate before retrying"
             ) from None
-        candidates = [offer for offer in listed if self._is_ours(offer, desired, started)]
-        candidates.sort(key=lambda offer: str(offer.get("created") or offer.get("createdDate") or ""))
-        return candidates[-1] if candidates else None
+        # The listing's answer has taught the client the server's clock: compare on that clock.
+        since = self._client.server_time(started) - CLOCK_PRECISION
+        candidates = [offer for offer in listed if self._is_ours(offer, desired, since)]
+        if len(candidates) > 1:
+            raise OutcomeUnknownError(
+                f"creating fallback offer {name!r} got no answer, and {len(candidates)} identical offers were "
+                f"created since ({', '.join(str(o.get('id')) for o in candidates)}); which one is this resource's "
+                "cannot be told: delete the extra one in the sandbox, then adopt the other with adopt_offer_id"
+            )
+        return candidates[0] if candidates else None
 
-    def _is_ours(self, offer: dict[str, Any], desired: dict[str, Any], started: datetime) -> bool:
+    def _is_ours(self, offer: dict[str, Any], desired: dict[str, Any], since: datetime) -> bool:
         if canonical_offer(offer) != desired:
             return False
         creator = offer.get("createdByClientId")
         if creator and self._client_id and creator != self._client_id:
             return False
         created = _parse(offer.get("created") or offer.get("createdDate"))
-        return created is None or created >= started - CLOCK_SKEW
+        return created is not None and created >= since
 
 
 def _parse(value: Any) -> Optional[datetime]:

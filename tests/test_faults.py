@@ -260,3 +260,28 @@ def test_a_create_that_never_gets_a_usable_answer_leaves_no_state(
     assert "spring" not in stack.state
     assert emulator.offers(ORG, SANDBOX) == []
     assert emulator.log.count(method="POST", service="dps") == 3
+
+
+def test_a_lost_create_never_takes_over_an_older_lookalike_of_the_same_client(stack: Stack, emu: Emulator) -> None:
+    stack.up("old-name", offer())
+    time.sleep(2.5)  # a resource renamed without an alias: the old offer predates the new POST
+    emu.faults.add(Fault("drop", times=1, methods={"POST"}))
+
+    stack.up("new-name", offer())
+    stack.destroy("old-name")
+
+    assert [o["id"] for o in emu.offers(ORG, SANDBOX)] == [stack.state["new-name"].id]
+
+
+def test_a_lost_create_stops_within_the_retry_deadline(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    stack = Stack(start_plugin(plugin_config(emulator, **{"adobe:retryDeadline": "2"})))
+    emulator.faults.add(Fault("drop", methods={"POST"}))
+
+    started = time.monotonic()
+    with pytest.raises(PluginError) as failure:
+        stack.up("spring", offer())
+
+    assert time.monotonic() - started < 6
+    assert "nothing was created" in failure.value.details
+    assert emulator.offers(ORG, SANDBOX) == []

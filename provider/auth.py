@@ -13,6 +13,7 @@ from typing import Callable, Optional
 import requests
 
 from .errors import AuthenticationError, BadResponseError
+from .redact import http_log
 
 # Refresh this long before the announced expiry, so a call never starts with a dying token.
 EXPIRY_MARGIN_SECONDS = 60.0
@@ -73,10 +74,15 @@ class TokenSource:
             "client_secret": self._client_secret or "",
             "scope": self._scopes,
         }
+        started = time.monotonic()
         try:
             response = self._session.post(self._ims_endpoint, data=form, timeout=self._timeout)
         except requests.RequestException as error:
+            http_log.debug("POST %s (token) -> %s", self._ims_endpoint, type(error).__name__)
             raise AuthenticationError(f"could not reach Adobe IMS at {self._ims_endpoint}: {type(error).__name__}") from None
+        # The form and the answer carry secrets: only the status is logged.
+        http_log.debug("POST %s (token for client id %s) -> %s in %.3fs", self._ims_endpoint, self._client_id,
+                       response.status_code, time.monotonic() - started)
         if response.status_code != 200:
             raise AuthenticationError(
                 f"Adobe IMS refused the client credentials of client id {self._client_id} "

@@ -79,6 +79,7 @@ def test_no_secret_reaches_outputs_errors_blob_or_debug_logs(planted: Emulator,
     logs = plugin.logs()
 
     assert "Bearer ***" in logs  # debug logging really ran, redacted
+    assert "(token for client id" in logs  # token requests are logged too, without the form
     assert planted.tokens_issued >= 2
     assert _leaks(seen + [logs], _secrets(planted)) == []
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence, Union
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from .model import SERVER_OUTPUTS
+from .model import SERVER_OUTPUTS, USER_FIELDS
 from .provider import FallbackOfferProvider
+from .validation import ADOPT_OFFER_ID, SANDBOX_NAME
 
 
 @dataclass
@@ -147,22 +149,15 @@ class FallbackOffer(Resource, module="adobe", name="FallbackOffer"):
         self.etag = self.etag.apply(lambda value: int(value) if value is not None else None)  # type: ignore[assignment]
 
 
-_OUTPUT_ONLY = SERVER_OUTPUTS
-_PY_NAMES = {
-    "selectionConstraint": "selection_constraint", "sandboxName": "sandbox_name", "createdDate": "created_date",
-    "lastModifiedDate": "last_modified_date", "createdBy": "created_by", "lastModifiedBy": "last_modified_by",
-    "createdByClientId": "created_by_client_id", "lastModifiedByClientId": "last_modified_by_client_id",
-    "sandboxId": "sandbox_id", "adoptOfferId": "adopt_offer_id",
-}
+OUTPUTS: tuple[str, ...] = (*USER_FIELDS, SANDBOX_NAME, *SERVER_OUTPUTS)
+# Each camelCase output also as a snake_case attribute: createdByClientId -> created_by_client_id.
+_PY_NAMES = {name: re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in (*OUTPUTS, ADOPT_OFFER_ID)
+             if not name.islower()}
 
 
 def _with_output_slots(inputs: dict[str, Any]) -> dict[str, Any]:
     """Declare every output (as None) so that the resource object exposes it as an attribute."""
-    slots = dict(inputs)
-    for key in ("name", "description", "status", "representations", "characteristics", "selectionConstraint",
-                "rank", "tags", "sandboxName", *_OUTPUT_ONLY):
-        slots.setdefault(key, None)
-    return slots
+    return {**dict.fromkeys(OUTPUTS), **inputs}
 
 
 def _inputs(value: Any) -> Any:

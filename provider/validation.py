@@ -106,7 +106,7 @@ def _reason(error: Mapping[str, Any]) -> str:
 
 def validate_offer(raw: dict[str, Any]) -> tuple[Optional[OfferSpec], list[Failure]]:
     """Validate the user-owned fields; failures under an unknown (preview) value are not failures yet."""
-    fields = integral_numbers({key: value for key, value in raw.items() if key in USER_FIELDS})
+    fields = integral_numbers(user_fields(raw))
     try:
         return OfferSpec.model_validate(fields), []
     except ValidationError as error:
@@ -140,7 +140,7 @@ def check_inputs(news: dict[str, Any], default_sandbox: str) -> Checked:
         inputs: dict[str, Any] = spec.to_api()
     else:
         # Invalid or not yet known: hand the values back as given, with the defaults filled.
-        inputs = {key: value for key, value in news.items() if key in USER_FIELDS}
+        inputs = user_fields(news)
         inputs.setdefault("status", "draft")
     inputs[SANDBOX_NAME] = sandbox
     if adopt is not None:

@@ -81,7 +81,12 @@ class FallbackOfferProvider(ResourceProvider):
             field for field in USER_FIELDS
             if contains_unknown(news.get(field)) or olds.get(field) != news.get(field)
         ]
-        return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=False)
+        if not (changed or replaces):
+            return DiffResult(changes=False, replaces=[], delete_before_replace=False)
+        # "Unknown" rather than "some": the engine then diffs the old and new inputs itself and learns
+        # which keys changed, which `replace_on_changes` and the displayed diff need and which the
+        # SDK's plugin has no way to send.
+        return DiffResult(changes=None, replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Called by up for a new resource: one POST, or the adoption of ``adoptOfferId``."""

@@ -98,16 +98,26 @@ class Plugin:
         return to_struct({**values, PROVIDER_KEY: self.blob})
 
     def configure(self, config: dict[str, Any]) -> None:
-        self._call("Configure", provider_pb2.ConfigureRequest(args=to_struct(config), acceptSecrets=True))
+        """As the engine configures the default ``pulumi-python`` provider: the whole stack config, namespaced."""
+        self._call("Configure", provider_pb2.ConfigureRequest(
+            args=to_struct(config),
+            variables={f"pulumi-python:config:{key}": str(value) for key, value in config.items()},
+            acceptSecrets=True, acceptResources=True, sends_old_inputs=True, sends_old_inputs_to_delete=True,
+            urn=f"urn:pulumi:test::offerform::pulumi:providers:pulumi-python::default", name="default",
+            type="pulumi:providers:pulumi-python", id="00000000-0000-0000-0000-000000000000"))
 
     def check(self, name: str, news: dict[str, Any], olds: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        # A new resource's olds are empty, not even the provider blob, as the engine sends them.
         response = self._call("Check", provider_pb2.CheckRequest(
-            urn=urn(name), olds=self._props(olds or {}), news=self._props(news), name=name, type=TYPE))
+            urn=urn(name), olds=self._props(olds) if olds else to_struct({}), news=self._props(news), name=name,
+            type=TYPE))
         return _strip(from_struct(response.inputs, keep_unknowns=True)), [(f.property, f.reason) for f in response.failures]
 
-    def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> provider_pb2.DiffResponse:
+    def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any],
+             old_inputs: Optional[dict[str, Any]] = None) -> provider_pb2.DiffResponse:
         return self._call("Diff", provider_pb2.DiffRequest(
-            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news), name=name, type=TYPE))
+            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news),
+            old_inputs=self._props(old_inputs if old_inputs is not None else olds), name=name, type=TYPE))
 
     def create(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         response = self._call("Create", provider_pb2.CreateRequest(
@@ -115,19 +125,23 @@ class Plugin:
         return response.id, _strip(from_struct(response.properties))
 
     def read(self, name: str, id_: str, outputs: dict[str, Any], inputs: Optional[dict[str, Any]] = None) -> tuple[str, dict[str, Any], Optional[dict[str, Any]]]:
-        request = provider_pb2.ReadRequest(id=id_, urn=urn(name), properties=self._props(outputs) if outputs else None,
+        request = provider_pb2.ReadRequest(id=id_, urn=urn(name), properties=self._props(outputs),
                                            inputs=self._props(inputs if inputs is not None else {}), name=name, type=TYPE)
         response = self._call("Read", request)
         read_inputs = _strip(from_struct(response.inputs)) if response.HasField("inputs") else None
         return response.id, _strip(from_struct(response.properties)), read_inputs
 
-    def update(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    def update(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any],
+               old_inputs: Optional[dict[str, Any]] = None) -> dict[str, Any]:
         response = self._call("Update", provider_pb2.UpdateRequest(
-            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news), name=name, type=TYPE))
+            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news),
+            old_inputs=self._props(old_inputs if old_inputs is not None else olds), name=name, type=TYPE))
         return _strip(from_struct(response.properties))
 
-    def delete(self, name: str, id_: str, outputs: dict[str, Any]) -> None:
-        self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=urn(name), properties=self._props(outputs), name=name, type=TYPE))
+    def delete(self, name: str, id_: str, outputs: dict[str, Any], old_inputs: Optional[dict[str, Any]] = None) -> None:
+        self._call("Delete", provider_pb2.DeleteRequest(
+            id=id_, urn=urn(name), properties=self._props(outputs),
+            old_inputs=self._props(old_inputs if old_inputs is not None else outputs), name=name, type=TYPE))
 
 
 def _strip(values: dict[str, Any]) -> dict[str, Any]:
@@ -166,8 +180,8 @@ class Stack:
         self.plugin = plugin
         self.state: dict[str, ResourceState] = {}
 
-    def _checked(self, name: str, declared: dict[str, Any]) -> dict[str, Any]:
-        old = self.state.get(name)
+    def _checked(self, name: str, declared: dict[str, Any], replacing: bool = False) -> dict[str, Any]:
+        old = None if replacing else self.state.get(name)
         inputs, failures = self.plugin.check(name, declared, old.inputs if old else None)
         if failures:
             raise CheckFailed(failures)
@@ -178,10 +192,15 @@ class Stack:
         old = self.state.get(name)
         if old is None:
             return Plan("create"), inputs
-        diff = self.plugin.diff(name, old.id, old.outputs, inputs)
-        if diff.replaces:
+        diff = self.plugin.diff(name, old.id, old.outputs, inputs, old.inputs)
+        changes = diff.changes
+        if changes == provider_pb2.DiffResponse.DIFF_UNKNOWN:
+            # As the engine does: an unknown answer means "compare the old and new inputs yourself".
+            changes = (provider_pb2.DiffResponse.DIFF_SOME if _strip(old.inputs) != _strip(inputs)
+                       else provider_pb2.DiffResponse.DIFF_NONE)
+        if diff.replaces and changes == provider_pb2.DiffResponse.DIFF_SOME:
             return Plan("replace", list(diff.replaces)), inputs
-        return Plan("update" if diff.changes == provider_pb2.DiffResponse.DIFF_SOME else "same"), inputs
+        return Plan("update" if changes == provider_pb2.DiffResponse.DIFF_SOME else "same"), inputs
 
     def preview(self, name: str, declared: dict[str, Any]) -> Plan:
         """Check and Diff only, as ``pulumi preview`` does."""
@@ -192,13 +211,16 @@ class Stack:
         plan, inputs = self._plan(name, declared)
         old = self.state.get(name)
         if plan.op == "create" or plan.op == "replace":
+            if plan.op == "replace":
+                # The engine checks a replacement again, as a new resource (no olds), before creating it.
+                inputs = self._checked(name, declared, replacing=True)
             id_, outputs = self.plugin.create(name, inputs)
             self.state[name] = ResourceState(id_, inputs, outputs)
             if old is not None:
-                self.plugin.delete(name, old.id, old.outputs)
+                self.plugin.delete(name, old.id, old.outputs, old.inputs)
         elif plan.op == "update":
             assert old is not None
-            outputs = self.plugin.update(name, old.id, old.outputs, inputs)
+            outputs = self.plugin.update(name, old.id, old.outputs, inputs, old.inputs)
             self.state[name] = ResourceState(old.id, inputs, outputs)
         return plan
 
@@ -209,15 +231,19 @@ class Stack:
         if not id_:
             del self.state[name]
             return False
-        self.state[name] = ResourceState(id_, inputs if inputs is not None else old.inputs, outputs)
+        refreshed = ResourceState(id_, inputs if inputs is not None else old.inputs, outputs)
+        # As the engine does to show what refresh found: a Diff from the refreshed state to the stack's inputs.
+        self.plugin.diff(name, id_, refreshed.outputs, old.inputs, refreshed.inputs)
+        self.state[name] = refreshed
         return True
 
     def get(self, name: str, id_: str, declared: Optional[dict[str, Any]] = None) -> dict[str, Any]:
         """``FallbackOffer.get(name, id)``: a Read that carries only the program's inputs."""
-        got_id, outputs, _ = self.plugin.read(name, id_, {}, declared or {})
+        # The engine's read of a resource it does not manage carries the program's inputs as both maps.
+        got_id, outputs, _ = self.plugin.read(name, id_, declared or {}, declared or {})
         assert got_id == id_
         return outputs
 
     def destroy(self, name: str) -> None:
         old = self.state.pop(name)
-        self.plugin.delete(name, old.id, old.outputs)
+        self.plugin.delete(name, old.id, old.outputs, old.inputs)

@@ -8,6 +8,11 @@ from typing import Any
 from ..offers import offer
 
 HEADER = "import pulumi\nfrom provider import FallbackOffer\n\n"
+# ``offer(name, **overrides)`` inside a program: the suite's valid declaration, as a literal.
+OFFER_FUNCTION = (
+    f"def offer(name, **overrides):\n"
+    f"    return {{**{offer()!r}, 'name': name, **overrides}}\n\n"
+)
 
 
 @dataclass

@@ -115,7 +115,8 @@ run_demo() {
   pulumi config set adobe:endpoint "http://127.0.0.1:$EMULATOR_PORT/data/core/dps"
   pulumi config set adobe:imsEndpoint "http://127.0.0.1:$EMULATOR_PORT/ims/token/v3"
   pulumi config set adobe:clientId "$client_id"
-  pulumi config set --secret adobe:clientSecret "$client_secret"
+  # The secret comes from the environment, so it never enters the stack's config or state.
+  export ADOBE_CLIENT_SECRET="$client_secret"
   pulumi config set adobe:imsOrgId "DEMO0000000000000000@AdobeOrg"
   pulumi config set adobe:sandboxName demo
 

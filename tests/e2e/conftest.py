@@ -34,11 +34,12 @@ def make_project(tmp_path: Path, cli: Path, emulator: Emulator) -> Iterator[Proj
     """Makes a configured project (its own directory, file backend and PULUMI_HOME) pointed at ``emulator``."""
 
     def make(program: str, *, name: str = "offerform-e2e", stack: str = "dev", configure: bool = True,
-             backend: Path | None = None, record_grpc: bool = False, **config: str) -> Project:
+             backend: Path | None = None, record_grpc: bool = False, emu: Emulator | None = None,
+             **config: str) -> Project:
         project = Project(tmp_path / f"{name}-{stack}", cli, program, name=name, stack=stack,
                           backend=backend or tmp_path / "state", record_grpc=record_grpc)
         if configure:
-            project.configure({**adobe_config(emulator), **config})
+            project.configure({**adobe_config(emu or emulator), **config})
         return project
 
     yield make

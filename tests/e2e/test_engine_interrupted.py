@@ -1,0 +1,139 @@
+"""An apply stopped mid-way, by Ctrl+C or by a CI runner's kill, and the way back to exactly one offer each.
+
+50 offers at 50 ms per request; the CLI is stopped once a dozen POSTs have arrived. The
+emulator keeps handling a request whose client has gone, so the creates in flight at a kill
+land on the server without the engine ever hearing of them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from emulator import Emulator
+
+from .conftest import ProjectFactory
+from .programs import named, offers_program
+from .project import ORG, SANDBOX, VENV, Project, interrupt
+
+OFFERS = 50
+
+
+def _stopped_mid_apply(make_project: ProjectFactory, emulator: Emulator, sig: signal.Signals) -> Project:
+    emulator.faults.latency = 0.05
+    project = make_project(offers_program(*(named(f"offer-{i:02d}") for i in range(OFFERS))))
+    running = project.start("up", "--yes", "--skip-preview", "--non-interactive")
+    deadline = time.monotonic() + 120
+    while emulator.log.count("POST", service="dps") < 12 and time.monotonic() < deadline and running.poll() is None:
+        time.sleep(0.005)
+    interrupt(running, sig)
+    time.sleep(0.3)  # let the emulator finish the requests whose client has gone
+    return project
+
+
+def _assert_exactly_one_offer_per_resource(project: Project, emulator: Emulator) -> None:
+    state = project.resources()
+    on_server = [offer["id"] for offer in emulator.offers(ORG, SANDBOX)]
+    assert len(state) == OFFERS
+    assert len(on_server) == OFFERS, "an offer is orphaned (on the server, managed by no resource)"
+    assert Counter(resource["id"] for resource in state.values()) == Counter(on_server)
+    assert project.export()["deployment"].get("pending_operations") in (None, [])
+
+
+def _recover(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(VENV / "bin" / "python"), "-m", "provider.recover", *args], cwd=project.root,
+                          env=project.env, capture_output=True, text=True, timeout=300)
+
+
+def test_after_ctrl_c_the_engine_finishes_what_it_started_and_up_completes_the_rest(
+        make_project: ProjectFactory, emulator: Emulator) -> None:
+    project = _stopped_mid_apply(make_project, emulator, signal.SIGINT)
+
+    assert project.export()["deployment"].get("pending_operations") in (None, [])
+    assert len(project.resources()) == len(emulator.offers(ORG, SANDBOX)) < OFFERS
+    project.up()
+
+    _assert_exactly_one_offer_per_resource(project, emulator)
+    project.assert_no_changes()
+
+
+def test_after_a_kill_the_state_holds_pending_creates_some_of_which_landed(
+        make_project: ProjectFactory, emulator: Emulator) -> None:
+    project = _stopped_mid_apply(make_project, emulator, signal.SIGKILL)
+
+    deployment = project.export()["deployment"]
+    pending = [op for op in deployment.get("pending_operations", []) if op["type"] == "creating"]
+    owned = {resource["id"] for resource in project.resources().values()}
+    landed_unrecorded = [offer for offer in emulator.offers(ORG, SANDBOX) if offer["id"] not in owned]
+    assert pending and landed_unrecorded
+    assert {offer["name"] for offer in landed_unrecorded} <= {op["resource"]["inputs"]["name"] for op in pending}
+    locked = project.up(check=False)
+    assert locked.returncode != 0 and "locked" in locked.stdout + locked.stderr
+
+
+def test_without_recovery_up_after_a_kill_leaves_duplicates(make_project: ProjectFactory, emulator: Emulator) -> None:
+    project = _stopped_mid_apply(make_project, emulator, signal.SIGKILL)
+    project.pulumi("cancel", "--yes", "--non-interactive")
+
+    resumed = project.up()
+
+    assert "pending operations from previous deployment" in resumed.stdout
+    assert len(project.resources()) == OFFERS
+    assert len(emulator.offers(ORG, SANDBOX)) > OFFERS
+
+
+def test_recover_then_up_after_a_kill_leaves_exactly_one_offer_per_resource(
+        make_project: ProjectFactory, emulator: Emulator) -> None:
+    project = _stopped_mid_apply(make_project, emulator, signal.SIGKILL)
+    pending = len(project.export()["deployment"]["pending_operations"])
+    dry_run = _recover(project)
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert "run again with --yes" in dry_run.stdout
+    assert len(project.export()["deployment"]["pending_operations"]) == pending
+
+    repaired = _recover(project, "--cancel", "--yes")
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "run `pulumi up` to finish" in repaired.stdout
+    landed = len(emulator.offers(ORG, SANDBOX))
+    emulator.log.clear()
+    project.up()
+    assert emulator.log.count("POST", service="dps") == OFFERS - landed
+    _assert_exactly_one_offer_per_resource(project, emulator)
+    project.assert_no_changes()
+
+
+def test_recover_on_a_healthy_stack_changes_nothing(make_project: ProjectFactory, emulator: Emulator) -> None:
+    project = make_project(offers_program(named("web")))
+    project.up()
+    before = project.export()
+
+    done = _recover(project, "--yes")
+
+    assert done.returncode == 0, done.stderr
+    assert "nothing to recover" in done.stdout
+    assert project.export() == before
+
+
+def test_recover_outside_a_project_fails_in_one_line(cli: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": f"{cli}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run([sys.executable, "-m", "provider.recover", "--cwd", str(tmp_path)],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("python -m provider.recover: `pulumi stack export` failed: ")
+
+
+def test_recover_without_the_pulumi_cli_fails_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "provider.recover", "--cwd", str(tmp_path)],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    assert done.stderr.strip() == "python -m provider.recover: the pulumi CLI is not on PATH"

@@ -15,17 +15,11 @@ from urllib.parse import quote, urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from . import __version__
 from .auth import TokenSource
-from .errors import (
-    ApiError,
-    AuthenticationError,
-    BadResponseError,
-    NotFoundError,
-    OfferformError,
-    ThrottledError,
-)
+from .errors import BadResponseError, OfferformError, TransportError, error_for_status
 from .model import OfferMetadata
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
@@ -68,16 +62,6 @@ class ServerClock:
     def to_server_time(self, local: float) -> datetime:
         """A local ``time.time()`` as the server's clock read it (ours when it never said)."""
         return datetime.fromtimestamp(local + (self._offset or 0.0), timezone.utc)
-
-
-class TransportError(OfferformError):
-    """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
-
-    def __init__(self, method: str, path: str, cause: str, never_sent: bool, timed_out: bool = False) -> None:
-        self.cause = cause
-        self.never_sent = never_sent
-        self.timed_out = timed_out
-        super().__init__(f"{method} {path}: no answer from the Offer Library API ({cause})")
 
 
 class OfferLibraryClient:
@@ -229,27 +213,14 @@ class OfferLibraryClient:
         return response
 
     def _raise_for_status(self, response: requests.Response) -> None:
-        if response.status_code < 400:
-            return
-        method = response.request.method or "?"
-        path = self._path_of(response)
-        message = self._redactor.text(_error_message(response))
-        request_id = response.headers.get("x-request-id")
+        """An error status as the ``ApiError`` subclass of its kind, with Adobe's request id and error code."""
         status = response.status_code
-        if status == 404:
-            raise NotFoundError(status, message, method=method, path=path, request_id=request_id)
-        if status == 429:
-            raise ThrottledError(status, f"throttled by Adobe and still throttled when the retry budget "
-                                         f"ran out ({message}); raise adobe:retryDeadline or lower "
-                                         f"adobe:maxRequestsPerSecond", method=method, path=path,
-                                 request_id=request_id)
-        if status in (401, 403):
-            raise AuthenticationError(
-                f"{method} {path} was refused with HTTP {status}: {message}; check adobe:clientId, "
-                f"adobe:imsOrgId, the credential's product profile and the sandbox name"
-                + (f" (request id {request_id})" if request_id else "")
-            )
-        raise ApiError(status, message, method=method, path=path, request_id=request_id)
+        if status < 400:
+            return
+        message, code = _error_details(response)
+        raise error_for_status(status)(status, self._redactor.text(message), method=response.request.method or "?",
+                                       path=self._path_of(response), request_id=response.headers.get("x-request-id"),
+                                       error_code=code)
 
     def _receipt(self, response: requests.Response) -> OfferMetadata:
         body = self._json(response)
@@ -300,23 +271,26 @@ def _offer_path(offer_id: str) -> str:
 
 def _never_sent(error: Exception) -> bool:
     """True when the connection was never made, so the server cannot have seen the request."""
-    return isinstance(error, requests.ConnectTimeout) or (
-        isinstance(error, requests.ConnectionError) and "NewConnectionError" in repr(error)
-    )
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError, whose reason is the failure of the last attempt.
+    cause = error.args[0] if isinstance(error, requests.ConnectionError) and error.args else None
+    return isinstance(getattr(cause, "reason", cause), NewConnectionError)
 
 
-def _error_message(response: requests.Response) -> str:
-    """Adobe's own words from either documented error shape, or a short description of the body."""
+def _error_details(response: requests.Response) -> tuple[str, Optional[str]]:
+    """Adobe's own words and error code from either documented error shape, or a short description of the body."""
     try:
         body = response.json()
     except ValueError:
         kind = response.headers.get("Content-Type", "")
-        return f"no JSON error body ({kind or 'no content type'}, {len(response.content)} bytes)"
+        return f"no JSON error body ({kind or 'no content type'}, {len(response.content)} bytes)", None
     if isinstance(body, dict):
         if "error_code" in body or "message" in body:
             code = body.get("error_code")
-            return f"{body.get('message', 'no message')}" + (f" [{code}]" if code else "")
+            code = str(code) if code else None
+            return f"{body.get('message', 'no message')}" + (f" [{code}]" if code else ""), code
         title, detail = body.get("title"), body.get("detail")
         if title or detail:
-            return ": ".join(str(part) for part in (title, detail) if part)
-    return str(body)[:300]
+            return ": ".join(str(part) for part in (title, detail) if part), None
+    return str(body)[:300], None

@@ -120,12 +120,12 @@ class OfferWriter:
         """Take over an existing offer: PATCH only what differs from the declaration, guarded on the live values."""
         try:
             live_raw = self._client.get_offer(sandbox, offer_id)
-        except NotFoundError:
+        except NotFoundError as missing:
             raise NotFoundError(
                 404,
                 f"adoptOfferId {offer_id!r}: no fallback offer with this id exists in sandbox {sandbox!r}; "
                 "check the id (python -m provider.export lists them) or remove adoptOfferId to create a new offer",
-                method="GET", path=f"/offers/{offer_id}",
+                method=missing.method, path=missing.path, request_id=missing.request_id,
             ) from None
         if canonical_offer(live_raw) == desired:
             return OfferMetadata.from_api(live_raw)

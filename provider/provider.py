@@ -8,7 +8,7 @@ nothing at all when pickled; settings and the HTTP client live only in the plugi
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any, ContextManager, Optional
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -24,6 +24,7 @@ from pulumi.dynamic import (
 from .client import OfferLibraryClient
 from .errors import NotFoundError
 from .model import SERVER_OUTPUTS, USER_FIELDS, OfferMetadata
+from .retry import Budget, spending
 from .settings import Settings
 from .validation import (
     ADOPT_OFFER_ID,
@@ -89,14 +90,17 @@ class FallbackOfferProvider(ResourceProvider):
         desired = canonical_offer(props)
         adopt = props.get(ADOPT_OFFER_ID)
         writer = self._writer()
-        metadata = writer.adopt(sandbox, adopt, desired) if adopt else writer.create(sandbox, desired)
+        with self._one_budget() as budget:
+            metadata = (writer.adopt(sandbox, adopt, desired, budget) if adopt
+                        else writer.create(sandbox, desired, budget))
         return CreateResult(metadata.id, _outputs(desired, sandbox, metadata, adopt))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Called by refresh and by ``FallbackOffer.get``: one GET; an offer gone outside the stack reads as gone."""
         sandbox = self._sandbox(props)
         try:
-            live_raw = self.client.get_offer(sandbox, id_)
+            with self._one_budget():
+                live_raw = self.client.get_offer(sandbox, id_)
         except NotFoundError:
             return ReadResult("", {})
         live = canonical_offer(live_raw)
@@ -112,7 +116,8 @@ class FallbackOfferProvider(ResourceProvider):
         sandbox = self._sandbox(olds)
         seen = canonical_offer(olds)
         desired = canonical_offer(news)
-        metadata = self._writer().update(sandbox, id_, seen, desired)
+        with self._one_budget() as budget:
+            metadata = self._writer().update(sandbox, id_, seen, desired, budget)
         outputs = _outputs(desired, sandbox, metadata, news.get(ADOPT_OFFER_ID))
         if metadata is None:
             outputs.update({key: olds[key] for key in SERVER_OUTPUTS if key in olds})
@@ -122,7 +127,8 @@ class FallbackOfferProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Called by up and destroy: one DELETE; an offer already gone counts as deleted."""
-        self.client.delete_offer(self._sandbox(props), id_)
+        with self._one_budget():
+            self.client.delete_offer(self._sandbox(props), id_)
 
     # -- run-time state (never pickled) ------------------------------------------------------
 
@@ -141,11 +147,14 @@ class FallbackOfferProvider(ResourceProvider):
                 self._client = OfferLibraryClient(self.settings)
             return self._client
 
+    def _one_budget(self) -> ContextManager[Budget]:
+        """One ``adobe:retryDeadline`` for the whole engine call: every retry below it draws on this clock."""
+        return spending(Budget.starting_now(self.settings.retry_deadline))
+
     def _writer(self) -> OfferWriter:
         settings = self.settings
         # After a timed-out write, wait as long as the server may still be working on it before looking.
-        policy = WritePolicy(attempts=settings.max_retries + 1, deadline=settings.retry_deadline,
-                             settle_seconds=min(settings.request_timeout, 30.0))
+        policy = WritePolicy(attempts=settings.max_retries + 1, settle_seconds=min(settings.request_timeout, 30.0))
         return OfferWriter(self.client, settings.client_id, policy)
 
     def _sandbox(self, props: dict[str, Any]) -> str:

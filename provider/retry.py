@@ -8,16 +8,23 @@
 | dropped connection / read timeout          | GET, DELETE, HEAD              | the same                             |
 | anything on POST/PATCH beyond 429          | never here                     | the provider decides (look-up first) |
 
-``Retry-After`` is honoured; otherwise exponential backoff with jitter. Every retry chain
-stops when the next wait would pass the deadline, so a throttled apply gets slower, never
-endless.
+``Retry-After`` is honoured; otherwise exponential backoff with jitter. A retry is not made
+when its wait would pass the deadline, so a throttled apply gets slower, never endless.
+
+The deadline is one ``Budget`` per engine call (``adobe:retryDeadline``), opened by the provider
+around Create, Read, Update and Delete: every HTTP retry chain of the call and the write-level
+retries above them (``writes.py``) draw on the same clock. Outside a budget (the export command),
+each chain keeps to the deadline from its own first retry.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from typing import Any, Optional
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
 
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
@@ -25,6 +32,43 @@ from urllib3.util.retry import Retry
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 THROTTLED = 429
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The time one engine call may take in all, retries and waits included, on the monotonic clock."""
+
+    seconds: float
+    ends_at: float
+
+    @classmethod
+    def starting_now(cls, seconds: float) -> "Budget":
+        return cls(seconds, time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends_at - time.monotonic())
+
+    def spent(self) -> bool:
+        return time.monotonic() >= self.ends_at
+
+
+# The engine call's budget, seen by urllib3's retries deep inside requests (same thread, same context).
+_BUDGET: ContextVar[Optional[Budget]] = ContextVar("offerform_budget", default=None)
+
+
+@contextmanager
+def spending(budget: Budget) -> Iterator[Budget]:
+    """Make ``budget`` the one every retry in this context draws on, until the block ends."""
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def current_budget() -> Optional[Budget]:
+    """The budget of the engine call running in this context, if any."""
+    return _BUDGET.get()
 
 
 class RetryPolicy(Retry):
@@ -80,13 +124,16 @@ class RetryPolicy(Retry):
         now = time.monotonic()
         if new_retry.started is None:
             new_retry.started = now
-        if new_retry.deadline is not None:
+        budget = current_budget()
+        if budget is None and new_retry.deadline is not None:
+            budget = Budget(new_retry.deadline, new_retry.started + new_retry.deadline)
+        if budget is not None:
             wait = None
             if response is not None and self.respect_retry_after_header:
                 wait = new_retry.get_retry_after(response)
             if wait is None:
                 wait = new_retry.get_backoff_time()
-            if now + wait - new_retry.started > new_retry.deadline:
-                reason = error or ResponseError(f"retry deadline of {new_retry.deadline:g}s reached")
+            if now + wait > budget.ends_at:
+                reason = error or ResponseError(f"retry deadline of {budget.seconds:g}s reached")
                 raise MaxRetryError(_pool, url or "", reason) from reason  # type: ignore[arg-type]
         return new_retry

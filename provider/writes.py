@@ -15,6 +15,7 @@ from .client import OfferLibraryClient, WriteOutcomeUnknown
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .model import OfferMetadata
 from .patch import changed_fields, guarded_patch
+from .retry import Budget
 from .validation import canonical_offer, user_fields
 
 # The Date header that gives us the server's clock has whole seconds: an offer created more than
@@ -26,26 +27,26 @@ GUARD_REJECTIONS = frozenset({400, 409, 412, 422})
 
 @dataclass(frozen=True)
 class WritePolicy:
-    """How hard to try a write whose outcome stays unknown, and how long a timed-out one may take to land."""
+    """How hard to try a write whose outcome stays unknown, and how long a timed-out one may take to land.
+
+    Time comes from the engine call's one ``Budget`` (``adobe:retryDeadline``), shared with the
+    HTTP-level retries of every request the write makes.
+    """
 
     attempts: int = 9
-    deadline: float = 300.0
     settle_seconds: float = 30.0
     backoff_seconds: float = 0.25
     backoff_max: float = 5.0
 
-    def give_up_at(self) -> float:
-        return time.monotonic() + self.deadline
-
-    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, give_up_at: float) -> None:
-        """Wait before the look-up that follows ``attempt`` (a timed-out request may still be running), within the deadline."""
+    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, budget: Budget) -> None:
+        """Wait before the look-up that follows ``attempt`` (a timed-out request may still be running), within the budget."""
         wait = self.settle_seconds if unknown.timed_out else (
             min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
-        time.sleep(max(0.0, min(wait, give_up_at - time.monotonic())))
+        time.sleep(min(wait, budget.remaining()))
 
-    def exhausted(self, attempt: int, give_up_at: float) -> bool:
-        """True when no further attempt may start: out of tries, or past ``adobe:retryDeadline``."""
-        return attempt >= self.attempts or time.monotonic() >= give_up_at
+    def exhausted(self, attempt: int, budget: Budget) -> bool:
+        """True when no further attempt may start: out of tries, or the budget is spent."""
+        return attempt >= self.attempts or budget.spent()
 
 
 class OfferWriter:
@@ -56,9 +57,8 @@ class OfferWriter:
         self._client_id = client_id
         self._policy = policy
 
-    def create(self, sandbox: str, desired: dict[str, Any]) -> OfferMetadata:
+    def create(self, sandbox: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
         """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
-        give_up_at = self._policy.give_up_at()
         started = time.time()  # any of our attempts may have landed: look for offers since the first
         attempt = 0
         while True:
@@ -67,31 +67,31 @@ class OfferWriter:
                 return self._client.create_offer(sandbox, desired)
             except WriteOutcomeUnknown as unknown:
                 cause = unknown.cause
-                self._policy.pause(attempt, unknown, give_up_at)
+                self._policy.pause(attempt, unknown, budget)
             landed = self._find_created(sandbox, desired, started)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
-            if self._policy.exhausted(attempt, give_up_at):
+            if self._policy.exhausted(attempt, budget):
                 raise OutcomeUnknownError(
                     f"creating fallback offer {desired.get('name')!r} failed {attempt} times without an "
                     f"answer ({cause}), and no such offer exists on the server; nothing was created"
                 )
 
-    def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any]) -> Optional[OfferMetadata]:
+    def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any],
+               budget: Budget) -> Optional[OfferMetadata]:
         """PATCH from ``seen`` to ``desired``, guarded; None when there is nothing to change."""
         operations = guarded_patch(seen, desired)
         if not operations:
             return None
         rejected_before = False
-        give_up_at = self._policy.give_up_at()
         attempt = 0
-        while not self._policy.exhausted(attempt, give_up_at):
+        while not self._policy.exhausted(attempt, budget):
             attempt += 1
             try:
                 return self._client.patch_offer(sandbox, offer_id, operations)
             except WriteOutcomeUnknown as unknown:
                 rejection: Optional[ApiError] = None
-                self._policy.pause(attempt, unknown, give_up_at)
+                self._policy.pause(attempt, unknown, budget)
             except ApiError as error:
                 if error.status not in GUARD_REJECTIONS:
                     raise
@@ -116,7 +116,7 @@ class OfferWriter:
             "the offer is unchanged on the server"
         )
 
-    def adopt(self, sandbox: str, offer_id: str, desired: dict[str, Any]) -> OfferMetadata:
+    def adopt(self, sandbox: str, offer_id: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
         """Take over an existing offer: PATCH only what differs from the declaration, guarded on the live values."""
         try:
             live_raw = self._client.get_offer(sandbox, offer_id)
@@ -129,7 +129,7 @@ class OfferWriter:
             ) from None
         if canonical_offer(live_raw) == desired:
             return OfferMetadata.from_api(live_raw)
-        receipt = self.update(sandbox, offer_id, user_fields(live_raw), desired)
+        receipt = self.update(sandbox, offer_id, user_fields(live_raw), desired, budget)
         return receipt or OfferMetadata.from_api(live_raw)
 
     def _find_created(self, sandbox: str, desired: dict[str, Any], started: float) -> Optional[dict[str, Any]]:

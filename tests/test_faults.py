@@ -273,6 +273,24 @@ def test_a_lost_create_never_takes_over_an_older_lookalike_of_the_same_client(st
     assert [o["id"] for o in emu.offers(ORG, SANDBOX)] == [stack.state["new-name"].id]
 
 
+def test_one_engine_call_keeps_to_one_retry_deadline_across_http_and_write_retries(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    stack = Stack(start_plugin(plugin_config(emulator, **{"adobe:retryDeadline": "4"})))
+    # Lost POSTs and slow look-ups spend most of the budget at the write level, then the POST is
+    # throttled for good: the HTTP-level retries of that POST must stop where the call's budget ends.
+    emulator.faults.add(Fault("drop", times=3, methods={"POST"}))
+    emulator.faults.add(Fault("delay", delay=1.5, times=2, methods={"GET"}))
+    emulator.faults.add(Fault("status", status=429, retry_after=1, methods={"POST"}))
+
+    started = time.monotonic()
+    with pytest.raises(PluginError) as failure:
+        stack.up("spring", offer())
+
+    assert time.monotonic() - started < 4 + 1.5
+    assert "throttled by Adobe" in failure.value.details
+    assert emulator.offers(ORG, SANDBOX) == []
+
+
 def test_a_lost_create_stops_within_the_retry_deadline(
         emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
     stack = Stack(start_plugin(plugin_config(emulator, **{"adobe:retryDeadline": "2"})))

@@ -153,8 +153,12 @@ class FallbackOfferProvider(ResourceProvider):
 
     def _writer(self) -> OfferWriter:
         settings = self.settings
-        # After a timed-out write, wait as long as the server may still be working on it before looking.
-        policy = WritePolicy(attempts=settings.max_retries + 1, settle_seconds=min(settings.request_timeout, 30.0))
+        # A request that timed out was sent adobe:requestTimeout ago at the latest, and Adobe's side may
+        # still commit it until adobe:lateWriteWindow after it was sent (a slow gateway keeps working
+        # after we gave up): look for it only once that window has passed. The default of 60 s is
+        # what common gateways allow an upstream call, and keeps the default wait at 30 s after a 30 s timeout.
+        policy = WritePolicy(attempts=settings.max_retries + 1,
+                             settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout))
         return OfferWriter(self.client, settings.client_id, policy)
 
     def _sandbox(self, props: dict[str, Any]) -> str:

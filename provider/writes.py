@@ -38,11 +38,14 @@ class WritePolicy:
     backoff_seconds: float = 0.25
     backoff_max: float = 5.0
 
-    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, budget: Budget) -> None:
-        """Wait before the look-up that follows ``attempt`` (a timed-out request may still be running), within the budget."""
+    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, budget: Budget) -> bool:
+        """Wait before the look-up that follows ``attempt``, within the budget; False if a timed-out
+        write's window was cut short, so that it may still land after the look-up."""
         wait = self.settle_seconds if unknown.timed_out else (
             min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
-        time.sleep(min(wait, budget.remaining()))
+        allowed = budget.remaining()
+        time.sleep(min(wait, allowed))
+        return not unknown.timed_out or wait <= allowed
 
     def exhausted(self, attempt: int, budget: Budget) -> bool:
         """True when no further attempt may start: out of tries, or the budget is spent."""
@@ -67,15 +70,20 @@ class OfferWriter:
                 return self._client.create_offer(sandbox, desired)
             except WriteOutcomeUnknown as unknown:
                 cause = unknown.cause
-                self._policy.pause(attempt, unknown, budget)
+                settled = self._policy.pause(attempt, unknown, budget)
             landed = self._find_created(sandbox, desired, started)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
             if self._policy.exhausted(attempt, budget):
-                raise OutcomeUnknownError(
-                    f"creating fallback offer {desired.get('name')!r} failed {attempt} times without an "
-                    f"answer ({cause}), and no such offer exists on the server; nothing was created"
-                )
+                failed = f"creating fallback offer {desired.get('name')!r} failed {attempt} times without an answer ({cause})"
+                if not settled:
+                    raise OutcomeUnknownError(
+                        f"{failed}; no such offer exists on the server yet, but the last attempt timed out less "
+                        "than adobe:lateWriteWindow ago and may still land, so it was not posted again: check the "
+                        "sandbox for it before the next `pulumi up` (adopt it with adopt_offer_id if it is there), "
+                        "or raise adobe:retryDeadline"
+                    )
+                raise OutcomeUnknownError(f"{failed}, and no such offer exists on the server; nothing was created")
 
     def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any],
                budget: Budget) -> Optional[OfferMetadata]:
@@ -84,6 +92,7 @@ class OfferWriter:
         if not operations:
             return None
         rejected_before = False
+        settled = True
         attempt = 0
         while not self._policy.exhausted(attempt, budget):
             attempt += 1
@@ -91,11 +100,11 @@ class OfferWriter:
                 return self._client.patch_offer(sandbox, offer_id, operations)
             except WriteOutcomeUnknown as unknown:
                 rejection: Optional[ApiError] = None
-                self._policy.pause(attempt, unknown, budget)
+                settled = self._policy.pause(attempt, unknown, budget)
             except ApiError as error:
                 if error.status not in GUARD_REJECTIONS:
                     raise
-                rejection = error
+                rejection, settled = error, True
             live_raw = self._client.get_offer(sandbox, offer_id)
             live = canonical_offer(live_raw)
             if live == desired:
@@ -112,8 +121,10 @@ class OfferWriter:
             seen = user_fields(live_raw)
             operations = guarded_patch(seen, desired)
         raise OutcomeUnknownError(
-            f"updating fallback offer {offer_id} failed {attempt} times without an answer; "
-            "the offer is unchanged on the server"
+            f"updating fallback offer {offer_id} failed {attempt} times without an answer; " + (
+                "the offer is unchanged on the server" if settled else
+                "the offer was unchanged when last read, but the last attempt timed out less than "
+                "adobe:lateWriteWindow ago and may still be applied (the next `pulumi up` recognises it)")
         )
 
     def adopt(self, sandbox: str, offer_id: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:

@@ -142,16 +142,33 @@ def test_a_create_that_did_not_land_is_posted_again_once(stack: Stack, emu: Emul
     assert _count(emu, "POST") == 2
 
 
-def test_a_create_that_times_out_but_lands_later_is_adopted(
+def test_a_create_that_times_out_but_lands_within_the_late_write_window_is_adopted(
         emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
-    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1"}))
-    emulator.faults.add(Fault("delay", delay=1.3, times=1, methods={"POST"}))
+    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "4"}))
+    # A slow gateway: the POST lands 3 s after it was sent, 2 s after the client gave up on it.
+    emulator.faults.add(Fault("delay", delay=3, times=1, methods={"POST"}))
 
     stack = Stack(plugin)
     stack.up("spring", offer())
 
     [created] = emulator.offers(ORG, SANDBOX)
     assert stack.state["spring"].id == created["id"]
+    assert _count(emulator, "POST") == 1
+
+
+def test_a_timed_out_create_is_not_posted_again_while_it_may_still_land(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "10",
+                                                     "adobe:retryDeadline": "3"}))
+    emulator.faults.add(Fault("delay", delay=4, times=1, methods={"POST"}))
+
+    started = time.monotonic()
+    with pytest.raises(PluginError) as failure:
+        Stack(plugin).up("spring", offer())
+
+    assert time.monotonic() - started < 3 + 1.5
+    assert "may still land, so it was not posted again" in failure.value.details
+    assert _count(emulator, "POST") == 1
 
 
 def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu: Emulator) -> None:

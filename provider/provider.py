@@ -3,6 +3,8 @@
 Every stack's state names this class as ``provider.FallbackOfferProvider``: it must stay
 importable under that name. The instance is pickled into every resource's state, so it holds
 nothing at all when pickled; settings and the HTTP client live only in the plugin process.
+Every id the engine hands in (diff, read, update, delete) is claimed for its resource, so that a
+lost create's look-up never takes it (``claims.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .claims import CLAIMS
 from .client import OfferLibraryClient
 from .errors import NotFoundError
 from .model import SERVER_OUTPUTS, USER_FIELDS, OfferMetadata
@@ -74,6 +77,7 @@ class FallbackOfferProvider(ResourceProvider):
 
         ``olds`` are the last outputs (inputs plus server fields); only user-owned fields count.
         """
+        CLAIMS.claim(self._sandbox(olds), _id)
         replaces = []
         old_sandbox, new_sandbox = olds.get(SANDBOX_NAME), news.get(SANDBOX_NAME)
         if old_sandbox and new_sandbox and (is_unknown(new_sandbox) or new_sandbox != old_sandbox):
@@ -98,6 +102,7 @@ class FallbackOfferProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Called by refresh and by ``FallbackOffer.get``: one GET; an offer gone outside the stack reads as gone."""
         sandbox = self._sandbox(props)
+        CLAIMS.claim(sandbox, id_)
         try:
             with self._one_budget():
                 live_raw = self.client.get_offer(sandbox, id_)
@@ -114,6 +119,7 @@ class FallbackOfferProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Called by up when diff found changes: one PATCH, guarded by what the stack last saw."""
         sandbox = self._sandbox(olds)
+        CLAIMS.claim(sandbox, id_)
         seen = canonical_offer(olds)
         desired = canonical_offer(news)
         with self._one_budget() as budget:
@@ -127,8 +133,10 @@ class FallbackOfferProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Called by up and destroy: one DELETE; an offer already gone counts as deleted."""
+        sandbox = self._sandbox(props)
+        CLAIMS.claim(sandbox, id_)
         with self._one_budget():
-            self.client.delete_offer(self._sandbox(props), id_)
+            self.client.delete_offer(sandbox, id_)
 
     # -- run-time state (never pickled) ------------------------------------------------------
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
+from .claims import CLAIMS, OfferClaims
 from .client import OfferLibraryClient, WriteOutcomeUnknown
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .model import OfferMetadata
@@ -55,10 +56,12 @@ class WritePolicy:
 class OfferWriter:
     """Create, update and adopt fallback offers through one client, safely."""
 
-    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], policy: WritePolicy) -> None:
+    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], policy: WritePolicy,
+                 claims: OfferClaims = CLAIMS) -> None:
         self._client = client
         self._client_id = client_id
         self._policy = policy
+        self._claims = claims
 
     def create(self, sandbox: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
         """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
@@ -67,11 +70,14 @@ class OfferWriter:
         while True:
             attempt += 1
             try:
-                return self._client.create_offer(sandbox, desired)
+                with self._claims.posting(sandbox, desired):
+                    receipt = self._client.create_offer(sandbox, desired)
+                    self._claims.claim(sandbox, receipt.id)
+                return receipt
             except WriteOutcomeUnknown as unknown:
                 cause = unknown.cause
                 settled = self._policy.pause(attempt, unknown, budget)
-            landed = self._find_created(sandbox, desired, started)
+            landed = self._find_created(sandbox, desired, started, budget)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
             if self._policy.exhausted(attempt, budget):
@@ -129,6 +135,7 @@ class OfferWriter:
 
     def adopt(self, sandbox: str, offer_id: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
         """Take over an existing offer: PATCH only what differs from the declaration, guarded on the live values."""
+        self._claims.claim(sandbox, offer_id)
         try:
             live_raw = self._client.get_offer(sandbox, offer_id)
         except NotFoundError as missing:
@@ -143,11 +150,14 @@ class OfferWriter:
         receipt = self.update(sandbox, offer_id, user_fields(live_raw), desired, budget)
         return receipt or OfferMetadata.from_api(live_raw)
 
-    def _find_created(self, sandbox: str, desired: dict[str, Any], started: float) -> Optional[dict[str, Any]]:
-        """The offer our ambiguous POST created, if it exists: same fields, our client, created since it was sent.
+    def _find_created(self, sandbox: str, desired: dict[str, Any], started: float,
+                      budget: Budget) -> Optional[dict[str, Any]]:
+        """The offer our ambiguous POST created, if it exists: same fields, our client, created since it was sent,
+        and no other resource's.
 
-        An older look-alike (another resource's offer, a resource being renamed) is never taken;
-        two new ones cannot be told apart, so that is an error rather than a guess.
+        An older look-alike (another resource's offer, a resource being renamed) is never taken, nor
+        one another resource of this process created or holds; two new unclaimed ones cannot be told
+        apart, so that is an error rather than a guess.
         """
         name = desired.get("name", "")
         # The property filter separates expressions with commas; a name with one is matched here instead.
@@ -162,13 +172,23 @@ class OfferWriter:
         # The listing's answer has taught the client the server's clock: compare on that clock.
         since = self._client.server_time(started) - CLOCK_PRECISION
         candidates = [offer for offer in listed if self._is_ours(offer, desired, since)]
+        free = self._claims.unclaimed(sandbox, desired, [str(offer.get("id")) for offer in candidates], budget.ends_at)
+        if free is None:
+            raise OutcomeUnknownError(
+                f"creating fallback offer {name!r} got no answer, and an identical create of another resource is "
+                "still waiting for its own, so which new offer is whose cannot be told yet; run `pulumi refresh` "
+                "and check the sandbox for a duplicate before retrying"
+            )
+        candidates = [offer for offer in candidates if str(offer.get("id")) in free]
         if len(candidates) > 1:
             raise OutcomeUnknownError(
                 f"creating fallback offer {name!r} got no answer, and {len(candidates)} identical offers were "
                 f"created since ({', '.join(str(o.get('id')) for o in candidates)}); which one is this resource's "
                 "cannot be told: delete the extra one in the sandbox, then adopt the other with adopt_offer_id"
             )
-        return candidates[0] if candidates else None
+        if candidates and self._claims.claim_if_free(sandbox, str(candidates[0]["id"])):
+            return candidates[0]
+        return None  # none, or another look-up took the one there was: post again
 
     def _is_ours(self, offer: dict[str, Any], desired: dict[str, Any], since: datetime) -> bool:
         if canonical_offer(offer) != desired:

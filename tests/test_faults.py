@@ -13,7 +13,7 @@ import pytest
 from emulator import Emulator, Fault
 
 from .conftest import ORG, SANDBOX, plugin_config
-from .engine import Plugin, PluginError, Stack
+from .engine import Plugin, PluginError, Stack, concurrently
 from .offers import offer
 from .ui import AdobeUi
 
@@ -179,6 +179,52 @@ def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu
 
     assert len(emu.offers(ORG, SANDBOX)) == 2
     assert emu.get_offer(ORG, SANDBOX, stack.state["spring"].id)["createdByClientId"] == emu.client_id
+
+
+def _lost_create_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> Plugin:
+    """A plugin whose first POST times out and never lands; the look-up comes 1 s after the timeout."""
+    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "2"}))
+    emulator.faults.add(Fault("stall", delay=1.5, times=1, methods={"POST"}))
+    return plugin
+
+
+def test_two_identical_resources_never_end_up_owning_one_offer(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    stack = Stack(_lost_create_plugin(emulator, start_plugin))
+
+    # One POST stalls and is lost; the other lands at once: the lost one's look-up finds that offer.
+    concurrently(lambda: stack.up("first", offer()), lambda: stack.up("second", offer()))
+
+    live = {o["id"] for o in emulator.offers(ORG, SANDBOX)}
+    assert stack.state["first"].id != stack.state["second"].id
+    assert {stack.state["first"].id, stack.state["second"].id} == live
+
+
+def test_a_lost_create_waits_for_an_identical_create_still_in_flight_before_taking_its_offer(
+        stack: Stack, emu: Emulator) -> None:
+    # The first POST is dropped, but only once the second has landed; the second's answer comes
+    # a second later, so the first one's look-up sees an offer nobody has claimed yet.
+    emu.faults.add(Fault("drop", times=1, methods={"POST"}, meanwhile=lambda: time.sleep(0.5)))
+    emu.faults.add(Fault("delay", delay=0, times=1, methods={"POST"}, meanwhile=lambda: time.sleep(1.5)))
+
+    concurrently(lambda: stack.up("first", offer()), lambda: stack.up("second", offer()))
+
+    assert stack.state["first"].id != stack.state["second"].id
+    assert {stack.state["first"].id, stack.state["second"].id} == {o["id"] for o in emu.offers(ORG, SANDBOX)}
+
+
+@pytest.mark.parametrize("claim", ["adopted", "referenced"])
+def test_a_lost_create_never_takes_an_offer_another_resource_holds(
+        emulator: Emulator, start_plugin: Callable[..., Plugin], claim: str) -> None:
+    stack = Stack(_lost_create_plugin(emulator, start_plugin))
+    other = emulator.seed_offer(ORG, SANDBOX, offer(), client_id=emulator.client_id)["id"]  # just made, same client
+    hold: Callable[[], object] = (lambda: stack.up("adopter", {**offer(), "adoptOfferId": other})) if claim == "adopted" \
+        else (lambda: stack.get("reference", other))
+
+    concurrently(lambda: stack.up("spring", offer()), hold)
+
+    assert stack.state["spring"].id != other
+    assert len(emulator.offers(ORG, SANDBOX)) == 2
 
 
 def test_100_creates_under_commit_then_fail_faults_make_exactly_100_offers(stack: Stack, emu: Emulator) -> None:

@@ -119,8 +119,8 @@ class ConflictError(OfferformError):
         self.offer_id = offer_id
         self.fields = fields
         super().__init__(
-            f"fallback offer {offer_id} was changed outside the stack ({', '.join(fields)} differ from what "
-            "the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up to date, "
+            f"fallback offer {offer_id} was changed outside the stack ({', '.join(fields)} "
+            f"{'differs' if len(fields) == 1 else 'differ'} from what the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up to date, "
             "then `pulumi up` again."
         )
 

@@ -15,7 +15,7 @@ from .claims import CLAIMS, OfferClaims
 from .client import OfferLibraryClient, WriteOutcomeUnknown
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .model import OfferMetadata
-from .patch import changed_fields, guarded_patch
+from .patch import changed_by_others, changed_fields, guarded_patch
 from .retry import Budget
 from .validation import canonical_offer, user_fields
 
@@ -116,7 +116,8 @@ class OfferWriter:
             if live == desired:
                 # Our change is there: applied by the attempt whose answer was lost.
                 return OfferMetadata.from_api(live_raw)
-            drift = changed_fields(seen, live)
+            # A rejected PATCH did not land; one whose answer was lost may have, before someone else's edit.
+            drift = changed_fields(seen, live) if rejection is not None else changed_by_others(seen, desired, live)
             if drift:
                 raise ConflictError(offer_id, drift)
             if rejection is not None:

@@ -279,6 +279,23 @@ def test_an_outside_edit_is_never_overwritten_whatever_status_the_failed_guard_g
     assert emu.get_offer(ORG, SANDBOX, offer_id) == live_before
 
 
+def test_a_conflict_after_our_lost_update_landed_names_only_what_someone_else_changed(
+        stack: Stack, emu: Emulator) -> None:
+    stack.up("spring", offer())
+    offer_id = stack.state["spring"].id
+    ui = AdobeUi(emu)
+    # Our PATCH lands, its answer is lost, and someone archives the offer before we look.
+    emu.faults.add(Fault("commit_then_drop", times=1, methods={"PATCH"}, meanwhile=lambda: ui.patch(
+        offer_id, [{"op": "replace", "path": "/status", "value": "archived"}])))
+
+    with pytest.raises(PluginError) as failure:
+        stack.up("spring", offer(description="Ours"))
+
+    assert "(status differs from what the stack last saw)" in failure.value.details
+    live = emu.get_offer(ORG, SANDBOX, offer_id)
+    assert (live["description"], live["status"]) == ("Ours", "archived")
+
+
 def test_after_a_conflict_refresh_then_up_applies_the_change(stack: Stack, emu: Emulator) -> None:
     stack.up("spring", offer())
     AdobeUi(emu).patch(stack.state["spring"].id, [{"op": "replace", "path": "/status", "value": "archived"}])

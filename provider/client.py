@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterator, Optional
-from urllib.parse import quote, urljoin
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -144,12 +144,11 @@ class OfferLibraryClient:
         if not href or href in seen:
             return None, {}
         seen.add(href)
-        # next.href is relative to the API base and already carries every query parameter.
-        absolute = urljoin(self._settings.endpoint + "/", href.lstrip("/"))
-        if not absolute.startswith(self._settings.endpoint + "/"):
+        path = api_path(self._settings.endpoint, str(href))
+        if path is None:
             # Our token goes with every request: never follow a link off the configured API.
             raise BadResponseError(f"the list answer's next link leaves {self._settings.endpoint}; not followed")
-        return absolute[len(self._settings.endpoint):], {}
+        return path, {}  # the link already carries every query parameter
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -263,6 +262,29 @@ def pooled_session(settings: Settings) -> requests.Session:
     session.mount("http://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
     session.mount(settings.ims_endpoint, HTTPAdapter(max_retries=ims_retry, pool_maxsize=POOL_SIZE))
     return session
+
+
+def api_path(endpoint: str, href: str) -> Optional[str]:
+    """A link as a path under the API ``endpoint`` (with its query), or None when it leads anywhere else.
+
+    Accepted: relative to the API base (``offers?...``, ``/offers?...``, the documented form), root-relative
+    (``/data/core/dps/offers?...``) and absolute on the endpoint's scheme, host and port.
+    """
+    base = urlsplit(endpoint)
+    root = base.path.rstrip("/")
+    if href.startswith("/") and not href.startswith("//") and not (href + "?").startswith((root + "/", root + "?")):
+        href = href.lstrip("/")  # "/offers?...": relative to the API base, not to the host
+    link = urlsplit(urljoin(endpoint.rstrip("/") + "/", href))
+    if (link.scheme.lower(), link.hostname, _port(link)) != (base.scheme.lower(), base.hostname, _port(base)):
+        return None
+    segments = link.path.split("/")
+    if not (link.path + "/").startswith(root + "/") or ".." in segments or "." in segments:
+        return None
+    return link.path[len(root):] + (f"?{link.query}" if link.query else "")
+
+
+def _port(url: SplitResult) -> Optional[int]:
+    return url.port or {"http": 80, "https": 443}.get(url.scheme.lower())
 
 
 def _offer_path(offer_id: str) -> str:

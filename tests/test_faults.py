@@ -11,11 +11,16 @@ from typing import Callable
 import pytest
 
 from emulator import Emulator, Fault
+from emulator.testing import make_emulator_fixture
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import Plugin, PluginError, Stack, concurrently
 from .offers import offer
 from .ui import AdobeUi
+
+
+# One offer per list page, so that a look-up must follow next links.
+paged_emulator = make_emulator_fixture(name="paged_emulator", default_page_size=1)
 
 
 def _count(emu: Emulator, method: str) -> int:
@@ -169,6 +174,20 @@ def test_a_timed_out_create_is_not_posted_again_while_it_may_still_land(
     assert time.monotonic() - started < 3 + 1.5
     assert "may still land, so it was not posted again" in failure.value.details
     assert _count(emulator, "POST") == 1
+
+
+@pytest.mark.parametrize("form", ["api", "root", "absolute"])
+def test_a_lost_create_finds_its_offer_on_a_later_page_whatever_form_the_next_link_takes(
+        paged_emulator: Emulator, start_plugin: Callable[..., Plugin], form: str) -> None:
+    paged_emulator.link_form = form
+    stack = Stack(start_plugin(plugin_config(paged_emulator)))
+    paged_emulator.seed_offer(ORG, SANDBOX, offer(), client_id="someone-elses-client")  # page 1
+    paged_emulator.faults.add(Fault("commit_then_drop", times=1, methods={"POST"}))  # ours lands on page 2
+
+    stack.up("spring", offer())
+
+    assert _count(paged_emulator, "POST") == 1
+    assert len(paged_emulator.offers(ORG, SANDBOX)) == 2
 
 
 def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu: Emulator) -> None:

@@ -71,7 +71,7 @@ class OfferLibraryClient:
         settings.require_credentials()
         self._settings = settings
         self._redactor = Redactor([settings.client_secret or "", settings.access_token or ""])
-        self._session = session or pooled_session(settings)
+        self._session = session or pooled_session(settings, self._redactor)
         assert settings.client_id is not None and settings.ims_org_id is not None
         self._tokens = TokenSource(
             self._session,
@@ -251,13 +251,15 @@ class OfferLibraryClient:
         return url[len(self._settings.endpoint):] if url.startswith(self._settings.endpoint) else url
 
 
-def pooled_session(settings: Settings) -> requests.Session:
-    """One session for the process, API and IMS each with their own retry rules."""
+def pooled_session(settings: Settings, redactor: Optional[Redactor] = None) -> requests.Session:
+    """One session for the process, API and IMS each with their own retry rules; ``redactor`` masks their debug lines."""
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
-    api_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline)
+    redactor = redactor or Redactor([settings.client_secret or "", settings.access_token or ""])
+    api_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, redactor=redactor)
     # Minting a token twice is harmless, so IMS calls may be repeated after any transient fault.
-    ims_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, IDEMPOTENT_METHODS | {"POST"})
+    ims_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, IDEMPOTENT_METHODS | {"POST"},
+                                  redactor=redactor)
     session.mount("https://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
     session.mount("http://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
     session.mount(settings.ims_endpoint, HTTPAdapter(max_retries=ims_retry, pool_maxsize=POOL_SIZE))

@@ -16,6 +16,7 @@ from .client import OfferLibraryClient, WriteOutcomeUnknown
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .model import OfferMetadata
 from .patch import changed_by_others, changed_fields, guarded_patch
+from .redact import http_log
 from .retry import Budget
 from .validation import canonical_offer, user_fields
 
@@ -45,6 +46,8 @@ class WritePolicy:
         wait = self.settle_seconds if unknown.timed_out else (
             min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
         allowed = budget.remaining()
+        http_log.debug("%s %s: outcome unknown (%s); looking it up in %.2fs", unknown.method, unknown.path,
+                       unknown.cause, min(wait, allowed))
         time.sleep(min(wait, allowed))
         return not unknown.timed_out or wait <= allowed
 

@@ -72,6 +72,41 @@ def test_throttling_past_the_deadline_fails_with_a_clear_message(
     assert emulator.offers(ORG, SANDBOX) == []
 
 
+def _debug_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> Plugin:
+    return start_plugin(plugin_config(emulator), env={"OFFERFORM_DEBUG_HTTP": "1"})
+
+
+def _no_secret_in(text: str, emulator: Emulator) -> bool:
+    return not any(secret in text for secret in [emulator.client_secret, *emulator.issued_tokens()])
+
+
+def test_each_retried_attempt_shows_in_the_debug_log_with_its_status_and_wait(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = _debug_plugin(emulator, start_plugin)
+    stack = Stack(plugin)
+    stack.up("spring", offer())
+    emulator.faults.add(Fault("status", status=429, retry_after=1, times=3, methods={"GET"}))
+
+    stack.refresh("spring")
+
+    reads = [line for line in plugin.logs().splitlines() if " GET " in line and "/offers/" in line]
+    assert [line.split(" -> ", 1)[1] for line in reads[:3]] == [
+        f"429 (attempt {attempt}); retrying in 1.00s" for attempt in (1, 2, 3)]
+    assert " -> 200 in " in reads[3] and len(reads) == 4
+    assert _no_secret_in(plugin.logs(), emulator)
+
+
+def test_a_write_whose_outcome_is_unknown_shows_its_look_up_in_the_debug_log(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = _debug_plugin(emulator, start_plugin)
+    emulator.faults.add(Fault("drop", times=1, methods={"POST"}))
+
+    Stack(plugin).up("spring", offer())
+
+    assert "POST /offers: outcome unknown (ConnectionError); looking it up in 0.00s" in plugin.logs()
+    assert _no_secret_in(plugin.logs(), emulator)
+
+
 # -- 2. transient faults --------------------------------------------------------------------
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])

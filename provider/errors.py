@@ -118,9 +118,10 @@ class ConflictError(OfferformError):
     def __init__(self, offer_id: str, fields: list[str]) -> None:
         self.offer_id = offer_id
         self.fields = fields
+        verb = "differs" if len(fields) == 1 else "differ"
         super().__init__(
-            f"fallback offer {offer_id} was changed outside the stack ({', '.join(fields)} "
-            f"{'differs' if len(fields) == 1 else 'differ'} from what the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up to date, "
+            f"fallback offer {offer_id} was changed outside the stack ({', '.join(fields)} {verb} from what "
+            "the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up to date, "
             "then `pulumi up` again."
         )
 

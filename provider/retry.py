@@ -134,7 +134,7 @@ class RetryPolicy(Retry):
         try:
             new_retry: RetryPolicy = super().increment(method, url, response, error, _pool, _stacktrace)
         except MaxRetryError:
-            self._log(method, url, _pool, response, error, attempt, "not retried: adobe:maxRetries used up")
+            self._log(method, url, _pool, response, error, attempt, "not retried: no retries left for this kind of failure")
             raise
         now = time.monotonic()
         if new_retry.started is None:

@@ -10,6 +10,7 @@ import threading
 from types import FrameType
 from typing import Sequence
 
+from .offers_api import LINK_FORMS
 from .server import DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
 
 
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-page-size", type=int, default=100, help="largest page size a list request may ask for")
     parser.add_argument("--test-failure-status", type=int, default=400,
                         help="HTTP status answered when a PATCH 'test' operation fails")
+    parser.add_argument("--link-form", choices=LINK_FORMS, default="api",
+                        help="how list answers write their next/self links: relative to the dps base URL "
+                             "(/offers?...), root-relative (/data/core/dps/offers?...) or absolute")
     parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
     return parser
 
@@ -55,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         emu = Emulator(client_id=args.client_id, client_secret=args.client_secret,
                        token_lifetime=args.token_lifetime, data_file=args.data, host=args.host, port=args.port,
                        default_page_size=args.page_size, max_page_size=args.max_page_size,
-                       test_failure_status=args.test_failure_status)
+                       test_failure_status=args.test_failure_status, link_form=args.link_form)
         emu.start()
     except (OSError, ValueError) as exc:
         print(f"emulator: cannot start: {exc}", file=sys.stderr)

@@ -141,16 +141,23 @@ class EmulatorApp:
         """The reply once the fault (if any) has had its way: before, instead of, or after the real handling."""
         if fault is None:
             return self._handle(request, service, request_id)
+        try:
+            return self._faulted(request, service, fault, request_id)
+        finally:
+            if fault.meanwhile is not None:
+                fault.meanwhile()
+
+    def _faulted(self, request: Request, service: str, fault: Fault, request_id: str) -> Reply:
         kind = fault.kind
-        if kind == "delay":
+        if kind in ("delay", "stall"):
             time.sleep(fault.delay or 0.0)
-        elif kind == "drop":
+        if kind in ("drop", "stall"):
             raise DropConnection()
-        elif kind == "status":
+        if kind == "status":
             return self._fault_reply(service, fault, request_id)
-        elif kind == "html":
+        if kind == "html":
             return self._html_reply(fault)
-        elif kind == "bad_json":
+        if kind == "bad_json":
             return Reply(200, raw=_BAD_JSON, content_type="application/json")
         reply = self._handle(request, service, request_id)
         if kind == "commit_then_drop":

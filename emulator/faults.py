@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 KINDS = frozenset(
-    {"status", "drop", "delay", "commit_then_drop", "commit_then_status", "html", "bad_json", "missing_id"}
+    {"status", "drop", "delay", "stall", "commit_then_drop", "commit_then_status", "html", "bad_json", "missing_id"}
 )
 # Default status for the kinds that answer one when none is given.
 _DEFAULT_STATUS = {"html": 502, "commit_then_status": 500}
@@ -20,6 +20,10 @@ class Fault:
 
     times: fire on the next N matching requests, then expire. probability: fire on that fraction of
     matching requests (random.Random(seed)). Neither: fire on every matching request until cleared.
+    delay: seconds a `delay` fault holds the request before handling it (it lands late), or a `stall`
+    fault holds it before dropping it unhandled (it never lands). meanwhile: called while the client
+    still waits, once the fault has had its effect on the server (after the commit of a
+    `commit_then_*`), so that someone else's change lands between ours and our next request.
     """
 
     kind: str
@@ -32,6 +36,7 @@ class Fault:
     retry_after: int | float | str | None = None
     delay: float | None = None
     seed: int | None = None
+    meanwhile: Callable[[], object] | None = field(default=None, compare=False)
     fired: int = field(default=0, init=False)
     _rng: random.Random = field(init=False, repr=False, compare=False)
 
@@ -40,8 +45,8 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {sorted(KINDS)}")
         if self.kind == "status" and self.status is None:
             raise ValueError("a 'status' fault needs status=")
-        if self.kind == "delay" and (self.delay is None or self.delay < 0):
-            raise ValueError("a 'delay' fault needs delay= (seconds, >= 0)")
+        if self.kind in ("delay", "stall") and (self.delay is None or self.delay < 0):
+            raise ValueError(f"a {self.kind!r} fault needs delay= (seconds, >= 0)")
         if self.times is not None and self.times < 1:
             raise ValueError("times must be >= 1")
         if self.probability is not None and not 0.0 <= self.probability <= 1.0:

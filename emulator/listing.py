@@ -238,10 +238,13 @@ def paginate(offers: Sequence[tuple[int, dict[str, Any]]], filters: Sequence[Pro
     return Page([doc for _, doc in chosen], len(matching), next_cursor)
 
 
-def links(query: Sequence[tuple[str, str]], next_cursor: str | None) -> dict[str, Any]:
-    """`_links` with relative hrefs: `self` as asked, `next` with the same query plus `start` (only if more)."""
+def links(query: Sequence[tuple[str, str]], next_cursor: str | None, base: str = "") -> dict[str, Any]:
+    """`_links`: `self` as asked, `next` with the same query plus `start` (only if more), both `base + /offers?...`.
+
+    An empty `base` gives hrefs relative to the dps base URL (`/offers?...`), as the documented examples show.
+    """
     kept = [(k, v) for k, v in query if k != "start"]
-    result: dict[str, Any] = {"self": {"href": "/offers?" + urlencode(list(query))}}
+    result: dict[str, Any] = {"self": {"href": f"{base}/offers?" + urlencode(list(query))}}
     if next_cursor is not None:
-        result["next"] = {"href": "/offers?" + urlencode(kept + [("start", next_cursor)])}
+        result["next"] = {"href": f"{base}/offers?" + urlencode(kept + [("start", next_cursor)])}
     return result

@@ -15,6 +15,9 @@ from .replies import Reply
 from .store import Store
 
 SUPPORTED_OFFER_TYPE = "fallback"
+# How list answers write their `_links` hrefs: relative to the dps base URL (`/offers?...`, the
+# documented examples), root-relative (`/data/core/dps/offers?...`) or absolute (`http://host/...`).
+LINK_FORMS = ("api", "root", "absolute")
 
 
 @dataclass
@@ -24,6 +27,7 @@ class ServiceConfig:
     test_failure_status: int = 400
     default_page_size: int = 20
     max_page_size: int = 100
+    link_form: str = "api"
 
 
 def parse_json_body(raw: bytes) -> Any:
@@ -87,6 +91,13 @@ class OffersApi:
             "results": page.results,
             "count": len(page.results),
             "total": page.total,
-            "_links": links(list(args.items(multi=True)), page.next_cursor),
+            "_links": links(list(args.items(multi=True)), page.next_cursor, self._link_base(request)),
         }
         return Reply(200, body)
+
+    def _link_base(self, request: Request) -> str:
+        """What comes before `/offers` in a link, in the configured form."""
+        if self.config.link_form == "api":
+            return ""
+        dps_base = request.path[: request.path.rindex("/offers")]
+        return dps_base if self.config.link_form == "root" else request.host_url.rstrip("/") + dps_base

@@ -16,7 +16,7 @@ from .errors import ApiError
 from .faults import FaultInjector
 from .ims import TokenIssuer
 from .log import REDACTED, RequestLog, is_secret_name
-from .offers_api import ServiceConfig
+from .offers_api import LINK_FORMS, ServiceConfig
 from .store import Store
 
 DEMO_CLIENT_ID = "offerform-demo-client"
@@ -61,6 +61,7 @@ class Emulator:
         max_page_size: int = 100,
         test_failure_status: int = 400,
         max_offers_per_sandbox: int = 10_000,
+        link_form: str = "api",
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
@@ -71,6 +72,8 @@ class Emulator:
         self._tokens = TokenIssuer(client_id, client_secret, token_lifetime)
         self._store = Store(max_offers_per_sandbox, data_file)
         self._config = ServiceConfig(test_failure_status, default_page_size, max_page_size)
+        self._initial_link_form = link_form
+        self.link_form = link_form
         self.log = RequestLog()
         self.faults = FaultInjector()
         self._app = EmulatorApp(self._tokens, self._store, self._config, self.log, self.faults)
@@ -167,6 +170,17 @@ class Emulator:
         self._config.test_failure_status = int(status)
 
     @property
+    def link_form(self) -> str:
+        """How list answers write `_links` hrefs: "api" (`/offers?...`, the default), "root" or "absolute"."""
+        return self._config.link_form
+
+    @link_form.setter
+    def link_form(self, form: str) -> None:
+        if form not in LINK_FORMS:
+            raise ValueError(f"unknown link form {form!r}; expected one of {', '.join(LINK_FORMS)}")
+        self._config.link_form = form
+
+    @property
     def data_file(self) -> Path | None:
         """Where the store persists, if anywhere."""
         return self._store.data_file
@@ -199,3 +213,4 @@ class Emulator:
         if not keep_tokens:
             self._tokens.reset(self._initial_lifetime)
         self._config.test_failure_status = self._initial_test_failure_status
+        self._config.link_form = self._initial_link_form

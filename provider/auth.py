@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 import requests
 
-from .errors import AuthenticationError, BadResponseError
+from .errors import AuthenticationError, BadResponseError, TransportError
 from .redact import http_log
 
 # Refresh this long before the announced expiry, so a call never starts with a dying token.
@@ -79,14 +79,18 @@ class TokenSource:
             response = self._session.post(self._ims_endpoint, data=form, timeout=self._timeout)
         except requests.RequestException as error:
             http_log.debug("POST %s (token) -> %s", self._ims_endpoint, type(error).__name__)
-            raise AuthenticationError(f"could not reach Adobe IMS at {self._ims_endpoint}: {type(error).__name__}") from None
+            raise TransportError("POST", self._ims_endpoint, type(error).__name__, never_sent=False,
+                                 timed_out=isinstance(error, requests.Timeout), service="Adobe IMS") from None
         # The form and the answer carry secrets: only the status is logged.
         http_log.debug("POST %s (token for client id %s) -> %s in %.3fs", self._ims_endpoint, self._client_id,
                        response.status_code, time.monotonic() - started)
         if response.status_code != 200:
+            reason, code = _ims_reason(response)
             raise AuthenticationError(
-                f"Adobe IMS refused the client credentials of client id {self._client_id} "
-                f"(HTTP {response.status_code}: {_ims_reason(response)}); check adobe:clientId and adobe:clientSecret"
+                response.status_code, reason, method="POST", path=self._ims_endpoint,
+                request_id=response.headers.get("x-request-id"), error_code=code,
+                text=f"Adobe IMS refused the client credentials of client id {self._client_id} "
+                     f"(HTTP {response.status_code}: {reason}); check adobe:clientId and adobe:clientSecret",
             )
         try:
             body = response.json()
@@ -100,11 +104,13 @@ class TokenSource:
         self._expires_at = self._clock() + max(lifetime - EXPIRY_MARGIN_SECONDS, lifetime / 2)
 
 
-def _ims_reason(response: requests.Response) -> str:
+def _ims_reason(response: requests.Response) -> tuple[str, Optional[str]]:
+    """IMS's error description and OAuth error code (``invalid_client``, ...), when it gave them."""
     try:
         body = response.json()
     except ValueError:
-        return "no error description"
+        return "no error description", None
     if isinstance(body, dict):
-        return str(body.get("error_description") or body.get("error") or "no error description")[:200]
-    return "no error description"
+        code = str(body["error"]) if body.get("error") else None
+        return str(body.get("error_description") or code or "no error description")[:200], code
+    return "no error description", None

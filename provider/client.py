@@ -11,21 +11,15 @@ import uuid
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterator, Optional
-from urllib.parse import quote, urljoin
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from . import __version__
 from .auth import TokenSource
-from .errors import (
-    ApiError,
-    AuthenticationError,
-    BadResponseError,
-    NotFoundError,
-    OfferformError,
-    ThrottledError,
-)
+from .errors import BadResponseError, OfferformError, TransportError, error_for_status
 from .model import OfferMetadata
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
@@ -70,16 +64,6 @@ class ServerClock:
         return datetime.fromtimestamp(local + (self._offset or 0.0), timezone.utc)
 
 
-class TransportError(OfferformError):
-    """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
-
-    def __init__(self, method: str, path: str, cause: str, never_sent: bool, timed_out: bool = False) -> None:
-        self.cause = cause
-        self.never_sent = never_sent
-        self.timed_out = timed_out
-        super().__init__(f"{method} {path}: no answer from the Offer Library API ({cause})")
-
-
 class OfferLibraryClient:
     """Calls the fallback-offer endpoints of one org; safe to share between threads."""
 
@@ -87,7 +71,7 @@ class OfferLibraryClient:
         settings.require_credentials()
         self._settings = settings
         self._redactor = Redactor([settings.client_secret or "", settings.access_token or ""])
-        self._session = session or pooled_session(settings)
+        self._session = session or pooled_session(settings, self._redactor)
         assert settings.client_id is not None and settings.ims_org_id is not None
         self._tokens = TokenSource(
             self._session,
@@ -160,12 +144,11 @@ class OfferLibraryClient:
         if not href or href in seen:
             return None, {}
         seen.add(href)
-        # next.href is relative to the API base and already carries every query parameter.
-        absolute = urljoin(self._settings.endpoint + "/", href.lstrip("/"))
-        if not absolute.startswith(self._settings.endpoint + "/"):
+        path = api_path(self._settings.endpoint, str(href))
+        if path is None:
             # Our token goes with every request: never follow a link off the configured API.
             raise BadResponseError(f"the list answer's next link leaves {self._settings.endpoint}; not followed")
-        return absolute[len(self._settings.endpoint):], {}
+        return path, {}  # the link already carries every query parameter
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -229,27 +212,14 @@ class OfferLibraryClient:
         return response
 
     def _raise_for_status(self, response: requests.Response) -> None:
-        if response.status_code < 400:
-            return
-        method = response.request.method or "?"
-        path = self._path_of(response)
-        message = self._redactor.text(_error_message(response))
-        request_id = response.headers.get("x-request-id")
+        """An error status as the ``ApiError`` subclass of its kind, with Adobe's request id and error code."""
         status = response.status_code
-        if status == 404:
-            raise NotFoundError(status, message, method=method, path=path, request_id=request_id)
-        if status == 429:
-            raise ThrottledError(status, f"throttled by Adobe and still throttled when the retry budget "
-                                         f"ran out ({message}); raise adobe:retryDeadline or lower "
-                                         f"adobe:maxRequestsPerSecond", method=method, path=path,
-                                 request_id=request_id)
-        if status in (401, 403):
-            raise AuthenticationError(
-                f"{method} {path} was refused with HTTP {status}: {message}; check adobe:clientId, "
-                f"adobe:imsOrgId, the credential's product profile and the sandbox name"
-                + (f" (request id {request_id})" if request_id else "")
-            )
-        raise ApiError(status, message, method=method, path=path, request_id=request_id)
+        if status < 400:
+            return
+        message, code = _error_details(response)
+        raise error_for_status(status)(status, self._redactor.text(message), method=response.request.method or "?",
+                                       path=self._path_of(response), request_id=response.headers.get("x-request-id"),
+                                       error_code=code)
 
     def _receipt(self, response: requests.Response) -> OfferMetadata:
         body = self._json(response)
@@ -281,17 +251,42 @@ class OfferLibraryClient:
         return url[len(self._settings.endpoint):] if url.startswith(self._settings.endpoint) else url
 
 
-def pooled_session(settings: Settings) -> requests.Session:
-    """One session for the process, API and IMS each with their own retry rules."""
+def pooled_session(settings: Settings, redactor: Optional[Redactor] = None) -> requests.Session:
+    """One session for the process, API and IMS each with their own retry rules; ``redactor`` masks their debug lines."""
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
-    api_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline)
+    redactor = redactor or Redactor([settings.client_secret or "", settings.access_token or ""])
+    api_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, redactor=redactor)
     # Minting a token twice is harmless, so IMS calls may be repeated after any transient fault.
-    ims_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, IDEMPOTENT_METHODS | {"POST"})
+    ims_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, IDEMPOTENT_METHODS | {"POST"},
+                                  redactor=redactor)
     session.mount("https://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
     session.mount("http://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
     session.mount(settings.ims_endpoint, HTTPAdapter(max_retries=ims_retry, pool_maxsize=POOL_SIZE))
     return session
+
+
+def api_path(endpoint: str, href: str) -> Optional[str]:
+    """A link as a path under the API ``endpoint`` (with its query), or None when it leads anywhere else.
+
+    Accepted: relative to the API base (``offers?...``, ``/offers?...``, the documented form), root-relative
+    (``/data/core/dps/offers?...``) and absolute on the endpoint's scheme, host and port.
+    """
+    base = urlsplit(endpoint)
+    root = base.path.rstrip("/")
+    if href.startswith("/") and not href.startswith("//") and not (href + "?").startswith((root + "/", root + "?")):
+        href = href.lstrip("/")  # "/offers?...": relative to the API base, not to the host
+    link = urlsplit(urljoin(endpoint.rstrip("/") + "/", href))
+    if (link.scheme.lower(), link.hostname, _port(link)) != (base.scheme.lower(), base.hostname, _port(base)):
+        return None
+    segments = link.path.split("/")
+    if not (link.path + "/").startswith(root + "/") or ".." in segments or "." in segments:
+        return None
+    return link.path[len(root):] + (f"?{link.query}" if link.query else "")
+
+
+def _port(url: SplitResult) -> Optional[int]:
+    return url.port or {"http": 80, "https": 443}.get(url.scheme.lower())
 
 
 def _offer_path(offer_id: str) -> str:
@@ -300,23 +295,26 @@ def _offer_path(offer_id: str) -> str:
 
 def _never_sent(error: Exception) -> bool:
     """True when the connection was never made, so the server cannot have seen the request."""
-    return isinstance(error, requests.ConnectTimeout) or (
-        isinstance(error, requests.ConnectionError) and "NewConnectionError" in repr(error)
-    )
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError, whose reason is the failure of the last attempt.
+    cause = error.args[0] if isinstance(error, requests.ConnectionError) and error.args else None
+    return isinstance(getattr(cause, "reason", cause), NewConnectionError)
 
 
-def _error_message(response: requests.Response) -> str:
-    """Adobe's own words from either documented error shape, or a short description of the body."""
+def _error_details(response: requests.Response) -> tuple[str, Optional[str]]:
+    """Adobe's own words and error code from either documented error shape, or a short description of the body."""
     try:
         body = response.json()
     except ValueError:
         kind = response.headers.get("Content-Type", "")
-        return f"no JSON error body ({kind or 'no content type'}, {len(response.content)} bytes)"
+        return f"no JSON error body ({kind or 'no content type'}, {len(response.content)} bytes)", None
     if isinstance(body, dict):
         if "error_code" in body or "message" in body:
             code = body.get("error_code")
-            return f"{body.get('message', 'no message')}" + (f" [{code}]" if code else "")
+            code = str(code) if code else None
+            return f"{body.get('message', 'no message')}" + (f" [{code}]" if code else ""), code
         title, detail = body.get("title"), body.get("detail")
         if title or detail:
-            return ": ".join(str(part) for part in (title, detail) if part)
-    return str(body)[:300]
+            return ": ".join(str(part) for part in (title, detail) if part), None
+    return str(body)[:300], None

@@ -1,4 +1,9 @@
-"""Typed exceptions: what went wrong, in words a user can act on, never with a secret in them."""
+"""Typed exceptions: what went wrong, in words a user can act on, never with a secret in them.
+
+Every error answer from Adobe is an ``ApiError`` of the class for its kind (``error_for_status``),
+carrying the HTTP status, Adobe's request id and error code: callers branch on the class, never
+on the message.
+"""
 
 from __future__ import annotations
 
@@ -13,29 +18,94 @@ class ConfigurationError(OfferformError):
     """A setting is missing or malformed; nothing was sent."""
 
 
-class AuthenticationError(OfferformError):
-    """Adobe IMS refused the credentials, or the API refused the token."""
+class TransportError(OfferformError):
+    """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
+
+    def __init__(self, method: str, path: str, cause: str, never_sent: bool, timed_out: bool = False,
+                 service: str = "the Offer Library API") -> None:
+        self.method = method
+        self.path = path
+        self.cause = cause
+        self.never_sent = never_sent
+        self.timed_out = timed_out
+        super().__init__(f"{method} {path}: no answer from {service} ({cause})")
 
 
 class ApiError(OfferformError):
-    """The Offer Library API answered with an error status."""
+    """Adobe answered with an error status; subclasses name the kind, ``hint`` says what to check."""
 
-    def __init__(self, status: int, message: str, *, method: str, path: str, request_id: Optional[str] = None) -> None:
+    hint = ""
+
+    def __init__(self, status: int, message: str, *, method: str, path: str, request_id: Optional[str] = None,
+                 error_code: Optional[str] = None, text: Optional[str] = None) -> None:
         self.status = status
         self.message = message
         self.method = method
         self.path = path
         self.request_id = request_id
-        suffix = f" (request id {request_id})" if request_id else ""
-        super().__init__(f"{method} {path} failed with HTTP {status}: {message}{suffix}")
+        self.error_code = error_code
+        if text is None:
+            hint = f"; {self.hint}" if self.hint else ""
+            suffix = f" (request id {request_id})" if request_id else ""
+            text = f"{method} {path} failed with HTTP {status}: {message}{hint}{suffix}"
+        super().__init__(text)
+
+
+class BadRequestError(ApiError):
+    """400, 422: the request was refused as invalid (a failed JSON Patch ``test`` may come as 400 too)."""
+
+
+class AuthenticationError(ApiError):
+    """401: Adobe IMS refused the credentials, or the API refused the access token."""
+
+    hint = "Adobe did not accept the access token: check adobe:accessToken, or adobe:clientId and adobe:clientSecret"
+
+
+class PermissionDeniedError(ApiError):
+    """403: the credential may not do this, in this org or sandbox (an unknown sandbox answers 403 too)."""
+
+    hint = ("check adobe:clientId, adobe:imsOrgId, the credential's product profile and the sandbox name")
+
+
+ForbiddenError = PermissionDeniedError
 
 
 class NotFoundError(ApiError):
-    """The offer does not exist (in this org and sandbox)."""
+    """404: the offer does not exist (in this org and sandbox)."""
+
+
+class PreconditionFailedError(ApiError):
+    """409, 412: the request does not fit the offer's current state (a failed JSON Patch ``test``)."""
 
 
 class ThrottledError(ApiError):
-    """Adobe kept answering 429 until the retry budget ran out."""
+    """429: Adobe kept throttling until the retry budget ran out."""
+
+    hint = ("throttled by Adobe and still throttled when the retry budget ran out: raise adobe:retryDeadline "
+            "or lower adobe:maxRequestsPerSecond")
+
+
+class ServerError(ApiError):
+    """5xx: a fault on Adobe's side that outlasted the retries."""
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: PreconditionFailedError,
+    412: PreconditionFailedError,
+    422: BadRequestError,
+    429: ThrottledError,
+}
+
+
+def error_for_status(status: int) -> type[ApiError]:
+    """The exception class for an error status; ``ApiError`` itself for a status no class names."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, ApiError)
 
 
 class BadResponseError(OfferformError):
@@ -48,8 +118,9 @@ class ConflictError(OfferformError):
     def __init__(self, offer_id: str, fields: list[str]) -> None:
         self.offer_id = offer_id
         self.fields = fields
+        verb = "differs" if len(fields) == 1 else "differ"
         super().__init__(
-            f"fallback offer {offer_id} was changed outside the stack ({', '.join(fields)} differ from what "
+            f"fallback offer {offer_id} was changed outside the stack ({', '.join(fields)} {verb} from what "
             "the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up to date, "
             "then `pulumi up` again."
         )

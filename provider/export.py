@@ -35,7 +35,7 @@ import requests
 
 from .client import OfferLibraryClient, pooled_session
 from .codegen import GENERATED_MARK, Naming, previous_names, render_program
-from .errors import AuthenticationError, OfferformError
+from .errors import OfferformError, PermissionDeniedError
 from .redact import Redactor
 from .settings import SETTINGS, Settings
 
@@ -221,11 +221,9 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
             progress.advance()
             if isinstance(offer, dict) and offer.get("id"):
                 offers.setdefault(str(offer["id"]), offer)
-    except AuthenticationError as error:
-        if "was refused with HTTP 403" in str(error):
-            # The gateway answers 403 for a sandbox this credential cannot use, too: say which one was asked.
-            raise ExportError(f"sandbox {sandbox}: {error}") from None
-        raise
+    except PermissionDeniedError as error:
+        # The gateway answers 403 for a sandbox this credential cannot use, too: say which one was asked.
+        raise ExportError(f"sandbox {sandbox}: {error}") from None
     finally:
         progress.close()
         session.close()

@@ -67,3 +67,14 @@ def guarded_patch(seen: dict[str, Any], desired: dict[str, Any]) -> list[Operati
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Names of the user-owned fields whose values differ between two canonical offers."""
     return [field for field in USER_FIELDS if before.get(field, _MISSING) != after.get(field, _MISSING)]
+
+
+def changed_by_others(seen: dict[str, Any], desired: dict[str, Any], live: dict[str, Any]) -> list[str]:
+    """The fields someone else changed, when a PATCH from ``seen`` to ``desired`` may or may not have landed.
+
+    A JSON Patch applies whole or not at all: if any field we changed holds our value, ours landed
+    and the others' changes are what differs from ``desired``; otherwise they are what differs from ``seen``.
+    """
+    after_ours = changed_fields(desired, live)
+    landed = any(field not in after_ours for field in changed_fields(seen, desired))
+    return after_ours if landed else changed_fields(seen, live)

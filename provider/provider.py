@@ -3,12 +3,14 @@
 Every stack's state names this class as ``provider.FallbackOfferProvider``: it must stay
 importable under that name. The instance is pickled into every resource's state, so it holds
 nothing at all when pickled; settings and the HTTP client live only in the plugin process.
+Every id the engine hands in (diff, read, update, delete) is claimed for its resource, so that a
+lost create's look-up never takes it (``claims.py``).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any, ContextManager, Optional
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -21,9 +23,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .claims import CLAIMS
 from .client import OfferLibraryClient
 from .errors import NotFoundError
 from .model import SERVER_OUTPUTS, USER_FIELDS, OfferMetadata
+from .retry import Budget, spending
 from .settings import Settings
 from .validation import (
     ADOPT_OFFER_ID,
@@ -73,6 +77,7 @@ class FallbackOfferProvider(ResourceProvider):
 
         ``olds`` are the last outputs (inputs plus server fields); only user-owned fields count.
         """
+        CLAIMS.claim(self._sandbox(olds), _id)
         replaces = []
         old_sandbox, new_sandbox = olds.get(SANDBOX_NAME), news.get(SANDBOX_NAME)
         if old_sandbox and new_sandbox and (is_unknown(new_sandbox) or new_sandbox != old_sandbox):
@@ -94,14 +99,18 @@ class FallbackOfferProvider(ResourceProvider):
         desired = canonical_offer(props)
         adopt = props.get(ADOPT_OFFER_ID)
         writer = self._writer()
-        metadata = writer.adopt(sandbox, adopt, desired) if adopt else writer.create(sandbox, desired)
+        with self._one_budget() as budget:
+            metadata = (writer.adopt(sandbox, adopt, desired, budget) if adopt
+                        else writer.create(sandbox, desired, budget))
         return CreateResult(metadata.id, _outputs(desired, sandbox, metadata, adopt))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Called by refresh and by ``FallbackOffer.get``: one GET; an offer gone outside the stack reads as gone."""
         sandbox = self._sandbox(props)
+        CLAIMS.claim(sandbox, id_)
         try:
-            live_raw = self.client.get_offer(sandbox, id_)
+            with self._one_budget():
+                live_raw = self.client.get_offer(sandbox, id_)
         except NotFoundError:
             return ReadResult("", {})
         live = canonical_offer(live_raw)
@@ -115,9 +124,11 @@ class FallbackOfferProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Called by up when diff found changes: one PATCH, guarded by what the stack last saw."""
         sandbox = self._sandbox(olds)
+        CLAIMS.claim(sandbox, id_)
         seen = canonical_offer(olds)
         desired = canonical_offer(news)
-        metadata = self._writer().update(sandbox, id_, seen, desired)
+        with self._one_budget() as budget:
+            metadata = self._writer().update(sandbox, id_, seen, desired, budget)
         outputs = _outputs(desired, sandbox, metadata, news.get(ADOPT_OFFER_ID))
         if metadata is None:
             outputs.update({key: olds[key] for key in SERVER_OUTPUTS if key in olds})
@@ -127,7 +138,10 @@ class FallbackOfferProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Called by up and destroy: one DELETE; an offer already gone counts as deleted."""
-        self.client.delete_offer(self._sandbox(props), id_)
+        sandbox = self._sandbox(props)
+        CLAIMS.claim(sandbox, id_)
+        with self._one_budget():
+            self.client.delete_offer(sandbox, id_)
 
     # -- run-time state (never pickled) ------------------------------------------------------
 
@@ -146,11 +160,18 @@ class FallbackOfferProvider(ResourceProvider):
                 self._client = OfferLibraryClient(self.settings)
             return self._client
 
+    def _one_budget(self) -> ContextManager[Budget]:
+        """One ``adobe:retryDeadline`` for the whole engine call: every retry below it draws on this clock."""
+        return spending(Budget.starting_now(self.settings.retry_deadline))
+
     def _writer(self) -> OfferWriter:
         settings = self.settings
-        # After a timed-out write, wait as long as the server may still be working on it before looking.
-        policy = WritePolicy(attempts=settings.max_retries + 1, deadline=settings.retry_deadline,
-                             settle_seconds=min(settings.request_timeout, 30.0))
+        # A request that timed out was sent adobe:requestTimeout ago at the latest, and Adobe's side may
+        # still commit it until adobe:lateWriteWindow after it was sent (a slow gateway keeps working
+        # after we gave up): look for it only once that window has passed. The default of 60 s is
+        # what common gateways allow an upstream call, and keeps the default wait at 30 s after a 30 s timeout.
+        policy = WritePolicy(attempts=settings.max_retries + 1,
+                             settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout))
         return OfferWriter(self.client, settings.client_id, policy)
 
     def _sandbox(self, props: dict[str, Any]) -> str:

@@ -8,36 +8,88 @@
 | dropped connection / read timeout          | GET, DELETE, HEAD              | the same                             |
 | anything on POST/PATCH beyond 429          | never here                     | the provider decides (look-up first) |
 
-``Retry-After`` is honoured; otherwise exponential backoff with jitter. Every retry chain
-stops when the next wait would pass the deadline, so a throttled apply gets slower, never
-endless.
+``Retry-After`` is honoured; otherwise exponential backoff with jitter. A retry is not made
+when its wait would pass the deadline, so a throttled apply gets slower, never endless.
+
+The deadline is one ``Budget`` per engine call (``adobe:retryDeadline``), opened by the provider
+around Create, Read, Update and Delete: every HTTP retry chain of the call and the write-level
+retries above them (``writes.py``) draw on the same clock. Outside a budget (the export command),
+each chain keeps to the deadline from its own first retry.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
-from typing import Any, Optional
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
 
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
+
+from .redact import Redactor, http_log
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 THROTTLED = 429
 
 
-class RetryPolicy(Retry):
-    """``Retry`` plus: 429 retried for every method, a deadline over the whole chain, backoff from the first retry."""
+@dataclass(frozen=True)
+class Budget:
+    """The time one engine call may take in all, retries and waits included, on the monotonic clock."""
 
-    def __init__(self, *args: Any, deadline: Optional[float] = None, started: Optional[float] = None, **kwargs: Any) -> None:
+    seconds: float
+    ends_at: float
+
+    @classmethod
+    def starting_now(cls, seconds: float) -> "Budget":
+        return cls(seconds, time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends_at - time.monotonic())
+
+    def spent(self) -> bool:
+        return time.monotonic() >= self.ends_at
+
+
+# The engine call's budget, seen by urllib3's retries deep inside requests (same thread, same context).
+_BUDGET: ContextVar[Optional[Budget]] = ContextVar("offerform_budget", default=None)
+
+
+@contextmanager
+def spending(budget: Budget) -> Iterator[Budget]:
+    """Make ``budget`` the one every retry in this context draws on, until the block ends."""
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def current_budget() -> Optional[Budget]:
+    """The budget of the engine call running in this context, if any."""
+    return _BUDGET.get()
+
+
+class RetryPolicy(Retry):
+    """``Retry`` plus: 429 retried for every method, one deadline, backoff from the first retry, and a debug
+    line for every attempt it retries or gives up on (status or error, and the wait), secrets masked."""
+
+    def __init__(self, *args: Any, deadline: Optional[float] = None, started: Optional[float] = None,
+                 redactor: Optional[Redactor] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
         self.started = started
+        self.redactor = redactor or Redactor()
+        self.planned_wait = 0.0  # decided once in increment, so that the log says what sleep() does
 
     @classmethod
     def build(cls, max_retries: int, deadline: float, methods: frozenset[str] = IDEMPOTENT_METHODS,
-              backoff_factor: float = 0.5, backoff_max: float = 30.0) -> "RetryPolicy":
+              backoff_factor: float = 0.5, backoff_max: float = 30.0,
+              redactor: Optional[Redactor] = None) -> "RetryPolicy":
         """The policy the client mounts: ``max_retries`` attempts at most, ``deadline`` seconds at most."""
         return cls(
             total=max_retries,
@@ -55,11 +107,13 @@ class RetryPolicy(Retry):
             respect_retry_after_header=True,
             retry_after_max=3600,  # the deadline, not a cap, decides: retrying early would only be refused again
             deadline=deadline,
+            redactor=redactor,
         )
 
     def new(self, **kw: Any) -> "RetryPolicy":
         kw.setdefault("deadline", self.deadline)
         kw.setdefault("started", self.started)
+        kw.setdefault("redactor", self.redactor)
         return super().new(**kw)  # type: ignore[return-value]
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -76,17 +130,45 @@ class RetryPolicy(Retry):
 
     def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
                   error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "RetryPolicy":
-        new_retry: RetryPolicy = super().increment(method, url, response, error, _pool, _stacktrace)
+        attempt = len(self.history) + 1
+        try:
+            new_retry: RetryPolicy = super().increment(method, url, response, error, _pool, _stacktrace)
+        except MaxRetryError:
+            self._log(method, url, _pool, response, error, attempt, "not retried: no retries left for this kind of failure")
+            raise
         now = time.monotonic()
         if new_retry.started is None:
             new_retry.started = now
-        if new_retry.deadline is not None:
-            wait = None
-            if response is not None and self.respect_retry_after_header:
-                wait = new_retry.get_retry_after(response)
-            if wait is None:
-                wait = new_retry.get_backoff_time()
-            if now + wait - new_retry.started > new_retry.deadline:
-                reason = error or ResponseError(f"retry deadline of {new_retry.deadline:g}s reached")
-                raise MaxRetryError(_pool, url or "", reason) from reason  # type: ignore[arg-type]
+        budget = current_budget()
+        if budget is None and new_retry.deadline is not None:
+            budget = Budget(new_retry.deadline, new_retry.started + new_retry.deadline)
+        wait = new_retry._wait_after(response)
+        if budget is not None and now + wait > budget.ends_at:
+            self._log(method, url, _pool, response, error, attempt,
+                      f"not retried: waiting {wait:.2f}s would pass the retry deadline of {budget.seconds:g}s")
+            reason = error or ResponseError(f"retry deadline of {budget.seconds:g}s reached")
+            raise MaxRetryError(_pool, url or "", reason) from reason  # type: ignore[arg-type]
+        new_retry.planned_wait = wait
+        self._log(method, url, _pool, response, error, attempt, f"retrying in {wait:.2f}s")
         return new_retry
+
+    def sleep(self, response: Any = None) -> None:
+        if self.planned_wait > 0:
+            time.sleep(self.planned_wait)
+
+    def _wait_after(self, response: Any) -> float:
+        """What urllib3 would wait: ``Retry-After`` when the answer gives a non-zero one, else the backoff."""
+        if response is not None and self.respect_retry_after_header:
+            after = self.get_retry_after(response)
+            if after:
+                return after
+        return self.get_backoff_time()
+
+    def _log(self, method: Optional[str], url: Optional[str], pool: Any, response: Any,
+             error: Optional[Exception], attempt: int, decision: str) -> None:
+        if not http_log.isEnabledFor(logging.DEBUG):
+            return
+        origin = f"{pool.scheme}://{pool.host}:{pool.port}" if pool is not None and hasattr(pool, "scheme") else ""
+        outcome = response.status if response is not None else type(error).__name__
+        http_log.debug("%s %s -> %s (attempt %d); %s", method, self.redactor.text(origin + (url or "")), outcome,
+                       attempt, decision)

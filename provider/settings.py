@@ -40,6 +40,7 @@ SETTINGS: dict[str, Setting] = {
     "request_timeout": Setting("adobe:requestTimeout", "ADOBE_REQUEST_TIMEOUT", "30"),
     "max_retries": Setting("adobe:maxRetries", "ADOBE_MAX_RETRIES", "8"),
     "retry_deadline": Setting("adobe:retryDeadline", "ADOBE_RETRY_DEADLINE", "300"),
+    "late_write_window": Setting("adobe:lateWriteWindow", "ADOBE_LATE_WRITE_WINDOW", "60"),
     "max_requests_per_second": Setting("adobe:maxRequestsPerSecond", "ADOBE_MAX_REQUESTS_PER_SECOND", "0"),
 }
 
@@ -57,6 +58,7 @@ class Settings:
     request_timeout: float
     max_retries: int
     retry_deadline: float
+    late_write_window: float
     max_requests_per_second: float
     client_secret: Optional[str] = field(default=None, repr=False)
     access_token: Optional[str] = field(default=None, repr=False)
@@ -83,6 +85,7 @@ class Settings:
             request_timeout=_number(values, "request_timeout", float),
             max_retries=_number(values, "max_retries", int),
             retry_deadline=_number(values, "retry_deadline", float),
+            late_write_window=_number(values, "late_write_window", float),
             max_requests_per_second=_number(values, "max_requests_per_second", float),
         )
 

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
+from .claims import CLAIMS, OfferClaims
 from .client import OfferLibraryClient, WriteOutcomeUnknown
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .model import OfferMetadata
-from .patch import changed_fields, guarded_patch
+from .patch import changed_by_others, changed_fields, guarded_patch
+from .redact import http_log
+from .retry import Budget
 from .validation import canonical_offer, user_fields
 
 # The Date header that gives us the server's clock has whole seconds: an offer created more than
@@ -26,82 +29,98 @@ GUARD_REJECTIONS = frozenset({400, 409, 412, 422})
 
 @dataclass(frozen=True)
 class WritePolicy:
-    """How hard to try a write whose outcome stays unknown, and how long a timed-out one may take to land."""
+    """How hard to try a write whose outcome stays unknown, and how long a timed-out one may take to land.
+
+    Time comes from the engine call's one ``Budget`` (``adobe:retryDeadline``), shared with the
+    HTTP-level retries of every request the write makes.
+    """
 
     attempts: int = 9
-    deadline: float = 300.0
     settle_seconds: float = 30.0
     backoff_seconds: float = 0.25
     backoff_max: float = 5.0
 
-    def give_up_at(self) -> float:
-        return time.monotonic() + self.deadline
-
-    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, give_up_at: float) -> None:
-        """Wait before the look-up that follows ``attempt`` (a timed-out request may still be running), within the deadline."""
+    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, budget: Budget) -> bool:
+        """Wait before the look-up that follows ``attempt``, within the budget; False if a timed-out
+        write's window was cut short, so that it may still land after the look-up."""
         wait = self.settle_seconds if unknown.timed_out else (
             min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
-        time.sleep(max(0.0, min(wait, give_up_at - time.monotonic())))
+        allowed = budget.remaining()
+        http_log.debug("%s %s: outcome unknown (%s); looking it up in %.2fs", unknown.method, unknown.path,
+                       unknown.cause, min(wait, allowed))
+        time.sleep(min(wait, allowed))
+        return not unknown.timed_out or wait <= allowed
 
-    def exhausted(self, attempt: int, give_up_at: float) -> bool:
-        """True when no further attempt may start: out of tries, or past ``adobe:retryDeadline``."""
-        return attempt >= self.attempts or time.monotonic() >= give_up_at
+    def exhausted(self, attempt: int, budget: Budget) -> bool:
+        """True when no further attempt may start: out of tries, or the budget is spent."""
+        return attempt >= self.attempts or budget.spent()
 
 
 class OfferWriter:
     """Create, update and adopt fallback offers through one client, safely."""
 
-    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], policy: WritePolicy) -> None:
+    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], policy: WritePolicy,
+                 claims: OfferClaims = CLAIMS) -> None:
         self._client = client
         self._client_id = client_id
         self._policy = policy
+        self._claims = claims
 
-    def create(self, sandbox: str, desired: dict[str, Any]) -> OfferMetadata:
+    def create(self, sandbox: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
         """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
-        give_up_at = self._policy.give_up_at()
         started = time.time()  # any of our attempts may have landed: look for offers since the first
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._client.create_offer(sandbox, desired)
+                with self._claims.posting(sandbox, desired):
+                    receipt = self._client.create_offer(sandbox, desired)
+                    self._claims.claim(sandbox, receipt.id)
+                return receipt
             except WriteOutcomeUnknown as unknown:
                 cause = unknown.cause
-                self._policy.pause(attempt, unknown, give_up_at)
-            landed = self._find_created(sandbox, desired, started)
+                settled = self._policy.pause(attempt, unknown, budget)
+            landed = self._find_created(sandbox, desired, started, budget)
             if landed is not None:
                 return OfferMetadata.from_api(landed)
-            if self._policy.exhausted(attempt, give_up_at):
-                raise OutcomeUnknownError(
-                    f"creating fallback offer {desired.get('name')!r} failed {attempt} times without an "
-                    f"answer ({cause}), and no such offer exists on the server; nothing was created"
-                )
+            if self._policy.exhausted(attempt, budget):
+                failed = f"creating fallback offer {desired.get('name')!r} failed {attempt} times without an answer ({cause})"
+                if not settled:
+                    raise OutcomeUnknownError(
+                        f"{failed}; no such offer exists on the server yet, but the last attempt timed out less "
+                        "than adobe:lateWriteWindow ago and may still land, so it was not posted again: check the "
+                        "sandbox for it before the next `pulumi up` (adopt it with adopt_offer_id if it is there), "
+                        "or raise adobe:retryDeadline"
+                    )
+                raise OutcomeUnknownError(f"{failed}, and no such offer exists on the server; nothing was created")
 
-    def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any]) -> Optional[OfferMetadata]:
+    def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any],
+               budget: Budget) -> Optional[OfferMetadata]:
         """PATCH from ``seen`` to ``desired``, guarded; None when there is nothing to change."""
         operations = guarded_patch(seen, desired)
         if not operations:
             return None
         rejected_before = False
-        give_up_at = self._policy.give_up_at()
+        settled = True
         attempt = 0
-        while not self._policy.exhausted(attempt, give_up_at):
+        while not self._policy.exhausted(attempt, budget):
             attempt += 1
             try:
                 return self._client.patch_offer(sandbox, offer_id, operations)
             except WriteOutcomeUnknown as unknown:
                 rejection: Optional[ApiError] = None
-                self._policy.pause(attempt, unknown, give_up_at)
+                settled = self._policy.pause(attempt, unknown, budget)
             except ApiError as error:
                 if error.status not in GUARD_REJECTIONS:
                     raise
-                rejection = error
+                rejection, settled = error, True
             live_raw = self._client.get_offer(sandbox, offer_id)
             live = canonical_offer(live_raw)
             if live == desired:
                 # Our change is there: applied by the attempt whose answer was lost.
                 return OfferMetadata.from_api(live_raw)
-            drift = changed_fields(seen, live)
+            # A rejected PATCH did not land; one whose answer was lost may have, before someone else's edit.
+            drift = changed_fields(seen, live) if rejection is not None else changed_by_others(seen, desired, live)
             if drift:
                 raise ConflictError(offer_id, drift)
             if rejection is not None:
@@ -112,31 +131,37 @@ class OfferWriter:
             seen = user_fields(live_raw)
             operations = guarded_patch(seen, desired)
         raise OutcomeUnknownError(
-            f"updating fallback offer {offer_id} failed {attempt} times without an answer; "
-            "the offer is unchanged on the server"
+            f"updating fallback offer {offer_id} failed {attempt} times without an answer; " + (
+                "the offer is unchanged on the server" if settled else
+                "the offer was unchanged when last read, but the last attempt timed out less than "
+                "adobe:lateWriteWindow ago and may still be applied (the next `pulumi up` recognises it)")
         )
 
-    def adopt(self, sandbox: str, offer_id: str, desired: dict[str, Any]) -> OfferMetadata:
+    def adopt(self, sandbox: str, offer_id: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
         """Take over an existing offer: PATCH only what differs from the declaration, guarded on the live values."""
+        self._claims.claim(sandbox, offer_id)
         try:
             live_raw = self._client.get_offer(sandbox, offer_id)
-        except NotFoundError:
+        except NotFoundError as missing:
             raise NotFoundError(
                 404,
                 f"adoptOfferId {offer_id!r}: no fallback offer with this id exists in sandbox {sandbox!r}; "
                 "check the id (python -m provider.export lists them) or remove adoptOfferId to create a new offer",
-                method="GET", path=f"/offers/{offer_id}",
+                method=missing.method, path=missing.path, request_id=missing.request_id,
             ) from None
         if canonical_offer(live_raw) == desired:
             return OfferMetadata.from_api(live_raw)
-        receipt = self.update(sandbox, offer_id, user_fields(live_raw), desired)
+        receipt = self.update(sandbox, offer_id, user_fields(live_raw), desired, budget)
         return receipt or OfferMetadata.from_api(live_raw)
 
-    def _find_created(self, sandbox: str, desired: dict[str, Any], started: float) -> Optional[dict[str, Any]]:
-        """The offer our ambiguous POST created, if it exists: same fields, our client, created since it was sent.
+    def _find_created(self, sandbox: str, desired: dict[str, Any], started: float,
+                      budget: Budget) -> Optional[dict[str, Any]]:
+        """The offer our ambiguous POST created, if it exists: same fields, our client, created since it was sent,
+        and no other resource's.
 
-        An older look-alike (another resource's offer, a resource being renamed) is never taken;
-        two new ones cannot be told apart, so that is an error rather than a guess.
+        An older look-alike (another resource's offer, a resource being renamed) is never taken, nor
+        one another resource of this process created or holds; two new unclaimed ones cannot be told
+        apart, so that is an error rather than a guess.
         """
         name = desired.get("name", "")
         # The property filter separates expressions with commas; a name with one is matched here instead.
@@ -151,13 +176,23 @@ class OfferWriter:
         # The listing's answer has taught the client the server's clock: compare on that clock.
         since = self._client.server_time(started) - CLOCK_PRECISION
         candidates = [offer for offer in listed if self._is_ours(offer, desired, since)]
+        free = self._claims.unclaimed(sandbox, desired, [str(offer.get("id")) for offer in candidates], budget.ends_at)
+        if free is None:
+            raise OutcomeUnknownError(
+                f"creating fallback offer {name!r} got no answer, and an identical create of another resource is "
+                "still waiting for its own, so which new offer is whose cannot be told yet; run `pulumi refresh` "
+                "and check the sandbox for a duplicate before retrying"
+            )
+        candidates = [offer for offer in candidates if str(offer.get("id")) in free]
         if len(candidates) > 1:
             raise OutcomeUnknownError(
                 f"creating fallback offer {name!r} got no answer, and {len(candidates)} identical offers were "
                 f"created since ({', '.join(str(o.get('id')) for o in candidates)}); which one is this resource's "
                 "cannot be told: delete the extra one in the sandbox, then adopt the other with adopt_offer_id"
             )
-        return candidates[0] if candidates else None
+        if candidates and self._claims.claim_if_free(sandbox, str(candidates[0]["id"])):
+            return candidates[0]
+        return None  # none, or another look-up took the one there was: post again
 
     def _is_ours(self, offer: dict[str, Any], desired: dict[str, Any], since: datetime) -> bool:
         if canonical_offer(offer) != desired:

@@ -15,7 +15,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import grpc
 from google.protobuf import struct_pb2
@@ -55,6 +55,15 @@ def from_struct(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[
 def provider_blob() -> str:
     """The ``__provider`` input exactly as the program side produces it."""
     return serialize_provider(FallbackOfferProvider())
+
+
+T = TypeVar("T")
+
+
+def concurrently(*operations: Callable[[], T]) -> list[T]:
+    """Run engine operations at once, as the engine does for resources that do not depend on each other."""
+    with ThreadPoolExecutor(max_workers=len(operations), thread_name_prefix="engine") as pool:
+        return [future.result() for future in [pool.submit(operation) for operation in operations]]
 
 
 def urn(name: str) -> str:

@@ -89,6 +89,18 @@ def test_an_api_error_carries_adobes_message_and_request_id(stack: Stack, emu: E
     assert emu.offers(ORG, SANDBOX) == [] and post.status == 400
 
 
+def test_a_refused_access_token_points_at_the_credential_settings_not_the_sandbox(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = start_plugin(plugin_config(emulator, **{"adobe:clientSecret": None, "adobe:accessToken": "never-issued"}))
+
+    with pytest.raises(PluginError) as failure:
+        Stack(plugin).up("spring", offer())
+
+    error = failure.value.details.strip().splitlines()[-1]  # the exception, below the plugin's traceback
+    assert "HTTP 401" in error and "[401013]" in error and "request id" in error
+    assert "adobe:accessToken" in error and "sandbox" not in error
+
+
 def test_a_different_default_sandbox_elsewhere_never_moves_existing_offers(
         emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
     laptop = Stack(start_plugin(plugin_config(emulator)))

@@ -116,6 +116,23 @@ def test_a_delay_past_the_client_timeout_times_out_but_still_commits(dps: Any, e
     assert _wait_for(lambda: len(emulator.offers(ORG, SANDBOX)) == 1)
 
 
+def test_a_stall_past_the_client_timeout_times_out_and_never_commits(dps: Any, emulator: Emulator) -> None:
+    emulator.faults.add(Fault("stall", delay=0.4, times=1, methods={"POST"}))
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        dps.create(timeout=0.15)
+    assert _wait_for(lambda: emulator.log.entries()[-1].fault == "stall")
+    assert emulator.offers(ORG, SANDBOX) == []
+
+
+def test_meanwhile_runs_after_the_commit_and_before_the_answer_is_lost(dps: Any, emulator: Emulator) -> None:
+    seen: list[int] = []
+    emulator.faults.add(Fault("commit_then_drop", times=1, methods={"POST"},
+                              meanwhile=lambda: seen.append(len(emulator.offers(ORG, SANDBOX)))))
+    with pytest.raises(requests.exceptions.ConnectionError):
+        dps.create()
+    assert seen == [1]
+
+
 def test_commit_then_drop_creates_the_offer_but_the_client_gets_no_answer(dps: Any, emulator: Emulator) -> None:
     emulator.faults.add(Fault("commit_then_drop", times=1, methods={"POST"}))
     with pytest.raises(requests.exceptions.ConnectionError):

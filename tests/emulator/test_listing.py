@@ -74,6 +74,18 @@ def test_next_link_is_relative_and_carries_a_start_cursor(dps: Any, fruit: list[
     assert "limit=2" in href and "start=" in href
 
 
+@pytest.mark.parametrize(("form", "prefix"), [
+    ("root", "/data/core/dps/offers?"),
+    ("absolute", "{url}/data/core/dps/offers?"),
+], ids=["root-relative", "absolute"])
+def test_links_can_be_root_relative_or_absolute(dps: Any, emulator: Emulator, fruit: list[str], form: str,
+                                               prefix: str) -> None:
+    emulator.link_form = form
+    links = dps.list({"limit": 2}).json()["_links"]
+    assert links["next"]["href"].startswith(prefix.format(url=emulator.url))
+    assert links["self"]["href"].startswith(prefix.format(url=emulator.url))
+
+
 def test_self_link_echoes_the_query(dps: Any, fruit: list[str]) -> None:
     assert dps.list({"limit": 3}).json()["_links"]["self"]["href"] == "/offers?offer-type=fallback&limit=3"
 

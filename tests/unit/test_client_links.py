@@ -1,4 +1,4 @@
-"""The client follows list pages only within the configured API: the bearer token never leaves it."""
+"""The client follows list pages in every form a link may take, and only within the configured API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from provider.client import OfferLibraryClient
+from provider.client import OfferLibraryClient, api_path
 from provider.errors import BadResponseError
 from provider.settings import Settings
 
@@ -23,7 +23,10 @@ def _crafted_api(next_href: str) -> Callable[..., Any]:
         if request.path.endswith("/token"):
             return Response(json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
                             content_type="application/json")
-        return Response(json.dumps({"results": [{"id": "o1"}], "_links": {"next": {"href": next_href}}}),
+        if request.path != "/data/core/dps/offers":
+            return Response(json.dumps({"title": "Not Found"}), status=404, content_type="application/json")
+        href = next_href.format(host=request.host)  # every page links to the same next one: two pages in all
+        return Response(json.dumps({"results": [{"id": "o1"}], "_links": {"next": {"href": href}}}),
                         content_type="application/json")
 
     return app
@@ -61,3 +64,43 @@ def test_a_next_link_that_repeats_a_page_ends_the_listing(serve: Callable[[str],
     base = serve("/offers?offer-type=fallback&start=same")
 
     assert [offer["id"] for offer in _client(base).list_offers("prod")] == ["o1", "o1"]
+
+
+@pytest.mark.parametrize("next_href", [
+    "/offers?offer-type=fallback&start=2",
+    "offers?offer-type=fallback&start=2",
+    "/data/core/dps/offers?offer-type=fallback&start=2",
+    "http://{host}/data/core/dps/offers?offer-type=fallback&start=2",
+], ids=["relative-to-the-api", "relative-without-slash", "root-relative", "absolute-same-host"])
+def test_a_next_link_within_the_api_is_followed_whatever_its_form(serve: Callable[[str], str], next_href: str) -> None:
+    base = serve(next_href)
+
+    assert [offer["id"] for offer in _client(base).list_offers("prod")] == ["o1", "o1"]
+
+
+ENDPOINT = "https://platform.adobe.io/data/core/dps"
+
+
+@pytest.mark.parametrize(("href", "path"), [
+    ("/offers?start=2", "/offers?start=2"),
+    ("/data/core/dps/offers?start=2", "/offers?start=2"),
+    ("https://platform.adobe.io/data/core/dps/offers?start=2", "/offers?start=2"),
+    ("https://PLATFORM.adobe.io:443/data/core/dps/offers?start=2", "/offers?start=2"),
+])
+def test_links_within_the_api_become_paths_under_it(href: str, path: str) -> None:
+    assert api_path(ENDPOINT, href) == path
+
+
+@pytest.mark.parametrize("href", [
+    "https://elsewhere.example.com/data/core/dps/offers",
+    "//elsewhere.example.com/data/core/dps/offers",
+    "http://platform.adobe.io/data/core/dps/offers",
+    "https://platform.adobe.io:8443/data/core/dps/offers",
+    "https://platform.adobe.io/data/core/dpsx/offers",
+    "https://platform.adobe.io/data/other/offers",
+    "/data/core/dps/../other/offers",
+    "../other/offers",
+], ids=["other-host", "scheme-relative-other-host", "other-scheme", "other-port", "sibling-path", "other-path",
+        "dot-segments", "relative-dot-segments"])
+def test_links_off_the_api_are_refused(href: str) -> None:
+    assert api_path(ENDPOINT, href) is None

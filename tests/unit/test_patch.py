@@ -1,6 +1,6 @@
 """The JSON Patch computed from what the stack last saw to what it declares."""
 
-from provider.patch import change_operations, changed_fields, guarded_patch, pointer
+from provider.patch import change_operations, changed_by_others, changed_fields, guarded_patch, pointer
 
 
 def test_unchanged_offer_gives_an_empty_patch() -> None:
@@ -48,3 +48,19 @@ def test_guards_come_first_and_cover_every_field_the_stack_saw() -> None:
 
 def test_changed_fields_names_only_user_owned_fields() -> None:
     assert changed_fields({"name": "A", "etag": 1}, {"name": "B", "etag": 2}) == ["name"]
+
+
+SEEN = {"name": "Spring", "description": "Old", "status": "approved"}
+OURS = {**SEEN, "description": "Ours"}
+
+
+def test_after_our_patch_landed_only_the_later_outside_change_is_named() -> None:
+    assert changed_by_others(SEEN, OURS, {**OURS, "status": "archived"}) == ["status"]
+
+
+def test_when_our_patch_did_not_land_every_outside_change_is_named() -> None:
+    assert changed_by_others(SEEN, OURS, {**SEEN, "status": "archived"}) == ["status"]
+
+
+def test_someone_else_changing_the_field_we_changed_is_named() -> None:
+    assert changed_by_others(SEEN, OURS, {**SEEN, "description": "Theirs"}) == ["description"]

@@ -4,7 +4,7 @@ import pytest
 from urllib3.exceptions import MaxRetryError
 from urllib3.response import HTTPResponse
 
-from provider.retry import RetryPolicy
+from provider.retry import Budget, RetryPolicy, spending
 
 
 def _policy(deadline: float = 60.0) -> RetryPolicy:
@@ -40,6 +40,14 @@ def test_a_retry_after_within_the_deadline_is_honoured() -> None:
     response = HTTPResponse(status=429, headers={"Retry-After": "1"})
     retry = _policy(deadline=5).increment("GET", "/offers", response=response)
     assert retry.get_retry_after(response) == 1
+
+
+def test_a_new_retry_chain_stops_where_the_engine_calls_budget_ends_not_on_a_clock_of_its_own() -> None:
+    response = HTTPResponse(status=429, headers={"Retry-After": "1"})
+    almost_spent = Budget(seconds=3, ends_at=Budget.starting_now(0.5).ends_at)
+    with spending(almost_spent), pytest.raises(MaxRetryError, match="retry deadline of 3s"):
+        _policy(deadline=3).increment("GET", "/offers", response=response)
+
 
 
 def test_backoff_grows_exponentially_from_the_first_retry() -> None:

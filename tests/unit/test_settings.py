@@ -43,3 +43,9 @@ def test_a_malformed_number_names_the_setting() -> None:
 def test_a_zero_request_timeout_is_refused_by_name() -> None:
     with pytest.raises(ConfigurationError, match="adobe:requestTimeout .* greater than 0"):
         Settings.load({"adobe:requestTimeout": "0"}.get, {})
+
+
+def test_the_late_write_window_defaults_to_a_minute_and_may_not_be_negative() -> None:
+    assert Settings.load(lambda key: None, {}).late_write_window == 60.0
+    with pytest.raises(ConfigurationError, match="adobe:lateWriteWindow .* 0 or more"):
+        Settings.load({"adobe:lateWriteWindow": "-1"}.get, {})

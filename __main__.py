@@ -1,6 +1,6 @@
 """Example stack: two fallback offers built from stack config, and a decision payload that references them.
 
-Run it against the local emulator with ``./demo.sh``; point ``adobe:*`` config at a real
+Run it against the local emulator with ``./run.sh demo``; point ``adobe:*`` config at a real
 sandbox to run it for real.
 """
 

@@ -23,7 +23,8 @@ setup() {
     say "installing dependencies (requirements.txt, and this project as the 'offerform' package)"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+    # setuptools warns about every editable install; the warning is not about this project.
+    PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
     touch "$VENV/.installed"
   fi
 }

@@ -99,7 +99,7 @@ run_demo() {
   say "Pulumi CLI $(pulumi version) from $cli"
 
   say "starting the Adobe emulator on 127.0.0.1:$EMULATOR_PORT (offers kept in .emulator-data.json)"
-  "$VENV/bin/python" -m emulator --port "$EMULATOR_PORT" --data .emulator-data.json >.emulator.log 2>&1 &
+  "$VENV/bin/python" -m offerform_emulator --port "$EMULATOR_PORT" --data .emulator-data.json >.emulator.log 2>&1 &
   local emulator_pid=$!
   trap 'kill '"$emulator_pid"' 2>/dev/null || true; wait '"$emulator_pid"' 2>/dev/null || true; say "emulator stopped"' EXIT
   for _ in $(seq 100); do

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from emulator import Emulator  # noqa: E402
+from offerform_emulator import Emulator  # noqa: E402
 
 # -- what both kinds report ---------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from emulator import Emulator, Fault  # noqa: E402
+from offerform_emulator import Emulator, Fault  # noqa: E402
 from tests.conftest import ORG, SANDBOX, plugin_config  # noqa: E402
 from tests.engine import Plugin, PluginError, Stack  # noqa: E402
 from tests.offers import offer  # noqa: E402

@@ -1,4 +1,4 @@
-"""`python -m emulator`: serve Adobe IMS and the Offer Library (fallback offers) locally until stopped."""
+"""`python -m offerform_emulator`: serve Adobe IMS and the Offer Library (fallback offers) locally until stopped."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .server import DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, 
 def build_parser() -> argparse.ArgumentParser:
     """The command line, with every option documented for --help."""
     parser = argparse.ArgumentParser(
-        prog="python -m emulator",
+        prog="python -m offerform_emulator",
         description=(
             "Local emulator of Adobe IMS (OAuth server-to-server tokens) and the Journey Optimizer "
             "Offer Library API (fallback offers). One port serves both: IMS at /ims/token/v3 and the "
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not args.quiet:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
-        logging.getLogger("emulator.server").setLevel(logging.WARNING)
+        logging.getLogger("offerform_emulator.server").setLevel(logging.WARNING)
     try:
         emu = Emulator(client_id=args.client_id, client_secret=args.client_secret,
                        token_lifetime=args.token_lifetime, data_file=args.data, host=args.host, port=args.port,

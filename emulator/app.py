@@ -26,7 +26,7 @@ from .store import Store
 IMS_PATH = "/ims/token/v3"
 DPS_PREFIX = "/data/core/dps"
 
-_logger = logging.getLogger("emulator.app")
+_logger = logging.getLogger("offerform_emulator.app")
 
 _ROUTES = Map(
     [

@@ -23,8 +23,8 @@ DEMO_CLIENT_ID = "offerform-demo-client"
 DEMO_CLIENT_SECRET = "offerform-demo-secret"
 DEFAULT_TOKEN_LIFETIME = 86399.0
 
-_access_log = logging.getLogger("emulator.access")
-_server_log = logging.getLogger("emulator.server")
+_access_log = logging.getLogger("offerform_emulator.access")
+_server_log = logging.getLogger("offerform_emulator.server")
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -1,6 +1,6 @@
 """pytest fixtures for any test suite: `emulator` (fresh per test) and `shared_emulator` (one per session).
 
-Register them in a conftest with `from emulator.testing import emulator, shared_emulator`.
+Register them in a conftest with `from offerform_emulator.testing import emulator, shared_emulator`.
 """
 
 from __future__ import annotations

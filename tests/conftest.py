@@ -6,8 +6,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from emulator import Emulator
-from emulator.testing import emulator, make_emulator_fixture  # noqa: F401  (emulator: a fresh one per test)
+from offerform_emulator import Emulator
+from offerform_emulator.testing import emulator, make_emulator_fixture  # noqa: F401  (emulator: a fresh one per test)
 
 from .engine import Plugin, Stack
 

@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 
-from emulator import Emulator, Fault
+from offerform_emulator import Emulator, Fault
 
 from provider import __version__
 

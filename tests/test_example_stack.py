@@ -15,7 +15,7 @@ from typing import Any, Optional
 import pulumi
 import pytest
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX
 from .engine import PROVIDER_KEY, TYPE, Plugin

@@ -23,8 +23,8 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 
 import provider
-from emulator import Emulator
-from emulator.faults import Fault
+from offerform_emulator import Emulator
+from offerform_emulator.faults import Fault
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import ROOT, Plugin, Stack

@@ -10,8 +10,8 @@ from typing import Callable
 
 import pytest
 
-from emulator import Emulator, Fault
-from emulator.testing import make_emulator_fixture
+from offerform_emulator import Emulator, Fault
+from offerform_emulator.testing import make_emulator_fixture
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import Plugin, PluginError, Stack, concurrently

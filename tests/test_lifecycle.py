@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX
 from .engine import PluginError, Stack

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from emulator import Emulator, Fault
+from offerform_emulator import Emulator, Fault
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import Plugin

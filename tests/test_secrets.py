@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from emulator import Emulator, Fault
+from offerform_emulator import Emulator, Fault
 
 from .conftest import plugin_config
 from .engine import Plugin, PluginError, Stack

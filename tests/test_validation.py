@@ -7,7 +7,7 @@ from typing import Any, Callable
 import pytest
 from pulumi.output import Unknown
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .engine import Plugin, Stack
 from .offers import WEB, offer

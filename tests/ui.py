@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX
 

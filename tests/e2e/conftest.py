@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .project import REPO, Project, adobe_config
 

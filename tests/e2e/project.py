@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from ..conftest import ORG, SANDBOX
 

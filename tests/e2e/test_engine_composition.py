@@ -6,7 +6,7 @@ on an offer; each step followed by an empty preview.
 
 from __future__ import annotations
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import ProjectFactory
 from .programs import HEADER, OFFER_FUNCTION, named, offers_program
@@ -216,7 +216,7 @@ def test_up_with_a_target_changes_only_that_offer(make_project: ProjectFactory, 
 
 
 def test_parallel_one_sends_one_request_at_a_time(make_project: ProjectFactory, emulator: Emulator) -> None:
-    from emulator.faults import Fault
+    from offerform_emulator.faults import Fault
 
     emulator.faults.add(Fault("delay", delay=0.05))
     project = make_project(offers_program(*(named(f"offer-{i}") for i in range(5))))

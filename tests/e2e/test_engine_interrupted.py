@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import ProjectFactory
 from .programs import named, offers_program

@@ -7,7 +7,7 @@ a fresh ``pulumi preview --expect-no-changes`` must pass.
 
 from __future__ import annotations
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from ..ui import AdobeUi
 from .conftest import ProjectFactory

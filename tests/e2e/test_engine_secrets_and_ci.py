@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import ProjectFactory
 from .programs import named, offers_program

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from ..conftest import plugin_config
 from ..engine import Plugin, Stack

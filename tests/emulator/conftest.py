@@ -8,8 +8,8 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from emulator import Emulator
-from emulator.testing import emulator, shared_emulator  # noqa: F401  (registers the fixtures)
+from offerform_emulator import Emulator
+from offerform_emulator.testing import emulator, shared_emulator  # noqa: F401  (registers the fixtures)
 
 ORG = "TESTORG@AdobeOrg"
 SANDBOX = "prod"

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import requests
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 
 def test_missing_token_is_401_with_the_gateway_error(make_dps: Callable[..., Any]) -> None:

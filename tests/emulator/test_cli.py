@@ -1,4 +1,4 @@
-"""`python -m emulator`: prints its URLs and credentials, serves, stops cleanly on SIGTERM / SIGINT."""
+"""`python -m offerform_emulator`: prints its URLs and credentials, serves, stops cleanly on SIGTERM / SIGINT."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class RunningCli:
-    """A `python -m emulator` subprocess and what it printed before serving."""
+    """A `python -m offerform_emulator` subprocess and what it printed before serving."""
 
     def __init__(self, *args: str) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "--port", "0", *args], cwd=ROOT, env=env,
+            [sys.executable, "-m", "offerform_emulator", "--port", "0", *args], cwd=ROOT, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         self.printed: dict[str, str] = {}
@@ -77,7 +77,7 @@ def cli() -> Iterator[type[RunningCli]]:
 
 
 def test_help_documents_every_option() -> None:
-    result = subprocess.run([sys.executable, "-m", "emulator", "--help"], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "offerform_emulator", "--help"], cwd=ROOT, capture_output=True,
                             text=True, timeout=10)
     assert result.returncode == 0
     for option in ("--host", "--port", "--client-id", "--client-secret", "--token-lifetime", "--data"):
@@ -131,7 +131,7 @@ def test_the_data_file_keeps_offers_between_runs(cli: type[RunningCli], tmp_path
 def test_a_damaged_data_file_stops_it_with_an_error(tmp_path: Path) -> None:
     data = tmp_path / "demo.json"
     data.write_text("not json")
-    result = subprocess.run([sys.executable, "-m", "emulator", "--port", "0", "--data", str(data)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "offerform_emulator", "--port", "0", "--data", str(data)], cwd=ROOT,
                             capture_output=True, text=True, timeout=10)
     assert result.returncode == 1
     assert "cannot start" in result.stderr

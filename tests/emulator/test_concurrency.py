@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
 THREADS = 8

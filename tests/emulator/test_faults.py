@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from emulator import Emulator, Fault
+from offerform_emulator import Emulator, Fault
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
 

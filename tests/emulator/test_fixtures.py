@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 
 def test_the_emulator_fixture_is_started_and_fresh(emulator: Emulator) -> None:

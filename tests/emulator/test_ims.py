@@ -6,7 +6,7 @@ import uuid
 
 import requests
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import with_overrides
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 
 def _rest(dps: Any, first_page: dict[str, Any]) -> list[str]:

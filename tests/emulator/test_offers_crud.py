@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Callable
 from urllib.parse import quote
 
-from emulator import Emulator, Fault
+from offerform_emulator import Emulator, Fault
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
 RECEIPT_KEYS = {"id", "sandboxId", "etag", "createdDate", "lastModifiedDate", "createdBy", "lastModifiedBy",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
 

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import pytest
 
-from emulator import Emulator
+from offerform_emulator import Emulator
 
 from .conftest import with_overrides
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import Emulator, Fault
+from offerform_emulator import Emulator, Fault
 
 from provider.client import OfferLibraryClient
 from provider.errors import (

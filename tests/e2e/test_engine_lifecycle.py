@@ -177,3 +177,18 @@ def test_refresh_and_destroy_after_an_outside_delete_succeed_and_leave_clean_sta
     project.destroy()
     assert project.resources() == {}
     assert emulator.offers(ORG, SANDBOX) == []
+
+
+def test_refresh_reads_with_the_config_of_the_last_up_unless_it_runs_the_program(
+        make_project: ProjectFactory, emulator: Emulator) -> None:
+    project = make_project(offers_program(named("web")))
+    project.up()
+    with Emulator() as elsewhere:
+        project.configure({"adobe:endpoint": elsewhere.dps_url, "adobe:imsEndpoint": elsewhere.ims_url})
+        emulator.log.clear()
+
+        project.refresh()
+        assert emulator.log.count("GET", service="dps") == 1 and len(elsewhere.log) == 0
+
+        project.refresh("--run-program")  # now the offer is looked for where the config points: gone there
+        assert len(elsewhere.log) > 0 and project.resources() == {}

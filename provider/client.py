@@ -1,7 +1,8 @@
 """The Offer Library API over HTTP: one pooled session, retries by rule, typed errors.
 
-Each method is one API call (plus the retries ``retry.py`` allows). Deciding what to do
-about an ambiguous write is not this module's job: it says so with ``WriteOutcomeUnknown``.
+Each method is one API call (plus the retries ``retry.py`` allows) on an object of any kind,
+named by its ``Endpoint``; the client knows no kind. Deciding what to do about an ambiguous
+write is not this module's job either: it says so with ``WriteOutcomeUnknown``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import uuid
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterator, Optional
-from urllib.parse import SplitResult, quote, urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -20,13 +21,13 @@ from urllib3.exceptions import NewConnectionError
 from . import __version__
 from .auth import TokenSource
 from .errors import BadResponseError, OfferformError, TransportError, error_for_status
-from .model import OfferMetadata
+from .model import Metadata
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
 from .retry import IDEMPOTENT_METHODS, RetryPolicy
 from .settings import Settings
+from .spec import Endpoint
 
-OFFER_TYPE = {"offer-type": "fallback"}
 USER_AGENT = f"offerform/{__version__} (+pulumi dynamic provider; python-requests/{requests.__version__})"
 POOL_SIZE = 16  # the plugin runs 4 calls at once; room for more without blocking
 _CANNOT_PARSE = object()
@@ -65,7 +66,7 @@ class ServerClock:
 
 
 class OfferLibraryClient:
-    """Calls the fallback-offer endpoints of one org; safe to share between threads."""
+    """Calls the Offer Library endpoints of one org; safe to share between threads."""
 
     def __init__(self, settings: Settings, session: Optional[requests.Session] = None) -> None:
         settings.require_credentials()
@@ -91,36 +92,37 @@ class OfferLibraryClient:
         """A local ``time.time()`` on the server's clock, learnt from the ``Date`` of its answers."""
         return self._clock.to_server_time(local)
 
-    # -- offers ---------------------------------------------------------------------------
+    # -- objects of any kind ------------------------------------------------------------------
 
-    def create_offer(self, sandbox: str, body: dict[str, Any]) -> OfferMetadata:
-        """POST one offer; raises ``WriteOutcomeUnknown`` when it may have been created anyway."""
-        return self._write("POST", "/offers", sandbox, body)
+    def create(self, endpoint: Endpoint, sandbox: str, body: dict[str, Any]) -> Metadata:
+        """POST one object; raises ``WriteOutcomeUnknown`` when it may have been created anyway."""
+        return self._write("POST", endpoint.collection, endpoint, sandbox, body)
 
-    def patch_offer(self, sandbox: str, offer_id: str, operations: list[dict[str, Any]]) -> OfferMetadata:
-        """PATCH one offer with a JSON Patch; raises ``WriteOutcomeUnknown`` when the answer was lost."""
-        return self._write("PATCH", _offer_path(offer_id), sandbox, operations)
+    def patch(self, endpoint: Endpoint, sandbox: str, object_id: str, operations: list[dict[str, Any]]) -> Metadata:
+        """PATCH one object with a JSON Patch; raises ``WriteOutcomeUnknown`` when the answer was lost."""
+        return self._write("PATCH", endpoint.item(object_id), endpoint, sandbox, operations)
 
-    def get_offer(self, sandbox: str, offer_id: str) -> dict[str, Any]:
-        """The whole offer (fields and metadata); ``NotFoundError`` when it does not exist."""
-        response = self._call("GET", _offer_path(offer_id), sandbox)
+    def get(self, endpoint: Endpoint, sandbox: str, object_id: str) -> dict[str, Any]:
+        """The whole object (fields and metadata); ``NotFoundError`` when it does not exist."""
+        path = endpoint.item(object_id)
+        response = self._call("GET", path, endpoint, sandbox)
         self._raise_for_status(response)
         body = self._json(response)
         if not isinstance(body, dict) or not body.get("id"):
-            raise BadResponseError(f"GET {_offer_path(offer_id)} answered HTTP {response.status_code} without an offer")
+            raise BadResponseError(f"GET {path} answered HTTP {response.status_code} without an object (no id)")
         return body
 
-    def delete_offer(self, sandbox: str, offer_id: str) -> bool:
-        """DELETE one offer; False if it was already gone (which counts as deleted)."""
-        response = self._call("DELETE", _offer_path(offer_id), sandbox)
+    def delete(self, endpoint: Endpoint, sandbox: str, object_id: str) -> bool:
+        """DELETE one object; False if it was already gone (which counts as deleted)."""
+        response = self._call("DELETE", endpoint.item(object_id), endpoint, sandbox)
         if response.status_code == 404:
             return False
         self._raise_for_status(response)
         return True
 
-    def list_offers(self, sandbox: str, filters: tuple[str, ...] = (), order_by: Optional[str] = None,
-                    page_size: Optional[int] = None) -> Iterator[dict[str, Any]]:
-        """Every fallback offer matching the ``property`` filters, following ``next`` links to the end."""
+    def list(self, endpoint: Endpoint, sandbox: str, filters: tuple[str, ...] = (), order_by: Optional[str] = None,
+             page_size: Optional[int] = None) -> Iterator[dict[str, Any]]:
+        """Every object matching the ``property`` filters, following ``next`` links to the end."""
         params: dict[str, Any] = {}
         if filters:
             params["property"] = list(filters)
@@ -128,10 +130,10 @@ class OfferLibraryClient:
             params["orderby"] = order_by
         if page_size:
             params["limit"] = page_size
-        path: Optional[str] = "/offers"
+        path: Optional[str] = endpoint.collection
         seen_pages: set[str] = set()
         while path is not None:
-            response = self._call("GET", path, sandbox, params=params)
+            response = self._call("GET", path, endpoint, sandbox, params=params)
             self._raise_for_status(response)
             body = self._json(response)
             if not isinstance(body, dict) or not isinstance(body.get("results"), list):
@@ -152,10 +154,10 @@ class OfferLibraryClient:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _write(self, method: str, path: str, sandbox: str, body: Any) -> OfferMetadata:
+    def _write(self, method: str, path: str, endpoint: Endpoint, sandbox: str, body: Any) -> Metadata:
         """One POST or PATCH; every answer that leaves its outcome open becomes ``WriteOutcomeUnknown``."""
         try:
-            response = self._call(method, path, sandbox, json=body)
+            response = self._call(method, path, endpoint, sandbox, json=body)
         except TransportError as error:
             if error.never_sent:
                 raise
@@ -169,23 +171,22 @@ class OfferLibraryClient:
             # A success whose answer we cannot read: the write happened, or not; only a look-up can tell.
             raise WriteOutcomeUnknown(method, path, str(error)) from None
 
-    def _call(self, method: str, path: str, sandbox: str, *, params: Optional[dict[str, Any]] = None,
-              json: Any = None) -> requests.Response:
+    def _call(self, method: str, path: str, endpoint: Endpoint, sandbox: str, *,
+              params: Optional[dict[str, Any]] = None, json: Any = None) -> requests.Response:
         """One call with auth headers; a 401 gets one fresh token and one more try."""
         for attempt in (1, 2):
             token = self._tokens.token()
             self._redactor.add(token)
-            response = self._send(method, path, sandbox, token, params, json)
+            response = self._send(method, path, endpoint, sandbox, token, params, json)
             if response.status_code != 401 or attempt == 2 or not self._tokens.invalidate(token):
                 return response
         return response
 
-    def _send(self, method: str, path: str, sandbox: str, token: str, params: Optional[dict[str, Any]],
-              json: Any) -> requests.Response:
+    def _send(self, method: str, path: str, endpoint: Endpoint, sandbox: str, token: str,
+              params: Optional[dict[str, Any]], json: Any) -> requests.Response:
         url = self._settings.endpoint + path
-        query = dict(params or {})
-        if "offer-type=" not in url:
-            query = {**OFFER_TYPE, **query}
+        # A next-page link already carries the kind's query (offer-type=...): never send it twice.
+        query = {**{key: value for key, value in endpoint.query.items() if f"{key}=" not in url}, **(params or {})}
         headers = {
             "Authorization": f"Bearer {token}",
             "x-api-key": self._settings.client_id or "",
@@ -221,15 +222,15 @@ class OfferLibraryClient:
                                        path=self._path_of(response), request_id=response.headers.get("x-request-id"),
                                        error_code=code)
 
-    def _receipt(self, response: requests.Response) -> OfferMetadata:
+    def _receipt(self, response: requests.Response) -> Metadata:
         body = self._json(response)
         path = self._path_of(response)
         if not isinstance(body, dict) or not body.get("id"):
             raise BadResponseError(
-                f"{response.request.method} {path} answered HTTP {response.status_code} without an offer id"
+                f"{response.request.method} {path} answered HTTP {response.status_code} without an id"
             )
         try:
-            return OfferMetadata.from_api(body)
+            return Metadata.from_api(body)
         except ValueError as error:
             raise BadResponseError(f"{response.request.method} {path} answered an unusable receipt: "
                                    f"{str(error).splitlines()[0]}") from None
@@ -287,10 +288,6 @@ def api_path(endpoint: str, href: str) -> Optional[str]:
 
 def _port(url: SplitResult) -> Optional[int]:
     return url.port or {"http": 80, "https": 443}.get(url.scheme.lower())
-
-
-def _offer_path(offer_id: str) -> str:
-    return "/offers/" + quote(offer_id, safe=":")
 
 
 def _never_sent(error: Exception) -> bool:

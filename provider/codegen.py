@@ -26,7 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from .model import canonical_timestamp
-from .validation import canonical_offer, validate_offer
+from .resources import SPECS
+from .resources.fallback_offer import FALLBACK_OFFER
+from .schema import Shape, blocks_of, fields_of, snake_case
+from .spec import SANDBOX_NAME, ResourceSpec
+from .validation import canonical, validate
 
 LINE_LENGTH = 88
 INDENT = "    "
@@ -34,11 +38,11 @@ MAX_IDENTIFIER_LENGTH = 60
 SUFFIX_LENGTH = 6
 FALLBACK_IDENTIFIER = "offer"
 GENERATED_MARK = "python -m provider.export"
-EXPORT_NAME = "fallbackOfferIds"
-
-# Names the generated module binds itself, and names a variable must not shadow.
-IMPORTED_NAMES = ("ComponentArgs", "FallbackOffer", "FallbackOfferArgs", "RankArgs", "RepresentationArgs",
-                  "SelectionConstraintArgs")
+# Names the generated module may import from provider, and names a variable must not shadow.
+IMPORTED_NAMES = tuple(sorted(
+    {spec.kind for spec in SPECS} | {f"{spec.kind}Args" for spec in SPECS}
+    | {f"{block.__name__}Args" for spec in SPECS for block in blocks_of(spec.model)}
+))
 RESERVED_IDENTIFIERS = frozenset(
     {"pulumi", "provider"} | set(IMPORTED_NAMES) | set(keyword.kwlist) | set(keyword.softkwlist)
     | {name for name in dir(builtins) if not name.startswith("_")}
@@ -168,11 +172,11 @@ def _created_key(offer: Mapping[str, Any]) -> str:
 
 
 def previous_names(source: str) -> dict[str, Naming]:
-    """The names an earlier export (possibly edited since) gave each adopted offer, keyed by offer id.
+    """The names an earlier export (possibly edited since) gave each adopted object, keyed by its id.
 
     Reads assignments ``<variable> = FallbackOffer("<resource name>", FallbackOfferArgs(...,
-    adopt_offer_id="<id>"))`` (or a dict with ``"adoptOfferId"``); anything else is ignored, and so
-    is a file that does not parse.
+    adopt_offer_id="<id>"))`` (or a dict with ``"adoptOfferId"``), for every kind; anything else is
+    ignored, and so is a file that does not parse.
     """
     try:
         tree = ast.parse(source)
@@ -183,12 +187,13 @@ def previous_names(source: str) -> dict[str, Naming]:
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
         call = node.value
-        if not (isinstance(call, ast.Call) and _called_name(call) == "FallbackOffer" and call.args):
+        spec = _KINDS.get(_called_name(call) or "") if isinstance(call, ast.Call) else None
+        if spec is None or not isinstance(call, ast.Call) or not call.args:
             continue
         resource = call.args[0]
         args = call.args[1] if len(call.args) > 1 else next(
             (kw.value for kw in call.keywords if kw.arg == "args"), None)
-        offer_id = _adopted_id(args)
+        offer_id = _adopted_id(spec, args)
         if isinstance(resource, ast.Constant) and isinstance(resource.value, str) and resource.value and offer_id:
             found.setdefault(offer_id, Naming(node.targets[0].id, resource.value))
     return found
@@ -202,13 +207,13 @@ def _called_name(call: ast.Call) -> Optional[str]:
     return None
 
 
-def _adopted_id(args: Optional[ast.expr]) -> Optional[str]:
+def _adopted_id(spec: ResourceSpec, args: Optional[ast.expr]) -> Optional[str]:
     value: Optional[ast.expr] = None
     if isinstance(args, ast.Call):
-        value = next((kw.value for kw in args.keywords if kw.arg == "adopt_offer_id"), None)
+        value = next((kw.value for kw in args.keywords if kw.arg == snake_case(spec.adopt_input)), None)
     elif isinstance(args, ast.Dict):
         for key, item in zip(args.keys, args.values):
-            if isinstance(key, ast.Constant) and key.value == "adoptOfferId":
+            if isinstance(key, ast.Constant) and key.value == spec.adopt_input:
                 value = item
     if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
         return value.value
@@ -299,81 +304,53 @@ def _literal(value: Any) -> _Node:
     return _Raw(string_literal(str(value)))
 
 
-# -- offers as Args --------------------------------------------------------------------------------
+# -- objects as Args -------------------------------------------------------------------------------
 
-# (API key, keyword argument) in the order the program shows them.
-_OFFER_FIELDS = (("name", "name"), ("description", "description"), ("status", "status"),
-                 ("representations", "representations"), ("characteristics", "characteristics"),
-                 ("selectionConstraint", "selection_constraint"), ("rank", "rank"), ("tags", "tags"))
-_REPRESENTATION_FIELDS = (("channel", "channel"), ("placement", "placement"), ("components", "components"))
-_COMPONENT_FIELDS = (("type", "type"), ("format", "format"), ("language", "language"), ("content", "content"),
-                     ("deliveryURL", "delivery_url"), ("linkURL", "link_url"))
-_CONSTRAINT_FIELDS = (("startDate", "start_date"), ("endDate", "end_date"),
-                      ("profileConstraintType", "profile_constraint_type"))
-_RANK_FIELDS = (("priority", "priority"),)
+_KINDS = {spec.kind: spec for spec in SPECS}
 
 
-def _fits(value: Any, fields: tuple[tuple[str, str], ...], required: tuple[str, ...]) -> bool:
-    """Whether a block can be written with its Args class (known keys only, required ones present)."""
-    known = {key for key, _ in fields}
-    return isinstance(value, Mapping) and set(value) <= known and all(key in value for key in required)
-
-
-def _args(class_name: str, value: Mapping[str, Any], fields: tuple[tuple[str, str], ...],
-          special: Optional[Mapping[str, Any]] = None) -> _Seq:
-    special = special or {}
-    arguments = []
-    for key, kwarg in fields:
-        if key in value:
-            render = special.get(key, _literal)
-            arguments.append((kwarg + "=", render(value[key])))
-    return _call(class_name, arguments)
-
-
-def _component(value: Any) -> _Node:
-    if not _fits(value, _COMPONENT_FIELDS, ("type", "format")):
+def block_args(model: Any, value: Any, class_name: str) -> _Node:
+    """``ClassName(field=..., ...)`` for a value the model's fields describe (known keys, required ones
+    present), one keyword per line; any other value as a plain literal."""
+    fields = fields_of(model)
+    known = {f.api for f in fields}
+    if not (isinstance(value, Mapping) and set(value) <= known
+            and all(f.api in value for f in fields if f.required)):
         return _literal(value)
-    return _args("ComponentArgs", value, _COMPONENT_FIELDS)
+    return _call(class_name, [(f.python + "=", _value(f.shape, value[f.api])) for f in fields if f.api in value])
 
 
-def _representation(value: Any) -> _Node:
-    if not _fits(value, _REPRESENTATION_FIELDS, ("channel", "placement", "components")) or not isinstance(
-            value["components"], list):
-        return _literal(value)
-    components = _Seq("[", "]", [("", _component(item)) for item in value["components"]], explode=True)
-    return _args("RepresentationArgs", value, _REPRESENTATION_FIELDS, {"components": lambda _: components})
+def _value(shape: Shape, value: Any) -> _Node:
+    if shape.kind == "block" and shape.block is not None:
+        return block_args(shape.block, value, f"{shape.block.__name__}Args")
+    if shape.kind == "list" and isinstance(value, list) and shape.item is not None and shape.item.kind == "block":
+        return _Seq("[", "]", [("", _value(shape.item, item)) for item in value], explode=True)
+    return _literal(value)
 
 
-def _block(class_name: str, fields: tuple[tuple[str, str], ...]) -> Any:
-    def render(value: Any) -> _Node:
-        return _args(class_name, value, fields) if _fits(value, fields, ()) else _literal(value)
-    return render
-
-
-def _representations(value: Any) -> _Node:
-    if not isinstance(value, list):
-        return _literal(value)
-    return _Seq("[", "]", [("", _representation(item)) for item in value], explode=True)
-
-
-_OFFER_SPECIAL = {
-    "representations": _representations,
-    "selectionConstraint": _block("SelectionConstraintArgs", _CONSTRAINT_FIELDS),
-    "rank": _block("RankArgs", _RANK_FIELDS),
-}
-
-
-def offer_args(canonical: Mapping[str, Any], sandbox: str, offer_id: str) -> _Node:
-    """``FallbackOfferArgs(...)`` for one canonical offer, or a dict of inputs when it cannot be one."""
-    if _fits(canonical, _OFFER_FIELDS, ("name", "representations")):
-        node = _args("FallbackOfferArgs", canonical, _OFFER_FIELDS, _OFFER_SPECIAL)
-        node.items += [("sandbox_name=", _literal(sandbox)), ("adopt_offer_id=", _literal(offer_id))]
+def object_args(spec: ResourceSpec, canonical_body: Mapping[str, Any], sandbox: str, object_id: str) -> _Node:
+    """``<Kind>Args(...)`` for one canonical object, adopting it; a dict of inputs when it cannot be one."""
+    node = block_args(spec.model, canonical_body, f"{spec.kind}Args")
+    if isinstance(node, _Seq) and node.opening == f"{spec.kind}Args(":
+        node.items += [("sandbox_name=", _literal(sandbox)), (snake_case(spec.adopt_input) + "=", _literal(object_id))]
         return node
-    inputs = {**canonical, "sandboxName": sandbox, "adoptOfferId": offer_id}
-    literal = _literal(inputs)
+    literal = _literal({**canonical_body, SANDBOX_NAME: sandbox, spec.adopt_input: object_id})
     assert isinstance(literal, _Seq)
     literal.explode = True
     return literal
+
+
+def offer_args(canonical_body: Mapping[str, Any], sandbox: str, offer_id: str) -> _Node:
+    """``FallbackOfferArgs(...)`` for one canonical fallback offer (``object_args`` of that kind)."""
+    return object_args(FALLBACK_OFFER, canonical_body, sandbox, offer_id)
+
+
+def export_name(spec: ResourceSpec) -> str:
+    """The stack output the program exports its ids under: ``fallbackOfferIds``, ``placementIds``."""
+    return spec.kind[0].lower() + spec.kind[1:] + "Ids"
+
+
+EXPORT_NAME = export_name(FALLBACK_OFFER)
 
 
 # -- the program -----------------------------------------------------------------------------------
@@ -387,15 +364,16 @@ class Program:
     problems: dict[str, list[str]] = field(default_factory=dict)
 
 
-def offer_problems(offer: Mapping[str, Any]) -> list[str]:
-    """Why the provider's check would reject this offer as the server holds it (usually nothing)."""
-    _spec, failures = validate_offer(dict(offer))
+def offer_problems(offer: Mapping[str, Any], spec: ResourceSpec = FALLBACK_OFFER) -> list[str]:
+    """Why the provider's check would reject this object as the server holds it (usually nothing)."""
+    _model, failures = validate(spec, dict(offer))
     return [f"{failure.property}: {failure.reason}" for failure in failures]
 
 
 def render_program(offers: Sequence[Mapping[str, Any]], sandbox: str, *,
-                   previous: Optional[Mapping[str, Naming]] = None, filters: Sequence[str] = ()) -> Program:
-    """The source of a Pulumi program declaring every offer for adoption, plus names and problems.
+                   previous: Optional[Mapping[str, Naming]] = None, filters: Sequence[str] = (),
+                   spec: ResourceSpec = FALLBACK_OFFER) -> Program:
+    """The source of a Pulumi program declaring every object of one kind for adoption, plus names and problems.
 
     ``offers`` are as the list endpoint answers them (server metadata included); ids must be unique.
     """
@@ -407,12 +385,11 @@ def render_program(offers: Sequence[Mapping[str, Any]], sandbox: str, *,
     for offer in ordered:
         offer_id = str(offer["id"])
         naming = names[offer_id]
-        canonical = canonical_offer(dict(offer))
-        issues = offer_problems(offer)
+        issues = offer_problems(offer, spec)
         if issues:
             problems[offer_id] = issues
-        arguments = offer_args(canonical, sandbox, offer_id)
-        statement = _call("FallbackOffer", [("", _Raw(string_literal(naming.resource_name))), ("", arguments)])
+        arguments = object_args(spec, canonical(spec, dict(offer)), sandbox, offer_id)
+        statement = _call(spec.kind, [("", _Raw(string_literal(naming.resource_name))), ("", arguments)])
         text = statement.render(0, len(naming.variable) + 3, 0)
         used_imports.update(_classes_in(statement))
         comment = [f"# {string_literal(str(offer.get('name', '')))}: {_comment_text(offer_id)}"]
@@ -422,16 +399,16 @@ def render_program(offers: Sequence[Mapping[str, Any]], sandbox: str, *,
                 ([_comment_text(str(creator))] if creator else [])
                 + ([f"(client {_comment_text(str(client))})"] if client and client != creator else [])))
         for issue in issues:
-            comment.append(f"# NOTE: the provider's check rejects this offer as it is: {_comment_text(issue)}")
+            comment.append(f"# NOTE: the provider's check rejects this {spec.label} as it is: {_comment_text(issue)}")
         blocks.append("\n".join(comment) + "\n" + f"{naming.variable} = {text}")
 
-    header = _header(sandbox, filters, len(ordered))
+    header = _header(spec, sandbox, filters, len(ordered))
     imports = ["import pulumi"]
     if used_imports:
         imports.append("\n" + _import_line("provider", sorted(used_imports)))
     exported = _Seq("{", "}", [(string_literal(names[str(offer["id"])].resource_name) + ": ",
                                 _Raw(names[str(offer["id"])].variable + ".id")) for offer in ordered])
-    export = _call("pulumi.export", [("", _Raw(string_literal(EXPORT_NAME))), ("", exported)], explode=False)
+    export = _call("pulumi.export", [("", _Raw(string_literal(export_name(spec)))), ("", exported)], explode=False)
     parts = [header, "\n".join(imports), *blocks, export.render(0, 0, 0)]
     return Program("\n\n".join(parts) + "\n", names, problems)
 
@@ -453,17 +430,19 @@ def _comment_text(text: str) -> str:
     return literal[1:-1]
 
 
-def _header(sandbox: str, filters: Sequence[str], count: int) -> str:
+def _header(spec: ResourceSpec, sandbox: str, filters: Sequence[str], count: int) -> str:
+    label, adopt = spec.label, snake_case(spec.adopt_input)
     lines = [
-        f"# Fallback offers of sandbox {string_literal(sandbox)}, written by `{GENERATED_MARK}` (offerform).",
+        f"# {label.capitalize()}s of sandbox {string_literal(sandbox)}, written by `{GENERATED_MARK}` (offerform).",
     ]
     if filters:
         lines.append("# Filters: " + ", ".join(string_literal(item) for item in filters))
     lines += [
         "#",
-        f"# {count} offer{'s' if count != 1 else ''}, each declared with adopt_offer_id: the first `pulumi up` "
-        "takes",
-        "# each offer over as it is (no POST, and no PATCH while the declaration matches it),",
+        f"# {count} {'offer' if 'offer' in label else label}{'s' if count != 1 else ''}, each declared with {adopt}: "
+        "the first `pulumi up` takes",
+        f"# each {'offer' if 'offer' in label else label} over as it is (no POST, and no PATCH while the declaration "
+        "matches it),",
         "# then manages it like any other resource. Exporting again into this directory",
         "# keeps every variable and resource name given below.",
     ]

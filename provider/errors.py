@@ -71,11 +71,11 @@ ForbiddenError = PermissionDeniedError
 
 
 class NotFoundError(ApiError):
-    """404: the offer does not exist (in this org and sandbox)."""
+    """404: the object does not exist (in this org and sandbox)."""
 
 
 class PreconditionFailedError(ApiError):
-    """409, 412: the request does not fit the offer's current state (a failed JSON Patch ``test``)."""
+    """409, 412: the request does not fit the object's current state (a failed JSON Patch ``test``)."""
 
 
 class ThrottledError(ApiError):
@@ -113,14 +113,14 @@ class BadResponseError(OfferformError):
 
 
 class ConflictError(OfferformError):
-    """The offer changed outside the stack since the stack last saw it; nothing was overwritten."""
+    """The object changed outside the stack since the stack last saw it; nothing was overwritten."""
 
-    def __init__(self, offer_id: str, fields: list[str]) -> None:
-        self.offer_id = offer_id
+    def __init__(self, label: str, object_id: str, fields: list[str]) -> None:
+        self.object_id = object_id
         self.fields = fields
         verb = "differs" if len(fields) == 1 else "differ"
         super().__init__(
-            f"fallback offer {offer_id} was changed outside the stack ({', '.join(fields)} {verb} from what "
+            f"{label} {object_id} was changed outside the stack ({', '.join(fields)} {verb} from what "
             "the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up to date, "
             "then `pulumi up` again."
         )

@@ -37,6 +37,7 @@ from .client import OfferLibraryClient, pooled_session
 from .codegen import GENERATED_MARK, Naming, previous_names, render_program
 from .errors import OfferformError, PermissionDeniedError
 from .redact import Redactor
+from .resources.fallback_offer import FALLBACK_OFFER
 from .settings import SETTINGS, Settings
 
 PROG = "offerform export"
@@ -217,7 +218,7 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
     client = OfferLibraryClient(settings, session=session)
     offers: dict[str, dict[str, Any]] = {}
     try:
-        for offer in client.list_offers(sandbox, filters=tuple(args.filters), page_size=args.page_size):
+        for offer in client.list(FALLBACK_OFFER.endpoint, sandbox, filters=tuple(args.filters), page_size=args.page_size):
             progress.advance()
             if isinstance(offer, dict) and offer.get("id"):
                 offers.setdefault(str(offer["id"]), offer)

@@ -29,10 +29,12 @@ from typing import Any, Optional, Sequence
 from .client import OfferLibraryClient
 from .errors import OfferformError
 from .settings import Settings
-from .validation import ADOPT_OFFER_ID, SANDBOX_NAME, canonical_offer
+from .resources import SPECS
+from .spec import SANDBOX_NAME, ResourceSpec
+from .validation import canonical
 
 PROG = "python -m provider.recover"
-OUR_TYPES = frozenset({"pulumi-python:dynamic/adobe:FallbackOffer"})
+BY_TYPE: dict[str, ResourceSpec] = {spec.pulumi_type: spec for spec in SPECS}
 PROVIDER_KEY = "__provider"
 # History times have whole seconds and come from the CLI's machine, the offers' from Adobe's clock.
 CLOCK_TOLERANCE = timedelta(seconds=5)
@@ -47,7 +49,7 @@ class Recovery:
     """What happens to one pending create: recorded with the offer it made, or dropped (it never landed)."""
 
     urn: str
-    offer_id: Optional[str]
+    object_id: Optional[str]
 
 
 class Pulumi:
@@ -76,29 +78,30 @@ class Pulumi:
 
 def plan(deployment: dict[str, Any], client: OfferLibraryClient, client_id: Optional[str],
          since: Optional[datetime]) -> list[Recovery]:
-    """For each pending create of ours, the offer it made (if any): same fields, our client, unowned, recent."""
+    """For each pending create of ours, the object it made (if any): same fields, our client, unowned, recent."""
     owned = {resource.get("id") for resource in deployment.get("resources", []) if resource.get("id")}
     recoveries = []
     for op in _pending_creates(deployment):
+        spec = BY_TYPE[op["resource"]["type"]]
         inputs = {key: value for key, value in op["resource"].get("inputs", {}).items() if key != PROVIDER_KEY}
-        desired = canonical_offer(inputs)
+        desired = canonical(spec, inputs)
         sandbox = inputs.get(SANDBOX_NAME) or ""
-        name = str(desired.get("name", ""))
-        filters = (f"name=={name}",) if "," not in name else ()
-        listed = list(client.list_offers(sandbox, filters=filters))
+        filters = tuple(f"{key}=={desired[key]}" for key in spec.lookup_keys
+                        if isinstance(desired.get(key), str) and "," not in desired[key])
+        listed = list(client.list(spec.endpoint, sandbox, filters=filters))
         earliest = client.server_time(since.timestamp()) - CLOCK_TOLERANCE if since else None
         made = sorted(
-            (offer for offer in listed
-             if offer.get("id") not in owned and canonical_offer(offer) == desired
-             and (not client_id or offer.get("createdByClientId") in (None, client_id))
-             and (earliest is None or _created(offer) >= earliest)),
+            (found for found in listed
+             if found.get("id") not in owned and canonical(spec, found) == desired
+             and (not client_id or found.get("createdByClientId") in (None, client_id))
+             and (earliest is None or _created(found) >= earliest)),
             key=_created,
         )
-        adopted = inputs.get(ADOPT_OFFER_ID)
-        offer_id = adopted if adopted else (made[0]["id"] if made else None)
-        if offer_id:
-            owned.add(offer_id)
-        recoveries.append(Recovery(op["resource"]["urn"], offer_id))
+        adopted = inputs.get(spec.adopt_input)
+        object_id = adopted if adopted else (made[0]["id"] if made else None)
+        if object_id:
+            owned.add(object_id)
+        recoveries.append(Recovery(op["resource"]["urn"], object_id))
     return recoveries
 
 
@@ -111,10 +114,10 @@ def apply(deployment: dict[str, Any], recoveries: list[Recovery]) -> dict[str, A
         recovery = by_urn.get(op["resource"]["urn"]) if op.get("type") == "creating" else None
         if recovery is None:
             pending.append(op)
-        elif recovery.offer_id:
+        elif recovery.object_id:
             # Nothing in the state can depend on a resource that was still being created, so it goes last;
             # its outputs are its inputs until the refresh that follows reads the offer.
-            resource = {**op["resource"], "id": recovery.offer_id}
+            resource = {**op["resource"], "id": recovery.object_id}
             resource["outputs"] = dict(resource.get("inputs", {}))
             resources.append(resource)
     return {**deployment, "resources": resources, "pending_operations": pending}
@@ -159,7 +162,7 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
     recoveries = plan(deployment, client, settings.client_id, interrupted_since(pulumi.json("stack", "history", "--json")))
     for recovery in recoveries:
         name = recovery.urn.rsplit("::", 1)[-1]
-        print(f"{name}: created before the interruption as {recovery.offer_id}; recording it" if recovery.offer_id
+        print(f"{name}: created before the interruption as {recovery.object_id}; recording it" if recovery.object_id
               else f"{name}: never created; dropping the pending create (the next `pulumi up` creates it)")
     if not yes:
         print("nothing changed: run again with --yes to repair the stack" + ("" if cancel else " (add --cancel if the stack is locked)"))
@@ -170,7 +173,7 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
         pulumi.run("stack", "import", "--file", repaired.name)
     finally:
         os.unlink(repaired.name)
-    recovered = [recovery.urn for recovery in recoveries if recovery.offer_id]
+    recovered = [recovery.urn for recovery in recoveries if recovery.object_id]
     if recovered:
         targets = [flag for urn in recovered for flag in ("--target", urn)]
         pulumi.run("refresh", "--yes", "--non-interactive", "--skip-preview", *targets)
@@ -181,7 +184,7 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
 
 def _pending_creates(deployment: dict[str, Any]) -> Any:
     for op in deployment.get("pending_operations", []) or []:
-        if op.get("type") == "creating" and op.get("resource", {}).get("type") in OUR_TYPES:
+        if op.get("type") == "creating" and op.get("resource", {}).get("type") in BY_TYPE:
             yield op
 
 

@@ -1,7 +1,8 @@
 """Writes that survive faults: a create never duplicated, an update never lost or overwriting.
 
 The client reports an ambiguous write (``WriteOutcomeUnknown``); this module finds out what
-actually happened on the server before it does anything else.
+actually happened on the server before it does anything else. It works for every kind the
+same way, through the kind's spec.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from typing import Any, Optional
 from .claims import CLAIMS, OfferClaims
 from .client import OfferLibraryClient, WriteOutcomeUnknown
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
-from .model import OfferMetadata
+from .model import Metadata
 from .patch import changed_by_others, changed_fields, guarded_patch
 from .redact import http_log
 from .retry import Budget
-from .validation import canonical_offer, user_fields
+from .spec import ResourceSpec
+from .validation import canonical, user_fields
 
-# The Date header that gives us the server's clock has whole seconds: an offer created more than
+# The Date header that gives us the server's clock has whole seconds: an object created more than
 # this long before our POST (on the server's clock) was not created by it.
 CLOCK_PRECISION = timedelta(seconds=1)
 # Rejections a failed `test` operation may come back as (the pages do not say which).
@@ -56,25 +58,27 @@ class WritePolicy:
         return attempt >= self.attempts or budget.spent()
 
 
-class OfferWriter:
-    """Create, update and adopt fallback offers through one client, safely."""
+class Writer:
+    """Create, update and adopt objects of one kind through one client, safely."""
 
-    def __init__(self, client: OfferLibraryClient, client_id: Optional[str], policy: WritePolicy,
-                 claims: OfferClaims = CLAIMS) -> None:
+    def __init__(self, spec: ResourceSpec, client: OfferLibraryClient, client_id: Optional[str],
+                 policy: WritePolicy, claims: OfferClaims = CLAIMS) -> None:
+        self._spec = spec
+        self._endpoint = spec.endpoint
         self._client = client
         self._client_id = client_id
         self._policy = policy
         self._claims = claims
 
-    def create(self, sandbox: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
-        """POST the offer; after an ambiguous failure, adopt the offer if the POST did land, else POST again."""
-        started = time.time()  # any of our attempts may have landed: look for offers since the first
+    def create(self, sandbox: str, desired: dict[str, Any], budget: Budget) -> Metadata:
+        """POST the object; after an ambiguous failure, adopt the object if the POST did land, else POST again."""
+        started = time.time()  # any of our attempts may have landed: look for objects since the first
         attempt = 0
         while True:
             attempt += 1
             try:
-                with self._claims.posting(sandbox, desired):
-                    receipt = self._client.create_offer(sandbox, desired)
+                with self._claims.posting(sandbox, self._fingerprinted(desired)):
+                    receipt = self._client.create(self._endpoint, sandbox, desired)
                     self._claims.claim(sandbox, receipt.id)
                 return receipt
             except WriteOutcomeUnknown as unknown:
@@ -82,22 +86,24 @@ class OfferWriter:
                 settled = self._policy.pause(attempt, unknown, budget)
             landed = self._find_created(sandbox, desired, started, budget)
             if landed is not None:
-                return OfferMetadata.from_api(landed)
+                return Metadata.from_api(landed)
             if self._policy.exhausted(attempt, budget):
-                failed = f"creating fallback offer {desired.get('name')!r} failed {attempt} times without an answer ({cause})"
+                failed = (f"creating {self._spec.label} {desired.get('name')!r} failed {attempt} times without an "
+                          f"answer ({cause})")
                 if not settled:
                     raise OutcomeUnknownError(
-                        f"{failed}; no such offer exists on the server yet, but the last attempt timed out less "
-                        "than adobe:lateWriteWindow ago and may still land, so it was not posted again: check the "
-                        "sandbox for it before the next `pulumi up` (adopt it with adopt_offer_id if it is there), "
-                        "or raise adobe:retryDeadline"
+                        f"{failed}; no such {self._spec.label} exists on the server yet, but the last attempt timed "
+                        "out less than adobe:lateWriteWindow ago and may still land, so it was not posted again: "
+                        f"check the sandbox for it before the next `pulumi up` (adopt it with "
+                        f"{self._spec.adopt_input} if it is there), or raise adobe:retryDeadline"
                     )
-                raise OutcomeUnknownError(f"{failed}, and no such offer exists on the server; nothing was created")
+                raise OutcomeUnknownError(
+                    f"{failed}, and no such {self._spec.label} exists on the server; nothing was created")
 
-    def update(self, sandbox: str, offer_id: str, seen: dict[str, Any], desired: dict[str, Any],
-               budget: Budget) -> Optional[OfferMetadata]:
+    def update(self, sandbox: str, object_id: str, seen: dict[str, Any], desired: dict[str, Any],
+               budget: Budget) -> Optional[Metadata]:
         """PATCH from ``seen`` to ``desired``, guarded; None when there is nothing to change."""
-        operations = guarded_patch(seen, desired)
+        operations = guarded_patch(self._spec, seen, desired)
         if not operations:
             return None
         rejected_before = False
@@ -106,7 +112,7 @@ class OfferWriter:
         while not self._policy.exhausted(attempt, budget):
             attempt += 1
             try:
-                return self._client.patch_offer(sandbox, offer_id, operations)
+                return self._client.patch(self._endpoint, sandbox, object_id, operations)
             except WriteOutcomeUnknown as unknown:
                 rejection: Optional[ApiError] = None
                 settled = self._policy.pause(attempt, unknown, budget)
@@ -114,93 +120,102 @@ class OfferWriter:
                 if error.status not in GUARD_REJECTIONS:
                     raise
                 rejection, settled = error, True
-            live_raw = self._client.get_offer(sandbox, offer_id)
-            live = canonical_offer(live_raw)
+            live_raw = self._client.get(self._endpoint, sandbox, object_id)
+            live = canonical(self._spec, live_raw)
             if live == desired:
                 # Our change is there: applied by the attempt whose answer was lost.
-                return OfferMetadata.from_api(live_raw)
+                return Metadata.from_api(live_raw)
             # A rejected PATCH did not land; one whose answer was lost may have, before someone else's edit.
-            drift = changed_fields(seen, live) if rejection is not None else changed_by_others(seen, desired, live)
+            drift = (changed_fields(self._spec, seen, live) if rejection is not None
+                     else changed_by_others(self._spec, seen, desired, live))
             if drift:
-                raise ConflictError(offer_id, drift)
+                raise ConflictError(self._spec.label, object_id, drift)
             if rejection is not None:
                 if rejected_before:
                     raise rejection
                 rejected_before = True
-            # The offer is as we saw it: guard against its exact stored form and send again.
-            seen = user_fields(live_raw)
-            operations = guarded_patch(seen, desired)
+            # The object is as we saw it: guard against its exact stored form and send again.
+            seen = user_fields(self._spec, live_raw)
+            operations = guarded_patch(self._spec, seen, desired)
         raise OutcomeUnknownError(
-            f"updating fallback offer {offer_id} failed {attempt} times without an answer; " + (
-                "the offer is unchanged on the server" if settled else
-                "the offer was unchanged when last read, but the last attempt timed out less than "
+            f"updating {self._spec.label} {object_id} failed {attempt} times without an answer; " + (
+                f"the {self._spec.label} is unchanged on the server" if settled else
+                f"the {self._spec.label} was unchanged when last read, but the last attempt timed out less than "
                 "adobe:lateWriteWindow ago and may still be applied (the next `pulumi up` recognises it)")
         )
 
-    def adopt(self, sandbox: str, offer_id: str, desired: dict[str, Any], budget: Budget) -> OfferMetadata:
-        """Take over an existing offer: PATCH only what differs from the declaration, guarded on the live values."""
-        self._claims.claim(sandbox, offer_id)
+    def adopt(self, sandbox: str, object_id: str, desired: dict[str, Any], budget: Budget) -> Metadata:
+        """Take over an existing object: PATCH only what differs from the declaration, guarded on the live values."""
+        self._claims.claim(sandbox, object_id)
         try:
-            live_raw = self._client.get_offer(sandbox, offer_id)
+            live_raw = self._client.get(self._endpoint, sandbox, object_id)
         except NotFoundError as missing:
             raise NotFoundError(
                 404,
-                f"adoptOfferId {offer_id!r}: no fallback offer with this id exists in sandbox {sandbox!r}; "
-                "check the id (python -m provider.export lists them) or remove adoptOfferId to create a new offer",
+                f"{self._spec.adopt_input} {object_id!r}: no {self._spec.label} with this id exists in sandbox "
+                f"{sandbox!r}; check the id (python -m provider.export lists them) or remove "
+                f"{self._spec.adopt_input} to create a new one",
                 method=missing.method, path=missing.path, request_id=missing.request_id,
             ) from None
-        if canonical_offer(live_raw) == desired:
-            return OfferMetadata.from_api(live_raw)
-        receipt = self.update(sandbox, offer_id, user_fields(live_raw), desired, budget)
-        return receipt or OfferMetadata.from_api(live_raw)
+        if canonical(self._spec, live_raw) == desired:
+            return Metadata.from_api(live_raw)
+        receipt = self.update(sandbox, object_id, user_fields(self._spec, live_raw), desired, budget)
+        return receipt or Metadata.from_api(live_raw)
+
+    def _fingerprinted(self, desired: dict[str, Any]) -> dict[str, Any]:
+        """What identifies identical creates: the kind and the fields (two kinds may share a name)."""
+        return {"kind": self._spec.kind, **desired}
 
     def _find_created(self, sandbox: str, desired: dict[str, Any], started: float,
                       budget: Budget) -> Optional[dict[str, Any]]:
-        """The offer our ambiguous POST created, if it exists: same fields, our client, created since it was sent,
+        """The object our ambiguous POST created, if it exists: same fields, our client, created since it was sent,
         and no other resource's.
 
-        An older look-alike (another resource's offer, a resource being renamed) is never taken, nor
+        An older look-alike (another resource's object, a resource being renamed) is never taken, nor
         one another resource of this process created or holds; two new unclaimed ones cannot be told
         apart, so that is an error rather than a guess.
         """
-        name = desired.get("name", "")
-        # The property filter separates expressions with commas; a name with one is matched here instead.
-        filters = (f"name=={name}",) if "," not in name else ()
+        label, name = self._spec.label, str(desired.get("name", ""))
+        # The property filter separates expressions with commas; a value with one is matched here instead.
+        filters = tuple(f"{key}=={desired[key]}" for key in self._spec.lookup_keys
+                        if isinstance(desired.get(key), str) and "," not in desired[key])
         try:
-            listed = list(self._client.list_offers(sandbox, filters=filters))
+            listed = list(self._client.list(self._endpoint, sandbox, filters=filters))
         except OfferformError as error:
             raise OutcomeUnknownError(
-                f"creating fallback offer {name!r} got no answer, and looking it up failed too ({error}); "
+                f"creating {label} {name!r} got no answer, and looking it up failed too ({error}); "
                 "run `pulumi refresh` and check the sandbox for a duplicate before retrying"
             ) from None
         # The listing's answer has taught the client the server's clock: compare on that clock.
         since = self._client.server_time(started) - CLOCK_PRECISION
-        candidates = [offer for offer in listed if self._is_ours(offer, desired, since)]
-        free = self._claims.unclaimed(sandbox, desired, [str(offer.get("id")) for offer in candidates], budget.ends_at)
+        candidates = [found for found in listed if self._is_ours(found, desired, since)]
+        free = self._claims.unclaimed(sandbox, self._fingerprinted(desired),
+                                      [str(found.get("id")) for found in candidates], budget.ends_at)
         if free is None:
             raise OutcomeUnknownError(
-                f"creating fallback offer {name!r} got no answer, and an identical create of another resource is "
-                "still waiting for its own, so which new offer is whose cannot be told yet; run `pulumi refresh` "
+                f"creating {label} {name!r} got no answer, and an identical create of another resource is "
+                "still waiting for its own, so which new one is whose cannot be told yet; run `pulumi refresh` "
                 "and check the sandbox for a duplicate before retrying"
             )
-        candidates = [offer for offer in candidates if str(offer.get("id")) in free]
+        candidates = [found for found in candidates if str(found.get("id")) in free]
         if len(candidates) > 1:
             raise OutcomeUnknownError(
-                f"creating fallback offer {name!r} got no answer, and {len(candidates)} identical offers were "
+                f"creating {label} {name!r} got no answer, and {len(candidates)} identical ones were "
                 f"created since ({', '.join(str(o.get('id')) for o in candidates)}); which one is this resource's "
-                "cannot be told: delete the extra one in the sandbox, then adopt the other with adopt_offer_id"
+                f"cannot be told: delete the extra one in the sandbox, then adopt the other with "
+                f"{self._spec.adopt_input}"
             )
         if candidates and self._claims.claim_if_free(sandbox, str(candidates[0]["id"])):
             return candidates[0]
         return None  # none, or another look-up took the one there was: post again
 
-    def _is_ours(self, offer: dict[str, Any], desired: dict[str, Any], since: datetime) -> bool:
-        if canonical_offer(offer) != desired:
+    def _is_ours(self, found: dict[str, Any], desired: dict[str, Any], since: datetime) -> bool:
+        if canonical(self._spec, found) != desired:
             return False
-        creator = offer.get("createdByClientId")
+        creator = found.get("createdByClientId")
         if creator and self._client_id and creator != self._client_id:
             return False
-        created = _parse(offer.get("created") or offer.get("createdDate"))
+        created = _parse(found.get("created") or found.get("createdDate"))
         return created is not None and created >= since
 
 

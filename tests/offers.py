@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pulumi
+
 WEB = "https://ns.adobe.com/xdm/channel-types/web"
 EMAIL = "https://ns.adobe.com/xdm/channel-types/email"
 
@@ -34,3 +36,14 @@ def offer(name: str = "Spring fallback", **overrides: Any) -> dict[str, Any]:
     }
     declared.update(copy.deepcopy(overrides))
     return declared
+
+
+def plain_inputs(value: Any) -> Any:
+    """Typed Args, blocks inside them included, as the API-shaped dict the SDK sends for them."""
+    if pulumi._types.is_input_type(type(value)):
+        return {key: plain_inputs(item) for key, item in pulumi._types.input_type_to_dict(value).items()}
+    if isinstance(value, list):
+        return [plain_inputs(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain_inputs(item) for key, item in value.items()}
+    return value

@@ -28,7 +28,7 @@ from offerform_emulator.faults import Fault
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import ROOT, Plugin, Stack
-from .offers import EMAIL, WEB, offer
+from .offers import EMAIL, WEB, offer, plain_inputs
 from .ui import AdobeUi
 
 MOBILE = "https://ns.adobe.com/xdm/channel-types/mobile"
@@ -74,7 +74,7 @@ class Declared:
 class _Recorder:
     def __init__(self, resource_name: str, args: Any, opts: Any = None) -> None:
         self.resource_name = resource_name
-        self.inputs = args.to_inputs() if isinstance(args, provider.FallbackOfferArgs) else dict(args)
+        self.inputs = plain_inputs(args)
         self.id = f"<id of {resource_name}>"
 
 

@@ -368,7 +368,7 @@ def test_after_a_conflict_refresh_then_up_applies_the_change(stack: Stack, emu: 
 @pytest.mark.parametrize(("fault", "expected"), [
     (Fault("html", status=200, methods={"GET"}), "not JSON"),
     (Fault("bad_json", methods={"GET"}), "not JSON"),
-    (Fault("missing_id", methods={"GET"}), "without an offer"),
+    (Fault("missing_id", methods={"GET"}), "without an object"),
 ], ids=["proxy-html-page", "truncated-json", "no-id"])
 def test_an_unusable_answer_to_a_read_is_a_clear_error(stack: Stack, emu: Emulator, fault: Fault, expected: str) -> None:
     stack.up("spring", offer())

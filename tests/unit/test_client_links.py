@@ -10,6 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.client import OfferLibraryClient, api_path
 from provider.errors import BadResponseError
 from provider.settings import Settings
@@ -57,13 +58,13 @@ def test_a_next_link_to_another_host_is_refused(serve: Callable[[str], str]) -> 
     base = serve("https://elsewhere.example.com/steal?start=2")
 
     with pytest.raises(BadResponseError, match="next link leaves"):
-        list(_client(base).list_offers("prod"))
+        list(_client(base).list(FALLBACK_OFFER.endpoint, "prod"))
 
 
 def test_a_next_link_that_repeats_a_page_ends_the_listing(serve: Callable[[str], str]) -> None:
     base = serve("/offers?offer-type=fallback&start=same")
 
-    assert [offer["id"] for offer in _client(base).list_offers("prod")] == ["o1", "o1"]
+    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1", "o1"]
 
 
 @pytest.mark.parametrize("next_href", [
@@ -75,7 +76,7 @@ def test_a_next_link_that_repeats_a_page_ends_the_listing(serve: Callable[[str],
 def test_a_next_link_within_the_api_is_followed_whatever_its_form(serve: Callable[[str], str], next_href: str) -> None:
     base = serve(next_href)
 
-    assert [offer["id"] for offer in _client(base).list_offers("prod")] == ["o1", "o1"]
+    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1", "o1"]
 
 
 ENDPOINT = "https://platform.adobe.io/data/core/dps"

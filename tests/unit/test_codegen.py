@@ -21,7 +21,10 @@ from provider.codegen import (
     render_program,
     string_literal,
 )
-from provider.validation import canonical_offer
+from provider.resources.fallback_offer import FALLBACK_OFFER
+from provider.validation import canonical
+
+from ..offers import plain_inputs
 
 WEB = "https://ns.adobe.com/xdm/channel-types/web"
 
@@ -43,7 +46,7 @@ def listed(offer_id: str, name: str, created: str = "2024-01-01T00:00:00.000+00:
 class Recorded:
     def __init__(self, resource_name: str, args: Any, opts: Any = None) -> None:
         self.resource_name = resource_name
-        self.inputs = args.to_inputs() if isinstance(args, provider.FallbackOfferArgs) else dict(args)
+        self.inputs = plain_inputs(args)
         self.id = f"id-of-{resource_name}"
 
 
@@ -209,7 +212,7 @@ def test_the_program_declares_exactly_the_canonical_offer_plus_sandbox_and_adopt
     by_id = {resource.inputs["adoptOfferId"]: resource for resource in resources.values()}
     for offer in offers:
         declared = by_id[offer["id"]]
-        assert declared.inputs == {**canonical_offer(offer), "sandboxName": "prod", "adoptOfferId": offer["id"]}
+        assert declared.inputs == {**canonical(FALLBACK_OFFER, offer), "sandboxName": "prod", "adoptOfferId": offer["id"]}
         assert declared.resource_name == program.names[offer["id"]].resource_name
     assert exported == {"fallbackOfferIds": {r.resource_name: r.id for r in resources.values()}}
     assert set(resources) == {"every_field", "offer_class"}
@@ -245,7 +248,7 @@ def test_an_offer_the_provider_would_reject_is_still_written_with_a_note(monkeyp
     program = render_program([odd], "prod")
 
     assert any("characteristics: key 'has space'" in problem for problem in program.problems["dps:fallback-offer:odd"])
-    assert "# NOTE: the provider's check rejects this offer as it is" in program.source
+    assert "# NOTE: the provider's check rejects this fallback offer as it is" in program.source
     resources, _ = run_program(program.source, monkeypatch)
     [declared] = resources.values()
     assert declared.inputs["representations"][0]["components"] == [{"type": "text", "format": "text/plain", "extra": 1}]

@@ -6,6 +6,7 @@ import pytest
 
 from offerform_emulator import Emulator, Fault
 
+from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.client import OfferLibraryClient
 from provider.errors import (
     ApiError,
@@ -52,7 +53,7 @@ def test_a_refused_token_raises_an_authentication_error_with_adobes_code(emulato
     client = _client(emulator, **{"adobe:accessToken": "never-issued"})
 
     with pytest.raises(AuthenticationError) as refused:
-        list(client.list_offers("prod"))
+        list(client.list(FALLBACK_OFFER.endpoint, "prod"))
 
     assert (refused.value.status, refused.value.error_code) == (401, "401013")
     assert refused.value.request_id
@@ -62,7 +63,7 @@ def test_a_refused_sandbox_raises_a_permission_error_not_an_authentication_error
     emulator.faults.add(Fault("status", status=403, methods={"GET"}))
 
     with pytest.raises(PermissionDeniedError) as refused:
-        list(_client(emulator).list_offers("no-access"))
+        list(_client(emulator).list(FALLBACK_OFFER.endpoint, "no-access"))
 
     assert refused.value.status == 403 and not isinstance(refused.value, AuthenticationError)
 
@@ -71,7 +72,7 @@ def test_refused_client_credentials_carry_the_status_ims_answered(emulator: Emul
     client = _client(emulator, **{"adobe:clientSecret": "wrong"})
 
     with pytest.raises(AuthenticationError) as refused:
-        list(client.list_offers("prod"))
+        list(client.list(FALLBACK_OFFER.endpoint, "prod"))
 
     assert (refused.value.status, refused.value.error_code) == (401, "invalid_client")
     assert str(refused.value).startswith("Adobe IMS refused the client credentials")

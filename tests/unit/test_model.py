@@ -3,7 +3,8 @@
 import pytest
 
 from provider.model import OfferMetadata, canonical_timestamp
-from provider.validation import canonical_offer, property_path
+from provider.resources.fallback_offer import FALLBACK_OFFER
+from provider.validation import canonical, property_path
 
 
 @pytest.mark.parametrize("written", [
@@ -27,7 +28,7 @@ def test_canonical_offer_drops_server_fields_and_empty_containers() -> None:
     live = {"id": "o1", "etag": 3, "name": "A", "status": "draft", "characteristics": {}, "tags": [],
             "representations": [{"channel": "https://ns.adobe.com/xdm/channel-types/web", "placement": "p",
                                  "components": [{"type": "text", "format": "text/plain", "content": "hi"}]}]}
-    assert set(canonical_offer(live)) == {"name", "status", "representations"}
+    assert set(canonical(FALLBACK_OFFER, live)) == {"name", "status", "representations"}
 
 
 def test_property_paths_read_like_the_declaration() -> None:

@@ -1,0 +1,30 @@
+"""Checks the generated Args run as they are built, so a mistake names its property in Python terms."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Mapping
+
+import pulumi
+
+
+def sequence(owner: str, prop: str, value: Any, item: str) -> Any:
+    """``value`` unless it is one item where a list is expected: then a TypeError that says what to pass."""
+    if isinstance(value, (str, bytes, Mapping)) or type(value).__name__ == item:
+        raise TypeError(f"{owner}.{prop} expects a list of {item}, got one {type(value).__name__}: "
+                        f"write {prop}=[...] (a list), even for one item")
+    return value
+
+
+def timestamp(owner: str, prop: str, value: Any) -> Any:
+    """A ``datetime`` or ``date`` as the ISO 8601 text the API takes; anything else unchanged."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            raise TypeError(f"{owner}.{prop}: the datetime {value.isoformat()} has no time zone; give one, "
+                            "for example datetime(..., tzinfo=timezone.utc)")
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return f"{value.isoformat()}T00:00:00Z"  # a day with no time: its start, in UTC
+    if isinstance(value, pulumi.Output):
+        return value.apply(lambda resolved: timestamp(owner, prop, resolved))
+    return value

@@ -1,0 +1,50 @@
+"""The plugin process's one settings object and one client (one IMS token), whatever the kinds.
+
+The engine hands every kind's resources to the same plugin process, which builds one provider
+instance per kind; each is configured with the same stack config. They all share what is here,
+so a stack of eight kinds still mints one token and keeps one connection pool.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Optional
+
+from .client import OfferLibraryClient
+from .settings import Settings
+
+
+class Runtime:
+    """Settings read once from the stack config (or the environment) and the client built from them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._settings: Optional[Settings] = None
+        self._client: Optional[OfferLibraryClient] = None
+
+    def configure(self, config_get: Callable[[str], Any]) -> None:
+        """Called by every kind's ``configure``: the same config again changes nothing, new config starts over."""
+        settings = Settings.load(config_get)
+        with self._lock:
+            if settings != self._settings:
+                self._settings, self._client = settings, None
+
+    @property
+    def settings(self) -> Settings:
+        with self._lock:
+            if self._settings is None:
+                # Used outside the plugin (no configure call): the environment alone.
+                self._settings = Settings.load(lambda _key: None)
+            return self._settings
+
+    @property
+    def client(self) -> OfferLibraryClient:
+        """The process's one client, built on first use so that preview needs no credentials."""
+        settings = self.settings
+        with self._lock:
+            if self._client is None:
+                self._client = OfferLibraryClient(settings)
+            return self._client
+
+
+RUNTIME = Runtime()

@@ -10,7 +10,7 @@ import threading
 from types import FrameType
 from typing import Sequence
 
-from .offers_api import LINK_FORMS
+from .settings import LINK_FORMS
 from .server import DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
 
 

@@ -98,6 +98,12 @@ def _logged_body(raw: bytes, service: str) -> Any:
     return REDACTED
 
 
+def _port(environ: dict[str, Any]) -> int | None:
+    """The client's TCP port, when the server says."""
+    port = environ.get("REMOTE_PORT")
+    return int(port) if port else None
+
+
 def _drop(environ: dict[str, Any]) -> None:
     """Shut the TCP connection down so the client sees it closed with no response at all."""
     sock = environ.get("werkzeug.socket")
@@ -129,6 +135,7 @@ class EmulatorApp:
             headers=redact_headers(dict(request.headers.items())),
             body=_logged_body(raw, service), status=None, fault=None, service=service,
             started=time.time(), duration=0.0, kind=kind_of_request(request.path, request.args.get("offer-type")),
+            client_port=_port(environ),
         ))
         began = time.monotonic()
         request_id = str(uuid.uuid4())

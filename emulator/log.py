@@ -65,6 +65,7 @@ class LoggedRequest:
     started: float
     duration: float
     kind: str | None = None  # the kind of object addressed (kinds.py names), None for IMS and unknown routes
+    client_port: int | None = None  # the client's TCP port: requests over one kept-alive connection share it
 
 
 class RequestLog:

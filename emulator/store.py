@@ -105,17 +105,19 @@ class Store:
         """Store objects as if made in the UI, all or none; their look-ups. ValueError naming the entry at fault.
 
         References are checked (when the setting is on) once all entries are in, so their order
-        does not matter. With `skip_existing`, an entry whose id is already stored is left out.
+        does not matter. With `skip_existing`, an entry whose id was stored before this call is left
+        out (two entries with one id are still refused).
         """
         with self._lock:
             saved = copy.deepcopy(self._scopes), self._seq
+            kept = {object_id for objects in self._scopes.values() for object_id in objects} if skip_existing else set()
             made: list[tuple[SeedEntry, StoredObject]] = []
             entry: SeedEntry | None = None
             try:
                 for entry in entries:
+                    if entry.object_id in kept:
+                        continue
                     if entry.object_id is not None and self._holder(entry.object_id) is not None:
-                        if skip_existing:
-                            continue
                         raise problem(409, f"an object with id {entry.object_id} already exists")
                     fields = self._prepared(entry.kind, entry.body)
                     made.append((entry, self._insert(entry.kind, entry.org, entry.sandbox, fields, entry.client_id,

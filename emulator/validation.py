@@ -52,23 +52,31 @@ class Checker:
         """Record one problem."""
         self.problems.append(message)
 
-    def _present(self, obj: dict[str, Any], key: str, path: str, required: bool) -> bool:
-        if key in obj:
+    def _get(self, obj: dict[str, Any], key: str, path: str, required: bool, expected: type,
+             noun: str) -> tuple[Any, str] | None:
+        """`obj[key]` and its path when present and of the expected type, else None (recording any problem)."""
+        where = child(path, key)
+        if key not in obj:
+            if required:
+                self.add(f"{where} is required")
+            return None
+        return (obj[key], where) if self._is(obj[key], where, expected, noun) else None
+
+    def _is(self, value: Any, where: str, expected: type, noun: str) -> bool:
+        """Whether `value` is of the expected type (booleans are no integers); a problem is recorded if not."""
+        if isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool):
             return True
-        if required:
-            self.add(f"{child(path, key)} is required")
+        self.add(f"{where} must be {noun}, not {json_type(value)}")
         return False
 
     def string(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
                non_empty: bool = True, max_length: int | None = None,
                choices: Iterable[str] | None = None) -> str | None:
         """A string property; optionally non-blank, bounded, or one of `choices`."""
-        if not self._present(obj, key, path, required):
+        found = self._get(obj, key, path, required, str, "a string")
+        if found is None:
             return None
-        value, where = obj[key], child(path, key)
-        if not isinstance(value, str):
-            self.add(f"{where} must be a string, not {json_type(value)}")
-            return None
+        value, where = found
         allowed = tuple(choices) if choices is not None else None
         if allowed is not None and value not in allowed:
             self.add(f"{where} must be one of {', '.join(allowed)}, not {value!r}")
@@ -76,43 +84,32 @@ class Checker:
             self.add(f"{where} must not be empty")
         elif max_length is not None and len(value) > max_length:
             self.add(f"{where} must be at most {max_length} characters")
-        return value
+        return str(value)
 
     def integer(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
                 minimum: int | None = None) -> int | None:
         """An integer property (booleans are not integers), optionally at least `minimum`."""
-        if not self._present(obj, key, path, required):
+        found = self._get(obj, key, path, required, int, "an integer")
+        if found is None:
             return None
-        value, where = obj[key], child(path, key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.add(f"{where} must be an integer, not {json_type(value)}")
-            return None
+        value, where = found
         if minimum is not None and value < minimum:
             self.add(f"{where} must be at least {minimum}, not {value}")
-        return value
+        return int(value)
 
     def boolean(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False) -> None:
         """A true/false property."""
-        if self._present(obj, key, path, required) and not isinstance(obj[key], bool):
-            self.add(f"{child(path, key)} must be a boolean, not {json_type(obj[key])}")
+        self._get(obj, key, path, required, bool, "a boolean")
 
     def object(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
                keys: Iterable[str] | None = None) -> dict[str, Any] | None:
         """An object property; with `keys`, any other key in it is a problem."""
-        if not self._present(obj, key, path, required):
-            return None
-        value, where = obj[key], child(path, key)
-        if not isinstance(value, dict):
-            self.add(f"{where} must be an object, not {json_type(value)}")
-            return None
-        if keys is not None:
-            self.known_keys(value, keys, where)
-        return value
+        found = self._get(obj, key, path, required, dict, "an object")
+        return None if found is None else self.element(*found, keys=keys)
 
     def element(self, value: Any, path: str, keys: Iterable[str] | None = None) -> dict[str, Any] | None:
-        """An array element that must be an object (with only `keys`, when given)."""
-        if not isinstance(value, dict):
-            self.add(f"{path} must be an object, not {json_type(value)}")
+        """A value (an array element, a property) that must be an object, with only `keys` when given."""
+        if not self._is(value, path, dict, "an object"):
             return None
         if keys is not None:
             self.known_keys(value, keys, path)
@@ -129,12 +126,10 @@ class Checker:
               min_items: int = 0, item_noun: str = "item", max_items: int | None = None,
               max_noun: str | None = None) -> list[Any] | None:
         """An array property with at least `min_items` (and at most `max_items`) elements."""
-        if not self._present(obj, key, path, required):
+        found = self._get(obj, key, path, required, list, "an array")
+        if found is None:
             return None
-        value, where = obj[key], child(path, key)
-        if not isinstance(value, list):
-            self.add(f"{where} must be an array, not {json_type(value)}")
-            return None
+        value, where = found
         if len(value) < min_items:
             self.add(f"{where} must contain at least one {item_noun}")
         if max_items is not None and len(value) > max_items:
@@ -145,14 +140,10 @@ class Checker:
                 min_items: int = 0, item_noun: str = "item", max_items: int | None = None,
                 max_noun: str | None = None) -> list[str] | None:
         """An array of strings, sized like `array`."""
-        if not self._present(obj, key, path, required):
-            return None
-        value = obj[key]
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        if key in obj and not (isinstance(obj[key], list) and all(isinstance(item, str) for item in obj[key])):
             self.add(f"{child(path, key)} must be an array of strings")
             return None
-        return self.array(obj, key, path, min_items=min_items, item_noun=item_noun, max_items=max_items,
-                          max_noun=max_noun)
+        return self.array(obj, key, path, required, min_items, item_noun, max_items, max_noun)
 
     def string_map(self, obj: dict[str, Any], key: str, path: str = "") -> None:
         """An object whose values are all strings (an offer's `characteristics`)."""

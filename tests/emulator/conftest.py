@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable
 
 import pytest
@@ -12,23 +11,12 @@ from offerform_emulator import Emulator
 from offerform_emulator.kinds import kind_named
 from offerform_emulator.testing import emulator, shared_emulator  # noqa: F401  (registers the fixtures)
 
-from .samples import KIND_NAMES, SAMPLES, sample
+from .samples import KIND_NAMES, SAMPLES, sample, with_overrides  # noqa: F401  (with_overrides: for tests)
 
 ORG = "TESTORG@AdobeOrg"
 SANDBOX = "prod"
 
 VALID_OFFER: dict[str, Any] = SAMPLES["fallback-offer"]
-
-
-def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of ``base`` with top-level keys replaced; an override of None removes the key."""
-    result = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = value
-    return result
 
 
 def offer_body(**overrides: Any) -> dict[str, Any]:
@@ -86,6 +74,12 @@ class Library:
         response = self.create(sample(self.kind, **overrides))
         assert response.status_code == 201, response.text
         return response.json()["id"]
+
+    def refused(self, **overrides: Any) -> str:
+        """Create the kind's sample with overrides, expect a 400 problem, and return its detail."""
+        response = self.create(sample(self.kind, **overrides))
+        assert response.status_code == 400, response.text
+        return str(response.json()["detail"])
 
     def get(self, object_id: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", f"{self.path}/{object_id}", **kwargs)

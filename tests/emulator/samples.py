@@ -96,12 +96,17 @@ SAMPLES: dict[str, dict[str, Any]] = {
 KIND_NAMES = list(SAMPLES)
 
 
-def sample(kind: str, **overrides: Any) -> dict[str, Any]:
-    """A deep copy of the kind's sample with top-level fields replaced (an override of None removes the field)."""
-    body = copy.deepcopy(SAMPLES[kind])
+def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``base`` with top-level keys replaced; an override of None removes the key."""
+    result = copy.deepcopy(base)
     for key, value in overrides.items():
         if value is None:
-            body.pop(key, None)
+            result.pop(key, None)
         else:
-            body[key] = value
-    return body
+            result[key] = value
+    return result
+
+
+def sample(kind: str, **overrides: Any) -> dict[str, Any]:
+    """A copy of the kind's sample with top-level fields replaced (an override of None removes the field)."""
+    return with_overrides(SAMPLES[kind], overrides)

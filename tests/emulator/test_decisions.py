@@ -23,45 +23,40 @@ def _criterion(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in criterion.items() if v is not None}
 
 
-def _rejected(client: Library, **fields: Any) -> str:
-    response = client.create(sample("decision", **fields))
-    assert response.status_code == 400, response.text
-    return str(response.json()["detail"])
-
 
 def test_status_defaults_to_draft(decisions: Library) -> None:
     assert decisions.get(decisions.create_ok(status=None)).json()["status"] == "draft"
 
 
 def test_status_is_draft_or_live(decisions: Library) -> None:
-    assert "status must be one of draft, live" in _rejected(decisions, status="approved")
+    assert "status must be one of draft, live" in decisions.refused(status="approved")
 
 
 @pytest.mark.parametrize("field", ["fallback", "criteria"])
 def test_a_fallback_offer_and_criteria_are_required(decisions: Library, field: str) -> None:
-    assert f"{field} is required" in _rejected(decisions, **{field: None})
+    assert f"{field} is required" in decisions.refused(**{field: None})
 
 
 def test_at_least_one_criterion(decisions: Library) -> None:
-    assert "criteria must contain at least one criterion" in _rejected(decisions, criteria=[])
+    assert "criteria must contain at least one criterion" in decisions.refused(criteria=[])
 
 
 def test_a_criterion_names_placements_and_a_collection(decisions: Library) -> None:
-    detail = _rejected(decisions, criteria=[_criterion(placements=[], optionSelection={})])
+    detail = decisions.refused(criteria=[_criterion(placements=[], optionSelection={})])
     assert "criteria[0].placements must contain at least one placement" in detail
     assert "criteria[0].optionSelection.filter is required" in detail
 
 
 def test_ranking_by_formula_names_the_formula(decisions: Library) -> None:
     unnamed = _criterion(rank={"order": {"orderEvaluationType": "ranking-strategy"}})
-    assert "criteria[0].rank.order.rankingStrategy is required" in _rejected(decisions, criteria=[unnamed])
+    assert "criteria[0].rank.order.rankingStrategy is required" in decisions.refused(criteria=[unnamed])
     static = _criterion(rank={"priority": 1, "order": {"orderEvaluationType": "static"}})
     assert decisions.create(sample("decision", criteria=[static])).status_code == 201
 
 
 def test_a_decision_holds_at_most_30_placements(decisions: Library) -> None:
     placements = [f"dps:offer-placement:{i:016x}" for i in range(31)]
-    detail = _rejected(decisions, criteria=[_criterion(placements=placements[:16]),
+    detail = decisions.refused(criteria=[_criterion(placements=placements[:16]),
                                             _criterion(placements=placements[16:])])
     assert "31 placements" in detail and "at most 30" in detail
 

@@ -65,15 +65,10 @@ def test_offers_of_both_types_count_against_one_guardrail(new_token: Any, dps_fo
         assert refused.status_code == 400 and "maximum of 2 offers" in refused.json()["detail"]
 
 
-def _rejected(client: Library, **fields: Any) -> str:
-    response = client.create(sample("personalized-offer", **fields))
-    assert response.status_code == 400, response.text
-    return str(response.json()["detail"])
-
 
 def test_an_eligibility_rule_constraint_needs_the_rule_id(offers: tuple[Library, Library]) -> None:
     _, personalized = offers
-    detail = _rejected(personalized, selectionConstraint={"profileConstraintType": "eligibilityRule"})
+    detail = personalized.refused(selectionConstraint={"profileConstraintType": "eligibilityRule"})
     assert "selectionConstraint.eligibilityRule is required" in detail
     ruled = sample("personalized-offer", selectionConstraint={
         "startDate": "2022-07-27T05:00:00.000+00:00", "profileConstraintType": "eligibilityRule",
@@ -82,7 +77,7 @@ def test_an_eligibility_rule_constraint_needs_the_rule_id(offers: tuple[Library,
 
 
 def test_the_profile_constraint_type_is_one_adobe_defines(offers: tuple[Library, Library]) -> None:
-    detail = _rejected(offers[1], selectionConstraint={"profileConstraintType": "everyone"})
+    detail = offers[1].refused(selectionConstraint={"profileConstraintType": "everyone"})
     assert "selectionConstraint.profileConstraintType must be one of none, eligibilityRule" in detail
 
 
@@ -103,17 +98,17 @@ def test_segment_constraints_keep_their_other_keys(offers: tuple[Library, Librar
 ], ids=["limit-below-1", "no-limit", "unknown-scope", "repeat-count-below-1", "unknown-key"])
 def test_frequency_capping_rules_are_checked(offers: tuple[Library, Library], rule: dict[str, Any],
                                              message: str) -> None:
-    assert message in _rejected(offers[1], frequencyCappingConstraints=[rule])
+    assert message in offers[1].refused(frequencyCappingConstraints=[rule])
 
 
 def test_an_offer_has_at_most_10_frequency_capping_rules(offers: tuple[Library, Library]) -> None:
     _, personalized = offers
     rule = {"limit": 1, "scope": "profile", "entity": "offer"}
     assert personalized.create(sample("personalized-offer", frequencyCappingConstraints=[rule] * 10)).status_code == 201
-    assert "at most 10 frequency capping rules" in _rejected(personalized, frequencyCappingConstraints=[rule] * 11)
+    assert "at most 10 frequency capping rules" in personalized.refused(frequencyCappingConstraints=[rule] * 11)
 
 
 def test_capping_caps_are_positive_integers(offers: tuple[Library, Library]) -> None:
-    assert "cappingConstraint.globalCap must be at least 1" in _rejected(offers[1], cappingConstraint={"globalCap": 0})
-    assert "cappingConstraint.profileCap must be an integer" in _rejected(offers[1],
+    assert "cappingConstraint.globalCap must be at least 1" in offers[1].refused(cappingConstraint={"globalCap": 0})
+    assert "cappingConstraint.profileCap must be an integer" in offers[1].refused(
                                                                        cappingConstraint={"profileCap": "3"})

@@ -17,11 +17,6 @@ def placements(client_for: Any) -> Library:
     return client_for("placement")
 
 
-def _rejected(client: Library, **fields: Any) -> str:
-    response = client.create(sample("placement", **fields))
-    assert response.status_code == 400, response.text
-    return str(response.json()["detail"])
-
 
 @pytest.mark.parametrize("component_type", ["html", "imagelink", "text", "json"])
 def test_every_documented_component_type_is_accepted(placements: Library, component_type: str) -> None:
@@ -29,16 +24,16 @@ def test_every_documented_component_type_is_accepted(placements: Library, compon
 
 
 def test_another_component_type_is_400_listing_the_allowed_ones(placements: Library) -> None:
-    assert "componentType must be one of html, imagelink, text, json" in _rejected(placements, componentType="video")
+    assert "componentType must be one of html, imagelink, text, json" in placements.refused(componentType="video")
 
 
 @pytest.mark.parametrize("field", ["componentType", "channel"])
 def test_component_type_and_channel_are_required(placements: Library, field: str) -> None:
-    assert f"{field} is required" in _rejected(placements, **{field: None})
+    assert f"{field} is required" in placements.refused(**{field: None})
 
 
 def test_the_settings_are_booleans_and_a_positive_item_count(placements: Library) -> None:
-    detail = _rejected(placements, itemCount=0, returnContent="yes", returnMetaData={"offerName": 1, "colour": True})
+    detail = placements.refused(itemCount=0, returnContent="yes", returnMetaData={"offerName": 1, "colour": True})
     assert "itemCount must be at least 1" in detail and "returnContent must be a boolean" in detail
     assert "returnMetaData.offerName must be a boolean" in detail
     assert "returnMetaData.colour is not a known property" in detail

@@ -72,7 +72,8 @@ class Kind:
 def _upper_return_type(fields: dict[str, Any], config: ServiceConfig) -> None:
     """Store `returnType.type` upper-case, as the ranking formula look-up page shows it (unless configured not to)."""
     return_type = fields.get("returnType")
-    if config.return_type_case == "upper" and isinstance(return_type, dict) and isinstance(return_type.get("type"), str):
+    if config.return_type_case == "upper" and isinstance(return_type, dict) \
+            and isinstance(return_type.get("type"), str):
         fields["returnType"] = {**return_type, "type": return_type["type"].upper()}
 
 

@@ -1,4 +1,4 @@
-"""The Offer Library's endpoints under /data/core/dps, the same for every kind: create, list, look up, update, delete."""
+"""The Offer Library endpoints under /data/core/dps, alike for every kind: create, list, look up, update, delete."""
 
 from __future__ import annotations
 

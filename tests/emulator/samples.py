@@ -78,7 +78,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "decision-rule": {
         "name": "Sales rule",
         "description": "Decisioning rule for sales",
-        "condition": {"type": "PQL", "format": "pql/text", "value": "profile.person.name.firstName.equals(\"Joe\", false)"},
+        "condition": {"type": "PQL", "format": "pql/text",
+                      "value": "profile.person.name.firstName.equals(\"Joe\", false)"},
         "definedOn": {"profile": {"schema": {"ref": "https://ns.adobe.com/xdm/context/profile_union", "version": "1"},
                                   "referencePaths": ["person.name.firstName"]}},
     },

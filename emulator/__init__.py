@@ -1,4 +1,4 @@
-"""A faithful local emulator of Adobe IMS and the Offer Library API (fallback offers), for tests and demos."""
+"""A faithful local emulator of Adobe IMS and the Offer Library API (every kind of the family), for tests and demos."""
 
 from .faults import Fault, FaultInjector
 from .log import LoggedRequest, RequestLog

@@ -1,4 +1,4 @@
-"""`python -m offerform_emulator`: serve Adobe IMS and the Offer Library (fallback offers) locally until stopped."""
+"""`python -m offerform_emulator`: serve Adobe IMS and the whole Offer Library locally until stopped."""
 
 from __future__ import annotations
 
@@ -10,8 +10,17 @@ import threading
 from types import FrameType
 from typing import Sequence
 
-from .offers_api import LINK_FORMS
-from .server import DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
+from .seeding import DEFAULT_SEED_CLIENT_ID
+from .server import DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
+from .settings import LINK_FORMS, RETURN_TYPE_CASES
+
+
+def _sandbox_list(text: str) -> list[str]:
+    """`dev,prod` as a list of sandbox names (at least one)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one sandbox name, e.g. dev,prod")
+    return names
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,9 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m offerform_emulator",
         description=(
             "Local emulator of Adobe IMS (OAuth server-to-server tokens) and the Journey Optimizer "
-            "Offer Library API (fallback offers). One port serves both: IMS at /ims/token/v3 and the "
-            "Offer Library under /data/core/dps. Any IMS org id is accepted; offers are isolated per "
-            "org and sandbox. Runs until SIGINT (Ctrl+C) or SIGTERM."
+            "Offer Library API (fallback and personalized offers, placements, decisions, collection "
+            "qualifiers, collections, decision rules, ranking formulas). One port serves both: IMS at "
+            "/ims/token/v3 and the Offer Library under /data/core/dps. Any IMS org id is accepted; objects "
+            "are isolated per org and sandbox. Runs until SIGINT (Ctrl+C) or SIGTERM."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -45,6 +55,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--link-form", choices=LINK_FORMS, default="api",
                         help="how list answers write their next/self links: relative to the dps base URL "
                              "(/offers?...), root-relative (/data/core/dps/offers?...) or absolute")
+    parser.add_argument("--referential-integrity", action="store_true",
+                        help="refuse creates and patches that name missing objects (422) and deletes of objects "
+                             "others still name (409); Adobe documents neither, so it is off by default")
+    parser.add_argument("--seed", metavar="FILE", default=None,
+                        help="JSON file of objects made in the UI, stored at start (format: emulator/README.md); "
+                             "with --data, objects whose id is already kept are left alone")
+    parser.add_argument("--seed-client-id", metavar="ID", default=None,
+                        help=f"client id the seeded objects were made by (default: the file's clientId, "
+                             f"else {DEFAULT_SEED_CLIENT_ID})")
+    parser.add_argument("--sandboxes", metavar="NAMES", type=_sandbox_list, default=None,
+                        help="comma-separated sandbox names, e.g. dev,prod: the only sandboxes that exist; any "
+                             "other x-sandbox-name gets the gateway's 403 (default: every sandbox exists)")
+    parser.add_argument("--return-type-case", choices=RETURN_TYPE_CASES, default="upper",
+                        help="how a ranking formula's returnType.type is stored: upper-case as Adobe's look-up "
+                             "shows, or as sent")
+    parser.add_argument("--keep-alive-timeout", type=float, default=DEFAULT_KEEP_ALIVE_TIMEOUT, metavar="SECONDS",
+                        help="an idle HTTP/1.1 connection is closed after this long")
     parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
     return parser
 
@@ -59,7 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         emu = Emulator(client_id=args.client_id, client_secret=args.client_secret,
                        token_lifetime=args.token_lifetime, data_file=args.data, host=args.host, port=args.port,
                        default_page_size=args.page_size, max_page_size=args.max_page_size,
-                       test_failure_status=args.test_failure_status, link_form=args.link_form)
+                       test_failure_status=args.test_failure_status, link_form=args.link_form,
+                       referential_integrity=args.referential_integrity, sandboxes=args.sandboxes,
+                       return_type_case=args.return_type_case, keep_alive_timeout=args.keep_alive_timeout)
+        seeded = emu.load_seed(args.seed, args.seed_client_id) if args.seed else []
         emu.start()
     except (OSError, ValueError) as exc:
         print(f"emulator: cannot start: {exc}", file=sys.stderr)
@@ -78,7 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Adobe IMS token endpoint: {emu.ims_url}")
     print(f"client id: {emu.client_id}")
     print(f"client secret: {emu.client_secret}")
-    print(f"data file: {emu.data_file if emu.data_file else '(none: offers are kept in memory)'}")
+    print(f"data file: {emu.data_file if emu.data_file else '(none: objects are kept in memory)'}")
+    print(f"sandboxes: {', '.join(sorted(emu.sandboxes)) if emu.sandboxes else '(any name)'}")
+    print(f"referential integrity: {'on' if emu.referential_integrity else 'off'}")
+    if args.seed:
+        print(f"seeded: {len(seeded)} objects from {args.seed}")
     print("Any IMS org id is accepted. Press Ctrl+C to stop.", flush=True)
     try:
         while not stop.wait(0.5):

@@ -18,9 +18,11 @@ from .errors import ApiError, gateway_error, ims_error, problem, status_phrase
 from .faults import Fault, FaultInjector
 from .gateway import authenticate
 from .ims import TokenIssuer
+from .kinds import collection_paths, kind_at, puts_replace
+from .library_api import LibraryApi
 from .log import REDACTED, LoggedRequest, RequestLog, redact_headers, redact_mapping
-from .offers_api import OffersApi, ServiceConfig
 from .replies import Reply
+from .settings import ServiceConfig
 from .store import Store
 
 IMS_PATH = "/ims/token/v3"
@@ -28,14 +30,23 @@ DPS_PREFIX = "/data/core/dps"
 
 _logger = logging.getLogger("offerform_emulator.app")
 
-_ROUTES = Map(
-    [
-        Rule(IMS_PATH, methods=["POST"], endpoint="token"),
-        Rule(f"{DPS_PREFIX}/offers", methods=["GET", "POST"], endpoint="offers", strict_slashes=False),
-        # Offer ids contain colons (dps:fallback-offer:...): the path converter takes them whole.
-        Rule(f"{DPS_PREFIX}/offers/<path:offer_id>", methods=["GET", "PATCH", "DELETE"], endpoint="offer"),
-    ]
-)
+
+def _routes() -> Map:
+    """IMS's token endpoint, and a collection and an item route for every collection path of the family."""
+    rules = [Rule(IMS_PATH, methods=["POST"], endpoint="token")]
+    for path in collection_paths():
+        item_methods = ["GET", "PATCH", "DELETE"] + (["PUT"] if puts_replace(path) else [])
+        rules += [
+            Rule(f"{DPS_PREFIX}/{path}", methods=["GET", "POST"], endpoint="collection", defaults={"path": path},
+                 strict_slashes=False),
+            # Ids contain colons (dps:fallback-offer:...): the path converter takes them whole.
+            Rule(f"{DPS_PREFIX}/{path}/<path:object_id>", methods=item_methods, endpoint="item",
+                 defaults={"path": path}),
+        ]
+    return Map(rules)
+
+
+_ROUTES = _routes()
 
 # A truncated JSON answer, as a proxy that cut the stream would leave it.
 _BAD_JSON = b'{"id": "dps:fallback-offer:1a2b3c4d5e6f7a8b", "etag": 1, "createdDa'
@@ -55,6 +66,14 @@ class DropConnection(Exception):
 def service_of(path: str) -> str:
     """Which emulated service a path belongs to: "ims" or "dps"."""
     return "ims" if path.startswith("/ims") else "dps"
+
+
+def kind_of_request(path: str, offer_type: str | None) -> str | None:
+    """The kind of object a dps request addresses (for the log), or None (IMS, unknown route or offer type)."""
+    if not path.startswith(DPS_PREFIX + "/"):
+        return None
+    kind = kind_at(path[len(DPS_PREFIX) + 1:].split("/", 1)[0], offer_type)
+    return kind.name if kind else None
 
 
 def _logged_body(raw: bytes, service: str) -> Any:
@@ -79,6 +98,12 @@ def _logged_body(raw: bytes, service: str) -> Any:
     return REDACTED
 
 
+def _port(environ: dict[str, Any]) -> int | None:
+    """The client's TCP port, when the server says."""
+    port = environ.get("REMOTE_PORT")
+    return int(port) if port else None
+
+
 def _drop(environ: dict[str, Any]) -> None:
     """Shut the TCP connection down so the client sees it closed with no response at all."""
     sock = environ.get("werkzeug.socket")
@@ -98,7 +123,7 @@ class EmulatorApp:
         self.config = config
         self.log = log
         self.faults = faults
-        self.offers = OffersApi(store, config)
+        self.library = LibraryApi(store, config)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
@@ -109,7 +134,8 @@ class EmulatorApp:
             query=redact_mapping(request.args.to_dict(flat=False)),
             headers=redact_headers(dict(request.headers.items())),
             body=_logged_body(raw, service), status=None, fault=None, service=service,
-            started=time.time(), duration=0.0,
+            started=time.time(), duration=0.0, kind=kind_of_request(request.path, request.args.get("offer-type")),
+            client_port=_port(environ),
         ))
         began = time.monotonic()
         request_id = str(uuid.uuid4())
@@ -206,7 +232,7 @@ class EmulatorApp:
     def _dispatch(self, request: Request, service: str) -> Reply:
         if service == "dps" and (request.path == DPS_PREFIX or request.path.startswith(DPS_PREFIX + "/")):
             # The gateway authenticates before the service routes.
-            caller = authenticate(request.headers, self.tokens)
+            caller = authenticate(request.headers, self.tokens, self.config.sandboxes)
         else:
             caller = None
         adapter = _ROUTES.bind_to_environ(request.environ)
@@ -221,6 +247,6 @@ class EmulatorApp:
         if endpoint == "token":
             return Reply(200, self.tokens.issue(request.form.to_dict()))
         assert caller is not None
-        if endpoint == "offers":
-            return self.offers.collection(request, caller)
-        return self.offers.item(request, caller, values["offer_id"])
+        if endpoint == "collection":
+            return self.library.collection(request, caller, values["path"])
+        return self.library.item(request, caller, values["path"], values["object_id"])

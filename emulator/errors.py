@@ -74,7 +74,7 @@ def bad_request(detail: str, slug: str = "dps-bad-request") -> ApiError:
 
 
 def validation_failed(messages: list[str]) -> ApiError:
-    """400 for an invalid offer: `detail` lists every problem, each naming its property path."""
+    """400 for an invalid body: `detail` lists every problem, each naming its property path."""
     err = problem(400, "; ".join(messages), "dps-validation-failed", "Validation failed")
     err.body["report"] = {"errors": list(messages)}
     return err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Collection, Mapping
 
 from werkzeug.datastructures import Headers
 
@@ -29,8 +29,10 @@ def bearer_token(authorization: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def authenticate(headers: Headers | Mapping[str, str], tokens: TokenIssuer) -> Caller:
-    """The caller, or the gateway's error: 401013 bad token, 403003 bad API key, 403010 no org, 403000 no sandbox.
+def authenticate(headers: Headers | Mapping[str, str], tokens: TokenIssuer,
+                 sandboxes: Collection[str] | None = None) -> Caller:
+    """The caller, or the gateway's error: 401013 bad token, 403003 bad API key, 403010 no org, 403000 no sandbox,
+    403025 a sandbox that is not among `sandboxes` (when given; otherwise every sandbox exists).
 
     Checked in that order, as the gateway does: a request with several problems reports the first.
     """
@@ -46,4 +48,6 @@ def authenticate(headers: Headers | Mapping[str, str], tokens: TokenIssuer) -> C
     sandbox = (headers.get("x-sandbox-name") or "").strip()
     if not sandbox:
         raise gateway_error(403, "403000", "Missing x-sandbox-name header: the sandbox is required")
+    if sandboxes is not None and sandbox not in sandboxes:
+        raise gateway_error(403, "403025", "Profile is not valid")
     return Caller(client_id, org, sandbox)

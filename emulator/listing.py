@@ -1,4 +1,4 @@
-"""List queries: `property` filters, `orderby` sorting, `limit` and keyset `start` cursors, paging links."""
+"""List queries (any kind): `property` filters, `orderby` sorting, `limit` and keyset `start` cursors, paging links."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class PropertyFilter:
     pattern: re.Pattern[str] | None = None
 
     def matches(self, doc: dict[str, Any]) -> bool:
-        """Whether an offer (look-up shape) satisfies the expression."""
+        """Whether an object (look-up shape) satisfies the expression."""
         candidates = [c for c in resolve(doc, self.path) if c is not None]
         if self.op is None:
             result = bool(candidates)
@@ -211,15 +211,15 @@ class Page:
     next_cursor: str | None
 
 
-def paginate(offers: Sequence[tuple[int, dict[str, Any]]], filters: Sequence[PropertyFilter],
+def paginate(objects: Sequence[tuple[int, dict[str, Any]]], filters: Sequence[PropertyFilter],
              order: Sequence[OrderField], limit: int, start: str | None) -> Page:
     """Filter, sort and cut one page from (creation sequence, look-up shape) pairs.
 
-    The cursor is keyset-based (the last item's sort values plus its creation sequence), so offers
+    The cursor is keyset-based (the last item's sort values plus its creation sequence), so objects
     created or deleted between two page requests never make a later page repeat or skip an item
     that was there all along.
     """
-    matching = [(seq, doc) for seq, doc in offers if all(f.matches(doc) for f in filters)]
+    matching = [(seq, doc) for seq, doc in objects if all(f.matches(doc) for f in filters)]
     Positioned = tuple[tuple[list[SortKey], int], dict[str, Any]]
     positioned: list[Positioned] = [(([_sort_key(doc, f.path) for f in order], seq), doc) for seq, doc in matching]
 
@@ -238,13 +238,14 @@ def paginate(offers: Sequence[tuple[int, dict[str, Any]]], filters: Sequence[Pro
     return Page([doc for _, doc in chosen], len(matching), next_cursor)
 
 
-def links(query: Sequence[tuple[str, str]], next_cursor: str | None, base: str = "") -> dict[str, Any]:
-    """`_links`: `self` as asked, `next` with the same query plus `start` (only if more), both `base + /offers?...`.
+def links(query: Sequence[tuple[str, str]], next_cursor: str | None, collection: str) -> dict[str, Any]:
+    """`_links`: `self` as asked, `next` with the same query plus `start` (only if more), both `collection?...`.
 
-    An empty `base` gives hrefs relative to the dps base URL (`/offers?...`), as the documented examples show.
+    `collection` is what comes before the query: `/offers` gives hrefs relative to the dps base URL,
+    as the documented examples show.
     """
     kept = [(k, v) for k, v in query if k != "start"]
-    result: dict[str, Any] = {"self": {"href": f"{base}/offers?" + urlencode(list(query))}}
+    result: dict[str, Any] = {"self": {"href": f"{collection}?" + urlencode(list(query))}}
     if next_cursor is not None:
-        result["next"] = {"href": f"{base}/offers?" + urlencode(kept + [("start", next_cursor)])}
+        result["next"] = {"href": f"{collection}?" + urlencode(kept + [("start", next_cursor)])}
     return result

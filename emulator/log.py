@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,8 @@ class LoggedRequest:
     service: str
     started: float
     duration: float
+    kind: str | None = None  # the kind of object addressed (kinds.py names), None for IMS and unknown routes
+    client_port: int | None = None  # the client's TCP port: requests over one kept-alive connection share it
 
 
 class RequestLog:
@@ -92,8 +95,9 @@ class RequestLog:
             return [dataclasses.replace(e, query=copy.deepcopy(e.query), headers=dict(e.headers),
                                         body=copy.deepcopy(e.body)) for e in chosen]
 
-    def count(self, method: str | None = None, service: str | None = "dps", path_prefix: str | None = None) -> int:
-        """How many requests match: method (any case), service (None for both), path prefix."""
+    def count(self, method: str | None = None, service: str | None = "dps", path_prefix: str | None = None,
+              kind: str | None = None) -> int:
+        """How many requests match: method (any case), service (None for both), path prefix, kind of object."""
         with self._lock:
             return sum(
                 1
@@ -101,7 +105,15 @@ class RequestLog:
                 if (method is None or e.method == method.upper())
                 and (service is None or e.service == service)
                 and (path_prefix is None or e.path.startswith(path_prefix))
+                and (kind is None or e.kind == kind)
             )
+
+    def counts_by_kind(self, method: str | None = None) -> dict[str, int]:
+        """Requests per kind of object (those with a kind only), optionally of one method."""
+        with self._lock:
+            counted = Counter(e.kind for e in self._entries
+                              if e.kind is not None and (method is None or e.method == method.upper()))
+        return dict(counted)
 
     def clear(self) -> None:
         """Forget every recorded request."""

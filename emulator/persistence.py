@@ -1,4 +1,4 @@
-"""Saving the store to a JSON file atomically, and reading it back."""
+"""Saving the store to a JSON file atomically, and reading it back (this version's files and the older ones)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+from .kinds import BY_NAME, collection_paths
+
+# Version 2 groups each scope's objects by collection path, each object naming its kind;
+# version 1 (fallback offers only) kept them under "offers" without a kind, and is still read.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 def write_atomically(path: Path, data: Any) -> None:
@@ -39,6 +44,19 @@ def read(path: Path) -> Any | None:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-        raise ValueError(f"{path} is not an offerform emulator data file (version {FORMAT_VERSION})")
+    if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
+        raise ValueError(f"{path} is not an offerform emulator data file (versions {READABLE_VERSIONS})")
     return data
+
+
+def scope_to_json(org: str, sandbox: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """One scope as saved: its objects (each with a `kind`) under their collection paths, every path present."""
+    by_path: dict[str, list[dict[str, Any]]] = {path: [] for path in collection_paths()}
+    for obj in objects:
+        by_path[BY_NAME[obj["kind"]].path].append(obj)
+    return {"org": org, "sandbox": sandbox, **by_path}
+
+
+def scope_objects(scope: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every saved object of a scope, whatever the file's version."""
+    return [obj for path in collection_paths() for obj in scope.get(path, [])]

@@ -2,48 +2,30 @@
 
 from __future__ import annotations
 
-import logging
+import copy
+import dataclasses
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from typing import Any, Iterable, Mapping
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
+from . import seeding
 from .app import DPS_PREFIX, IMS_PATH, EmulatorApp
-from .errors import ApiError
+from .connections import KeepAliveServer
 from .faults import FaultInjector
 from .ims import TokenIssuer
-from .log import REDACTED, RequestLog, is_secret_name
-from .offers_api import LINK_FORMS, ServiceConfig
-from .store import Store
+from .kinds import GUARDRAILS, kind_named
+from .log import RequestLog
+from .settings import LINK_FORMS, RETURN_TYPE_CASES, ServiceConfig
+from .store import SeedEntry, Store
 
 DEMO_CLIENT_ID = "offerform-demo-client"
 DEMO_CLIENT_SECRET = "offerform-demo-secret"
 DEFAULT_TOKEN_LIFETIME = 86399.0
-
-_access_log = logging.getLogger("offerform_emulator.access")
-_server_log = logging.getLogger("offerform_emulator.server")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """werkzeug's request handler, logging through the `emulator.*` loggers instead of stderr."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # Tokens travel in headers, never logged; a secret put in a query string is hidden too.
-        path, _, query = self.path.partition("?")
-        if query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            path += "?" + urlencode([(k, REDACTED if is_secret_name(k) else v) for k, v in pairs], safe="*:/")
-        _access_log.info("%s %s %s", self.command, path, code)
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        getattr(_server_log, type if type in ("info", "warning", "error") else "info")(message, *args)
-
+DEFAULT_KEEP_ALIVE_TIMEOUT = 15.0
 
 class Emulator:
-    """A local Adobe IMS + Offer Library (fallback offers) on one port; a context manager.
+    """A local Adobe IMS + Offer Library (every kind of the family) on one port; a context manager.
 
     Construct, `start()` (or `with Emulator() as emu:`), point clients at `emu.ims_url` / `emu.dps_url`,
     `stop()`. The store is loaded from `data_file` at construction when that file exists.
@@ -62,22 +44,36 @@ class Emulator:
         test_failure_status: int = 400,
         max_offers_per_sandbox: int = 10_000,
         link_form: str = "api",
+        referential_integrity: bool = False,
+        sandboxes: Iterable[str] | None = None,
+        guardrails: Mapping[str, int] | None = None,
+        return_type_case: str = "upper",
+        keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.host = host
         self.port = port
+        self.keep_alive_timeout = keep_alive_timeout
         self._initial_lifetime = float(token_lifetime)
-        self._initial_test_failure_status = test_failure_status
         self._tokens = TokenIssuer(client_id, client_secret, token_lifetime)
-        self._store = Store(max_offers_per_sandbox, data_file)
-        self._config = ServiceConfig(test_failure_status, default_page_size, max_page_size)
-        self._initial_link_form = link_form
+        unknown = sorted(set(guardrails or {}) - set(GUARDRAILS))
+        if unknown:
+            raise ValueError(f"unknown guardrails {', '.join(unknown)}; expected some of {', '.join(GUARDRAILS)}")
+        self._config = ServiceConfig(
+            test_failure_status, default_page_size, max_page_size,
+            referential_integrity=referential_integrity,
+            guardrails={"offers": max_offers_per_sandbox, **(guardrails or {})},
+            sandboxes=None if sandboxes is None else frozenset(sandboxes),
+        )
         self.link_form = link_form
+        self.return_type_case = return_type_case
+        self._initial_config = copy.deepcopy(self._config)
+        self._store = Store(self._config, data_file)
         self.log = RequestLog()
         self.faults = FaultInjector()
         self._app = EmulatorApp(self._tokens, self._store, self._config, self.log, self.faults)
-        self._server: BaseWSGIServer | None = None
+        self._server: KeepAliveServer | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -86,7 +82,7 @@ class Emulator:
         """Listen (port 0 picks a free port; `port` then holds the real one) and serve in a background thread."""
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
-        server = make_server(self.host, self.port, self._app, threaded=True, request_handler=_QuietHandler)
+        server = KeepAliveServer(self.host, self.port, self._app, self.keep_alive_timeout)
         self.port = server.server_port
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
@@ -95,11 +91,12 @@ class Emulator:
         return self
 
     def stop(self) -> None:
-        """Stop listening and release the port (requests still being answered finish on their own)."""
+        """Stop listening, close idle connections and release the port (answers under way finish, then close)."""
         server, thread = self._server, self._thread
         if server is None:
             return
         server.shutdown()
+        server.close_idle()
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)
@@ -109,6 +106,11 @@ class Emulator:
     def running(self) -> bool:
         """True between start() and stop()."""
         return self._server is not None
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections open now (kept alive between requests); 0 when stopped."""
+        return self._server.open_connections if self._server is not None else 0
 
     def __enter__(self) -> "Emulator":
         return self.start()
@@ -181,36 +183,80 @@ class Emulator:
         self._config.link_form = form
 
     @property
+    def referential_integrity(self) -> bool:
+        """Whether creates and patches must name existing objects, and deletes of named objects are refused."""
+        return self._config.referential_integrity
+
+    @referential_integrity.setter
+    def referential_integrity(self, enabled: bool) -> None:
+        self._config.referential_integrity = bool(enabled)
+
+    @property
+    def return_type_case(self) -> str:
+        """How a ranking formula's `returnType.type` is stored: "upper" (as Adobe answers) or "as-sent"."""
+        return self._config.return_type_case
+
+    @return_type_case.setter
+    def return_type_case(self, case: str) -> None:
+        if case not in RETURN_TYPE_CASES:
+            raise ValueError(f"unknown return type case {case!r}; expected one of {', '.join(RETURN_TYPE_CASES)}")
+        self._config.return_type_case = case
+
+    @property
+    def sandboxes(self) -> frozenset[str] | None:
+        """The only sandboxes that exist, or None when every sandbox name is accepted."""
+        return self._config.sandboxes
+
+    @property
     def data_file(self) -> Path | None:
         """Where the store persists, if anywhere."""
         return self._store.data_file
 
     # -- direct store access (no HTTP, not logged) ------------------------------------------------
 
+    def seed(self, kind: str, org: str, sandbox: str, body: dict[str, Any],
+             client_id: str = seeding.DEFAULT_SEED_CLIENT_ID, object_id: str | None = None) -> dict[str, Any]:
+        """Store an object of `kind` as if made in the Adobe UI; its look-up shape. ValueError if refused.
+
+        `object_id` gives it that id instead of a fresh one (it must be unused).
+        """
+        (made,) = self._store.seed([SeedEntry(kind_named(kind), org, sandbox, body, client_id, object_id)])
+        return made
+
+    def load_seed(self, path: str | Path, client_id: str | None = None) -> list[dict[str, Any]]:
+        """Store every object of a seed file (format in seeding.py), all or none; their look-ups.
+
+        Objects whose `id` is already stored (as when a data file kept them from an earlier run) are
+        left alone. `client_id` overrides the file's default creator. ValueError if refused.
+        """
+        return self._store.seed(seeding.read(path, client_id), skip_existing=True)
+
+    def get(self, kind: str, org: str, sandbox: str, object_id: str) -> dict[str, Any] | None:
+        """The look-up shape of an object of `kind`, or None."""
+        return self._store.get(kind_named(kind), org, sandbox, object_id)
+
+    def objects(self, kind: str, org: str, sandbox: str) -> list[dict[str, Any]]:
+        """Look-up shapes of a sandbox's objects of `kind`, in creation order."""
+        return self._store.all(kind_named(kind), org, sandbox)
+
     def seed_offer(self, org: str, sandbox: str, offer: dict[str, Any], client_id: str = "ui-user-client") -> dict:
-        """Store an offer as if made in the Adobe UI; returns its look-up shape. ValueError if invalid."""
-        try:
-            created = self._store.create(org, sandbox, offer, client_id)
-        except ApiError as err:
-            raise ValueError(err.body.get("detail", str(err))) from None
-        stored = self._store.get(org, sandbox, created["id"])
-        assert stored is not None
-        return stored
+        """Store a fallback offer as if made in the Adobe UI; returns its look-up shape. ValueError if invalid."""
+        return self.seed("fallback-offer", org, sandbox, offer, client_id)
 
     def get_offer(self, org: str, sandbox: str, offer_id: str) -> dict | None:
-        """An offer's look-up shape, or None."""
-        return self._store.get(org, sandbox, offer_id)
+        """A fallback offer's look-up shape, or None."""
+        return self.get("fallback-offer", org, sandbox, offer_id)
 
     def offers(self, org: str, sandbox: str) -> list[dict]:
-        """Look-up shapes of a sandbox's offers, in creation order."""
-        return self._store.all(org, sandbox)
+        """Look-up shapes of a sandbox's fallback offers, in creation order."""
+        return self.objects("fallback-offer", org, sandbox)
 
     def reset(self, keep_tokens: bool = False) -> None:
-        """Back to fresh: empty store, log and faults; no tokens (unless kept, so a running client stays signed in)."""
+        """Back to fresh: empty store, log and faults, settings as constructed; no tokens (unless kept)."""
         self._store.clear()
         self.log.clear()
         self.faults.clear()
         if not keep_tokens:
             self._tokens.reset(self._initial_lifetime)
-        self._config.test_failure_status = self._initial_test_failure_status
-        self._config.link_form = self._initial_link_form
+        for setting in dataclasses.fields(ServiceConfig):
+            setattr(self._config, setting.name, copy.deepcopy(getattr(self._initial_config, setting.name)))

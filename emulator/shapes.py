@@ -1,4 +1,4 @@
-"""The JSON shapes Adobe answers with: create/update receipts, look-up documents, and derived metadata."""
+"""The JSON shapes Adobe answers with, for every kind: create/update receipts, look-ups, and derived metadata."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-SCHEMA = "https://ns.adobe.com/experience/offer-management/fallback-offer;version=0.8"
-ID_PREFIX = "dps:fallback-offer:"
+from .kinds import Kind
+
 _SANDBOX_NAMESPACE = uuid.UUID("6f1c2a52-5a7e-4f0e-9d3b-0ffe40f0e7d1")
 
 
 @dataclass
-class StoredOffer:
-    """One offer as the store keeps it: the user-owned fields plus the server-managed metadata."""
+class StoredObject:
+    """One object as the store keeps it: its kind, the user-owned fields and the server-managed metadata."""
 
+    kind: str
     id: str
     seq: int  # creation order across the whole store
     fields: dict[str, Any]
@@ -38,8 +39,10 @@ def receipt_date(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def lookup_date(moment: datetime) -> str:
-    """Look-up style: 2023-06-08T14:04:41.011+00:00."""
+def lookup_date(moment: datetime, style: str = "offset") -> str:
+    """Look-up style: 2023-06-08T14:04:41.011+00:00 (the Offer Library pages), or ...Z (style "z")."""
+    if style == "z":
+        return receipt_date(moment)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
 
 
@@ -58,37 +61,37 @@ def user_of(client_id: str) -> str:
     return f"{client_id}@techacct.adobe.com"
 
 
-def receipt(offer: StoredOffer, org: str, sandbox: str, with_dataset: bool = False) -> dict[str, Any]:
-    """What create (and, with `datasetId`, update) answers: the offer's metadata only."""
+def receipt(obj: StoredObject, org: str, sandbox: str, with_dataset: bool = False) -> dict[str, Any]:
+    """What create (and, with `datasetId`, update) answers: the object's metadata only."""
     body: dict[str, Any] = {
-        "id": offer.id,
+        "id": obj.id,
         "sandboxId": sandbox_id(org, sandbox),
-        "etag": offer.etag,
-        "createdDate": receipt_date(offer.created),
-        "lastModifiedDate": receipt_date(offer.modified),
-        "createdBy": user_of(offer.created_by_client_id),
-        "lastModifiedBy": user_of(offer.last_modified_by_client_id),
-        "createdByClientId": offer.created_by_client_id,
-        "lastModifiedByClientId": offer.last_modified_by_client_id,
+        "etag": obj.etag,
+        "createdDate": receipt_date(obj.created),
+        "lastModifiedDate": receipt_date(obj.modified),
+        "createdBy": user_of(obj.created_by_client_id),
+        "lastModifiedBy": user_of(obj.last_modified_by_client_id),
+        "createdByClientId": obj.created_by_client_id,
+        "lastModifiedByClientId": obj.last_modified_by_client_id,
     }
     if with_dataset:
         body["datasetId"] = dataset_id(org, sandbox)
     return body
 
 
-def lookup(offer: StoredOffer, org: str, sandbox: str) -> dict[str, Any]:
-    """What look-up and list answer: metadata (`created`/`modified`, `schemas`) plus every offer field."""
+def lookup(obj: StoredObject, kind: Kind, org: str, sandbox: str) -> dict[str, Any]:
+    """What look-up and list answer: metadata (`created`/`modified`, `schemas`) plus every field."""
     body: dict[str, Any] = {
-        "created": lookup_date(offer.created),
-        "modified": lookup_date(offer.modified),
-        "etag": offer.etag,
-        "schemas": [SCHEMA],
-        "createdBy": user_of(offer.created_by_client_id),
-        "lastModifiedBy": user_of(offer.last_modified_by_client_id),
-        "createdByClientId": offer.created_by_client_id,
-        "lastModifiedByClientId": offer.last_modified_by_client_id,
+        "created": lookup_date(obj.created, kind.lookup_dates),
+        "modified": lookup_date(obj.modified, kind.lookup_dates),
+        "etag": obj.etag,
+        "schemas": [kind.schema],
+        "createdBy": user_of(obj.created_by_client_id),
+        "lastModifiedBy": user_of(obj.last_modified_by_client_id),
+        "createdByClientId": obj.created_by_client_id,
+        "lastModifiedByClientId": obj.last_modified_by_client_id,
         "sandboxId": sandbox_id(org, sandbox),
-        "id": offer.id,
+        "id": obj.id,
     }
-    body.update(offer.fields)
+    body.update(obj.fields)
     return body

@@ -1,28 +1,22 @@
-"""Validation of a fallback offer's user-owned fields, on create and after a patch, like the real service."""
+"""Validation of a body against its kind, as the real service does: every problem at once, each with its path."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import validation_failed
 
-USER_FIELDS = ("name", "description", "status", "representations", "characteristics",
-               "selectionConstraint", "rank", "tags")
+if TYPE_CHECKING:
+    from .kinds import Kind
+
 SERVER_FIELDS = frozenset({
     "id", "etag", "created", "modified", "createdDate", "lastModifiedDate", "schemas", "createdBy",
     "lastModifiedBy", "createdByClientId", "lastModifiedByClientId", "sandboxId", "datasetId",
 })
-STATUSES = ("draft", "approved", "archived")
-DEFAULT_STATUS = "draft"
 MAX_NAME_LENGTH = 256
-MAX_TAGS = 20  # the "collection qualifiers per offer" guardrail
-
-_REPRESENTATION_KEYS = frozenset({"channel", "placement", "components"})
-_COMPONENT_KEYS = frozenset({"type", "format", "language", "content", "deliveryURL", "linkURL"})
-_CONSTRAINT_STRINGS = ("startDate", "endDate", "profileConstraintType")
 
 
-def _kind(value: Any) -> str:
+def json_type(value: Any) -> str:
     """JSON type name of a value, for messages."""
     if value is None:
         return "null"
@@ -37,132 +31,150 @@ def _kind(value: Any) -> str:
     return "object"
 
 
-def _require_string(value: Any, path: str, problems: list[str], non_empty: bool = True) -> None:
-    if not isinstance(value, str):
-        problems.append(f"{path} must be a string, not {_kind(value)}")
-    elif non_empty and not value.strip():
-        problems.append(f"{path} must not be empty")
+def child(path: str, key: str | int) -> str:
+    """The path of a property (`a.b`) or array element (`a[0]`) below `path` ("" is the body itself)."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
 
 
-def _check_keys(obj: dict[str, Any], allowed: frozenset[str], path: str, problems: list[str]) -> None:
-    for key in obj:
-        if key not in allowed:
-            problems.append(f"{path}.{key} is not a known property")
+class Checker:
+    """Collects problems; each `check_*` looks at `obj[key]` and names it by its path below `path`.
 
+    The helpers return the value when it has the right JSON type (so callers can look inside it),
+    else None; a missing optional key is no problem.
+    """
 
-def _require_strings(obj: dict[str, Any], keys: tuple[str, ...], path: str, problems: list[str]) -> None:
-    """Each of ``keys`` must be present and a non-empty string."""
-    for key in keys:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, message: str) -> None:
+        """Record one problem."""
+        self.problems.append(message)
+
+    def _get(self, obj: dict[str, Any], key: str, path: str, required: bool, expected: type,
+             noun: str) -> tuple[Any, str] | None:
+        """`obj[key]` and its path when present and of the expected type, else None (recording any problem)."""
+        where = child(path, key)
         if key not in obj:
-            problems.append(f"{path}.{key} is required")
-        else:
-            _require_string(obj[key], f"{path}.{key}", problems)
+            if required:
+                self.add(f"{where} is required")
+            return None
+        return (obj[key], where) if self._is(obj[key], where, expected, noun) else None
+
+    def _is(self, value: Any, where: str, expected: type, noun: str) -> bool:
+        """Whether `value` is of the expected type (booleans are no integers); a problem is recorded if not."""
+        if isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool):
+            return True
+        self.add(f"{where} must be {noun}, not {json_type(value)}")
+        return False
+
+    def string(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
+               non_empty: bool = True, max_length: int | None = None,
+               choices: Iterable[str] | None = None) -> str | None:
+        """A string property; optionally non-blank, bounded, or one of `choices`."""
+        found = self._get(obj, key, path, required, str, "a string")
+        if found is None:
+            return None
+        value, where = found
+        allowed = tuple(choices) if choices is not None else None
+        if allowed is not None and value not in allowed:
+            self.add(f"{where} must be one of {', '.join(allowed)}, not {value!r}")
+        elif non_empty and not value.strip():
+            self.add(f"{where} must not be empty")
+        elif max_length is not None and len(value) > max_length:
+            self.add(f"{where} must be at most {max_length} characters")
+        return str(value)
+
+    def integer(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
+                minimum: int | None = None) -> int | None:
+        """An integer property (booleans are not integers), optionally at least `minimum`."""
+        found = self._get(obj, key, path, required, int, "an integer")
+        if found is None:
+            return None
+        value, where = found
+        if minimum is not None and value < minimum:
+            self.add(f"{where} must be at least {minimum}, not {value}")
+        return int(value)
+
+    def boolean(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False) -> None:
+        """A true/false property."""
+        self._get(obj, key, path, required, bool, "a boolean")
+
+    def object(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
+               keys: Iterable[str] | None = None) -> dict[str, Any] | None:
+        """An object property; with `keys`, any other key in it is a problem."""
+        found = self._get(obj, key, path, required, dict, "an object")
+        return None if found is None else self.element(*found, keys=keys)
+
+    def element(self, value: Any, path: str, keys: Iterable[str] | None = None) -> dict[str, Any] | None:
+        """A value (an array element, a property) that must be an object, with only `keys` when given."""
+        if not self._is(value, path, dict, "an object"):
+            return None
+        if keys is not None:
+            self.known_keys(value, keys, path)
+        return value
+
+    def known_keys(self, value: dict[str, Any], keys: Iterable[str], path: str) -> None:
+        """Every key of `value` must be one of `keys`."""
+        allowed = frozenset(keys)
+        for name in value:
+            if name not in allowed:
+                self.add(f"{child(path, name)} is not a known property")
+
+    def array(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
+              min_items: int = 0, item_noun: str = "item", max_items: int | None = None,
+              max_noun: str | None = None) -> list[Any] | None:
+        """An array property with at least `min_items` (and at most `max_items`) elements."""
+        found = self._get(obj, key, path, required, list, "an array")
+        if found is None:
+            return None
+        value, where = found
+        if len(value) < min_items:
+            self.add(f"{where} must contain at least one {item_noun}")
+        if max_items is not None and len(value) > max_items:
+            self.add(f"{where} must contain at most {max_items} {max_noun or item_noun + 's'}, not {len(value)}")
+        return value
+
+    def strings(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
+                min_items: int = 0, item_noun: str = "item", max_items: int | None = None,
+                max_noun: str | None = None) -> list[str] | None:
+        """An array of strings, sized like `array`."""
+        if key in obj and not (isinstance(obj[key], list) and all(isinstance(item, str) for item in obj[key])):
+            self.add(f"{child(path, key)} must be an array of strings")
+            return None
+        return self.array(obj, key, path, required, min_items, item_noun, max_items, max_noun)
+
+    def string_map(self, obj: dict[str, Any], key: str, path: str = "") -> None:
+        """An object whose values are all strings (an offer's `characteristics`)."""
+        value = self.object(obj, key, path)
+        for name, item in (value or {}).items():
+            if not isinstance(item, str):
+                self.add(f"{child(child(path, key), name)} must be a string, not {json_type(item)}")
 
 
-def _check_component(component: Any, path: str, problems: list[str]) -> None:
-    if not isinstance(component, dict):
-        problems.append(f"{path} must be an object, not {_kind(component)}")
-        return
-    _check_keys(component, _COMPONENT_KEYS, path, problems)
-    _require_strings(component, ("type", "format"), path, problems)
-    if "language" in component:
-        languages = component["language"]
-        if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-            problems.append(f"{path}.language must be an array of strings")
-    for key in ("content", "deliveryURL", "linkURL"):
-        if key in component:
-            _require_string(component[key], f"{path}.{key}", problems, non_empty=False)
-
-
-def _check_representation(rep: Any, path: str, problems: list[str]) -> None:
-    if not isinstance(rep, dict):
-        problems.append(f"{path} must be an object, not {_kind(rep)}")
-        return
-    _check_keys(rep, _REPRESENTATION_KEYS, path, problems)
-    _require_strings(rep, ("channel", "placement"), path, problems)
-    if "components" not in rep:
-        problems.append(f"{path}.components is required")
-    elif not isinstance(rep["components"], list):
-        problems.append(f"{path}.components must be an array, not {_kind(rep['components'])}")
-    elif not rep["components"]:
-        problems.append(f"{path}.components must contain at least one component")
-    else:
-        for i, component in enumerate(rep["components"]):
-            _check_component(component, f"{path}.components[{i}]", problems)
-
-
-def _check_optional_fields(offer: dict[str, Any], problems: list[str]) -> None:
-    if "description" in offer:
-        _require_string(offer["description"], "description", problems, non_empty=False)
-    if "status" in offer and offer["status"] not in STATUSES:
-        problems.append(f"status must be one of {', '.join(STATUSES)}, not {offer['status']!r}")
-    if "characteristics" in offer:
-        chars = offer["characteristics"]
-        if not isinstance(chars, dict):
-            problems.append(f"characteristics must be an object, not {_kind(chars)}")
-        else:
-            for key, value in chars.items():
-                if not isinstance(value, str):
-                    problems.append(f"characteristics.{key} must be a string, not {_kind(value)}")
-    if "tags" in offer:
-        tags = offer["tags"]
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            problems.append("tags must be an array of strings")
-        elif len(tags) > MAX_TAGS:
-            problems.append(f"tags must contain at most {MAX_TAGS} collection qualifiers, not {len(tags)}")
-    if "rank" in offer:
-        rank = offer["rank"]
-        if not isinstance(rank, dict):
-            problems.append(f"rank must be an object, not {_kind(rank)}")
-        else:
-            _check_keys(rank, frozenset({"priority"}), "rank", problems)
-            priority = rank.get("priority")
-            if "priority" in rank and (isinstance(priority, bool) or not isinstance(priority, int)):
-                problems.append(f"rank.priority must be an integer, not {_kind(priority)}")
-    if "selectionConstraint" in offer:
-        constraint = offer["selectionConstraint"]
-        if not isinstance(constraint, dict):
-            problems.append(f"selectionConstraint must be an object, not {_kind(constraint)}")
-        else:
-            for key in _CONSTRAINT_STRINGS:
-                if key in constraint:
-                    _require_string(constraint[key], f"selectionConstraint.{key}", problems, non_empty=False)
-
-
-def offer_problems(offer: Any) -> list[str]:
-    """Every problem with an offer body, each naming its property path (empty when the offer is valid)."""
-    if not isinstance(offer, dict):
-        return [f"the offer must be a JSON object, not {_kind(offer)}"]
-    problems: list[str] = []
-    for key in offer:
+def problems_of(kind: Kind, body: Any) -> list[str]:
+    """Every problem with a body of `kind` (empty when it is valid)."""
+    if not isinstance(body, dict):
+        return [f"the {kind.title} must be a JSON object, not {json_type(body)}"]
+    check = Checker()
+    for key in body:
         if key in SERVER_FIELDS:
-            problems.append(f"{key} is managed by the server and cannot be set")
-        elif key not in USER_FIELDS:
-            problems.append(f"{key} is not a known property of a fallback offer")
-    if "name" not in offer:
-        problems.append("name is required")
-    else:
-        _require_string(offer["name"], "name", problems)
-        if isinstance(offer["name"], str) and len(offer["name"]) > MAX_NAME_LENGTH:
-            problems.append(f"name must be at most {MAX_NAME_LENGTH} characters")
-    _check_optional_fields(offer, problems)
-    if "representations" not in offer:
-        problems.append("representations is required")
-    elif not isinstance(offer["representations"], list):
-        problems.append(f"representations must be an array, not {_kind(offer['representations'])}")
-    elif not offer["representations"]:
-        problems.append("representations must contain at least one representation")
-    else:
-        for i, rep in enumerate(offer["representations"]):
-            _check_representation(rep, f"representations[{i}]", problems)
-    return problems
+            check.add(f"{key} is managed by the server and cannot be set")
+        elif key not in kind.fields:
+            check.add(f"{key} is not a known property of a {kind.title}")
+    check.string(body, "name", required=True, max_length=MAX_NAME_LENGTH)
+    check.string(body, "description", non_empty=False)
+    kind.check(body, check)
+    return check.problems
 
 
-def validated_offer(offer: Any) -> dict[str, Any]:
-    """The offer to store (with `status` made explicit), or ApiError 400 naming every problem."""
-    problems = offer_problems(offer)
+def validated(kind: Kind, body: Any) -> dict[str, Any]:
+    """The fields to store (defaults made explicit), or ApiError 400 naming every problem."""
+    problems = problems_of(kind, body)
     if problems:
         raise validation_failed(problems)
-    stored = dict(offer)
-    stored.setdefault("status", DEFAULT_STATUS)
+    stored = dict(body)
+    for key, value in kind.defaults.items():
+        stored.setdefault(key, value)
     return stored

@@ -2,55 +2,26 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable
 
 import pytest
 import requests
 
 from offerform_emulator import Emulator
+from offerform_emulator.kinds import kind_named
 from offerform_emulator.testing import emulator, shared_emulator  # noqa: F401  (registers the fixtures)
+
+from .samples import KIND_NAMES, SAMPLES, sample, with_overrides  # noqa: F401  (with_overrides: for tests)
 
 ORG = "TESTORG@AdobeOrg"
 SANDBOX = "prod"
 
-VALID_OFFER: dict[str, Any] = {
-    "name": "Spring fallback",
-    "description": "Shown when nothing else fits",
-    "status": "approved",
-    "representations": [
-        {
-            "channel": "https://ns.adobe.com/xdm/channel-types/web",
-            "placement": "xcore:offer-placement:1234",
-            "components": [
-                {
-                    "type": "imagelink",
-                    "format": "image/png",
-                    "language": ["en-us"],
-                    "deliveryURL": "https://example.com/spring.png",
-                    "linkURL": "https://example.com/spring",
-                }
-            ],
-        }
-    ],
-    "characteristics": {"season": "spring"},
-}
-
-
-def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of ``base`` with top-level keys replaced; an override of None removes the key."""
-    result = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = value
-    return result
+VALID_OFFER: dict[str, Any] = SAMPLES["fallback-offer"]
 
 
 def offer_body(**overrides: Any) -> dict[str, Any]:
     """A valid fallback offer body, with top-level fields replaced (None removes a field)."""
-    return with_overrides(VALID_OFFER, overrides)
+    return sample("fallback-offer", **overrides)
 
 
 def get_token(emu: Emulator) -> str:
@@ -63,12 +34,15 @@ def get_token(emu: Emulator) -> str:
     return response.json()["access_token"]
 
 
-class Dps:
-    """A thin Offer Library client: the four Adobe headers plus offer-type=fallback on every call."""
+class Library:
+    """A thin Offer Library client for one kind: the four Adobe headers, its path, and its offer-type if any."""
 
     def __init__(self, emu: Emulator, token: str | None, org: str | None = ORG, sandbox: str | None = SANDBOX,
-                 api_key: str | None = None) -> None:
+                 api_key: str | None = None, kind: str = "fallback-offer") -> None:
         self.emu = emu
+        self.kind = kind
+        self.path = "/" + kind_named(kind).path
+        self.offer_type = kind_named(kind).offer_type
         self.headers: dict[str, str] = {}
         if token is not None:
             self.headers["Authorization"] = f"Bearer {token}"
@@ -77,10 +51,12 @@ class Dps:
             self.headers["x-gw-ims-org-id"] = org
         if sandbox is not None:
             self.headers["x-sandbox-name"] = sandbox
+        self.session: Any = requests  # a requests.Session to reuse connections, or the module
 
-    def request(self, method: str, path: str, params: Any = None, offer_type: str | None = "fallback",
+    def request(self, method: str, path: str, params: Any = None, offer_type: Any = ...,
                 **kwargs: Any) -> requests.Response:
-        """Any call under /data/core/dps; `offer_type=None` leaves the parameter out."""
+        """Any call under /data/core/dps; `offer_type` defaults to the kind's, None leaves the parameter out."""
+        offer_type = self.offer_type if offer_type is ... else offer_type
         query: list[tuple[str, Any]] = [] if offer_type is None else [("offer-type", offer_type)]
         if isinstance(params, dict):
             query.extend(params.items())
@@ -88,36 +64,45 @@ class Dps:
             query.extend(params)
         headers = {**self.headers, **kwargs.pop("headers", {})}
         kwargs.setdefault("timeout", 5)
-        return requests.request(method, self.emu.dps_url + path, params=query, headers=headers, **kwargs)
+        return self.session.request(method, self.emu.dps_url + path, params=query, headers=headers, **kwargs)
 
     def create(self, body: Any = None, **kwargs: Any) -> requests.Response:
-        return self.request("POST", "/offers", json=offer_body() if body is None else body, **kwargs)
+        return self.request("POST", self.path, json=sample(self.kind) if body is None else body, **kwargs)
 
     def create_ok(self, **overrides: Any) -> str:
-        """Create a valid offer (with overrides) and return its id."""
-        response = self.create(offer_body(**overrides))
+        """Create a valid object (the kind's sample, with overrides) and return its id."""
+        response = self.create(sample(self.kind, **overrides))
         assert response.status_code == 201, response.text
         return response.json()["id"]
 
-    def get(self, offer_id: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", f"/offers/{offer_id}", **kwargs)
+    def refused(self, **overrides: Any) -> str:
+        """Create the kind's sample with overrides, expect a 400 problem, and return its detail."""
+        response = self.create(sample(self.kind, **overrides))
+        assert response.status_code == 400, response.text
+        return str(response.json()["detail"])
+
+    def get(self, object_id: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", f"{self.path}/{object_id}", **kwargs)
 
     def list(self, params: Any = None, **kwargs: Any) -> requests.Response:
-        return self.request("GET", "/offers", params=params, **kwargs)
+        return self.request("GET", self.path, params=params, **kwargs)
 
-    def patch(self, offer_id: str, ops: Any, **kwargs: Any) -> requests.Response:
-        return self.request("PATCH", f"/offers/{offer_id}", json=ops, **kwargs)
+    def patch(self, object_id: str, ops: Any, **kwargs: Any) -> requests.Response:
+        return self.request("PATCH", f"{self.path}/{object_id}", json=ops, **kwargs)
 
-    def delete(self, offer_id: str, **kwargs: Any) -> requests.Response:
-        return self.request("DELETE", f"/offers/{offer_id}", **kwargs)
+    def put(self, object_id: str, body: Any, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", f"{self.path}/{object_id}", json=body, **kwargs)
+
+    def delete(self, object_id: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", f"{self.path}/{object_id}", **kwargs)
 
     def follow(self, href: str, **kwargs: Any) -> requests.Response:
         """GET a relative `_links` href (it is relative to the dps base URL)."""
         kwargs.setdefault("timeout", 5)
-        return requests.get(self.emu.dps_url + href, headers=self.headers, **kwargs)
+        return self.session.get(self.emu.dps_url + href, headers=self.headers, **kwargs)
 
     def list_all(self, params: Any = None) -> list[dict[str, Any]]:
-        """Every offer, following `next` links until there is none."""
+        """Every object, following `next` links until there is none."""
         page = self.list(params)
         assert page.status_code == 200, page.text
         results = list(page.json()["results"])
@@ -126,6 +111,9 @@ class Dps:
             assert page.status_code == 200, page.text
             results.extend(page.json()["results"])
         return results
+
+
+Dps = Library  # the fallback offer client most tests use
 
 
 @pytest.fixture
@@ -167,3 +155,26 @@ def new_token() -> Callable[[Emulator], str]:
 def dps_for() -> Callable[..., Dps]:
     """Build a client for any emulator: dps_for(emu, token, org=..., sandbox=...)."""
     return Dps
+
+
+@pytest.fixture(params=KIND_NAMES)
+def kind(request: pytest.FixtureRequest) -> str:
+    """Each kind of the family in turn (the generic suite runs once per kind)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def lib(emulator: Emulator, token: str, kind: str) -> Library:
+    """An authenticated client for ORG / prod and the kind under test."""
+    return Library(emulator, token, kind=kind)
+
+
+@pytest.fixture
+def client_for(emulator: Emulator, token: str) -> Callable[..., Library]:
+    """Clients for any kind and headers: client_for("placement", sandbox="dev")."""
+
+    def build(kind: str, **kwargs: Any) -> Library:
+        kwargs.setdefault("token", token)
+        return Library(emulator, kind=kind, **kwargs)
+
+    return build

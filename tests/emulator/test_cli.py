@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 import requests
@@ -80,7 +81,9 @@ def test_help_documents_every_option() -> None:
     result = subprocess.run([sys.executable, "-m", "offerform_emulator", "--help"], cwd=ROOT, capture_output=True,
                             text=True, timeout=10)
     assert result.returncode == 0
-    for option in ("--host", "--port", "--client-id", "--client-secret", "--token-lifetime", "--data"):
+    for option in ("--host", "--port", "--client-id", "--client-secret", "--token-lifetime", "--data",
+                   "--referential-integrity", "--seed", "--seed-client-id", "--sandboxes", "--return-type-case",
+                   "--keep-alive-timeout"):
         assert option in result.stdout
 
 
@@ -145,3 +148,52 @@ def test_it_prints_one_line_per_request_without_tokens(cli: type[RunningCli]) ->
     assert "POST /data/core/dps/offers?offer-type=fallback 201" in running.output
     assert token not in running.output + running.errors
     assert "emulator stopped" in running.output
+
+
+def _call(running: RunningCli, method: str, path: str, sandbox: str = "prod", **kwargs: Any) -> requests.Response:
+    """An Offer Library call to a CLI process, with a fresh token and the CLI test's org."""
+    return requests.request(method, running.printed["Offer Library API"] + path, timeout=5, headers={
+        "Authorization": f"Bearer {running.token()}", "x-api-key": running.printed["client id"],
+        "x-gw-ims-org-id": "CLI@AdobeOrg", "x-sandbox-name": sandbox}, **kwargs)
+
+
+def test_sandboxes_limits_which_sandboxes_exist(cli: type[RunningCli]) -> None:
+    running = cli("--sandboxes", "dev,prod")
+    assert running.printed["sandboxes"] == "dev, prod"
+    assert _call(running, "GET", "/placements", sandbox="dev").status_code == 200
+    refused = _call(running, "GET", "/placements", sandbox="staging")
+    assert refused.status_code == 403 and refused.json()["error_code"] == "403025"
+    assert running.stop() == 0
+
+
+def test_referential_integrity_is_off_unless_asked_for(cli: type[RunningCli]) -> None:
+    decision = {"name": "d", "fallback": "dps:fallback-offer:0", "criteria": [
+        {"placements": ["dps:offer-placement:0"], "optionSelection": {"filter": "dps:offer-filter:0"}}]}
+    running = cli()
+    assert running.printed["referential integrity"] == "off"
+    assert _call(running, "POST", "/offer-decisions", json=decision).status_code == 201
+    assert running.stop() == 0
+    checked = cli("--referential-integrity")
+    assert checked.printed["referential integrity"] == "on"
+    assert _call(checked, "POST", "/offer-decisions", json=decision).status_code == 422
+    assert checked.stop() == 0
+
+
+def test_seed_stores_the_files_objects_before_serving(cli: type[RunningCli], tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"org": "CLI@AdobeOrg", "sandbox": "prod", "objects": [
+        {"kind": "collection-qualifier", "id": "dps:tag:00000000000000aa", "body": {"name": "Black Friday"}}]}))
+    running = cli("--seed", str(seed), "--seed-client-id", "marketer")
+    assert running.printed["seeded"].startswith("1 objects from")
+    qualifier = _call(running, "GET", "/tags/dps:tag:00000000000000aa").json()
+    assert qualifier["name"] == "Black Friday" and qualifier["createdByClientId"] == "marketer"
+    assert running.stop() == 0
+
+
+def test_a_seed_file_it_cannot_use_stops_it_with_an_error(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"objects": [{"kind": "widget"}]}))
+    result = subprocess.run([sys.executable, "-m", "offerform_emulator", "--port", "0", "--seed", str(seed)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=10)
+    assert result.returncode == 1
+    assert "cannot start" in result.stderr and "widget" in result.stderr

@@ -116,10 +116,10 @@ def test_offer_type_is_required(dps: Any) -> None:
         assert "offer-type" in response.json()["detail"]
 
 
-def test_other_offer_types_are_rejected_naming_the_supported_one(dps: Any, emulator: Emulator) -> None:
-    response = dps.create(offer_type="personalized")
+def test_other_offer_types_are_rejected_naming_the_supported_ones(dps: Any, emulator: Emulator) -> None:
+    response = dps.create(offer_type="bundle")
     assert response.status_code == 400
-    assert "fallback" in response.json()["detail"]
+    assert "fallback" in response.json()["detail"] and "personalized" in response.json()["detail"]
     assert emulator.offers(ORG, SANDBOX) == []
 
 

@@ -97,3 +97,27 @@ def test_a_damaged_data_file_is_refused(tmp_path: Path) -> None:
     data.write_text("{half a file")
     with pytest.raises(ValueError, match="not valid JSON"):
         Emulator(data_file=data)
+
+
+def test_the_file_groups_each_sandboxs_objects_by_collection_path(tmp_path: Path, new_token: Any,
+                                                                  dps_for: Any) -> None:
+    data = tmp_path / "store.json"
+    with Emulator(data_file=data) as emu:
+        emu.seed("placement", ORG, SANDBOX, {"name": "p", "componentType": "html", "channel": "web"})
+        offer_id = dps_for(emu, new_token(emu)).create_ok()
+    [scope] = json.loads(data.read_text())["scopes"]
+    assert [(o["kind"], o["id"]) for o in scope["offers"]] == [("fallback-offer", offer_id)]
+    assert [o["kind"] for o in scope["placements"]] == ["placement"]
+    assert scope["offer-decisions"] == []
+
+
+def test_a_version_1_file_of_fallback_offers_still_loads(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+    data = tmp_path / "offers.json"
+    data.write_text(json.dumps({"version": 1, "seq": 1, "scopes": [{"org": ORG, "sandbox": SANDBOX, "offers": [{
+        "id": "dps:fallback-offer:00000000000000aa", "seq": 1, "etag": 3,
+        "fields": {"name": "kept from before", "status": "draft", "representations": []},
+        "created": "2024-01-02T03:04:05.006000+00:00", "modified": "2024-01-02T03:04:05.006000+00:00",
+        "createdByClientId": "ui-user-client", "lastModifiedByClientId": "ui-user-client"}]}]}))
+    with Emulator(data_file=data) as emu:
+        found = dps_for(emu, new_token(emu)).get("dps:fallback-offer:00000000000000aa").json()
+        assert found["name"] == "kept from before" and found["etag"] == 3

@@ -1,0 +1,221 @@
+"""Each kind's own field checks (beyond `name`, `description` and unknown keys, which validation does for all).
+
+Sources and choices are in KINDS.md; the limits are the guardrails Adobe publishes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .validation import Checker, child
+
+OFFER_STATUSES = ("draft", "approved", "archived")
+DECISION_STATUSES = ("draft", "live")
+COMPONENT_TYPES = ("html", "imagelink", "text", "json")
+PROFILE_CONSTRAINT_TYPES = ("none", "eligibilityRule", "anySegments", "allSegments")
+ORDER_EVALUATION_TYPES = ("static", "ranking-strategy")
+FILTER_TYPES = ("any-tags", "all-tags", "offers")
+RETURN_TYPES = ("integer",)
+
+MAX_TAGS = 20  # "collection qualifier per offer or collection"
+MAX_CAPPING_RULES = 10  # "frequency capping: max number of capping rules per offer"
+MAX_OFFERS_PER_COLLECTION = 500
+MAX_PLACEMENTS_PER_DECISION = 30
+MAX_COLLECTIONS_PER_DECISION = 30
+MAX_RULE_PQL_BYTES = 15_000
+MAX_FORMULA_PQL_BYTES = 8_000
+
+_REPRESENTATION_KEYS = ("channel", "placement", "components")
+_COMPONENT_KEYS = ("type", "format", "language", "content", "deliveryURL", "linkURL")
+_RETURN_METADATA_KEYS = ("decisionName", "offerName", "offerAttributes", "offerPriority", "placementName",
+                         "channelType", "contentType")
+_CAPPING_KEYS = ("enabled", "limit", "startDate", "endDate", "scope", "entity", "repeat")
+
+
+# -- shared parts ----------------------------------------------------------------------------------
+
+def _representations(body: dict[str, Any], check: Checker) -> None:
+    reps = check.array(body, "representations", required=True, min_items=1, item_noun="representation")
+    for i, rep in enumerate(reps or []):
+        path = child("representations", i)
+        rep = check.element(rep, path, _REPRESENTATION_KEYS)
+        if rep is None:
+            continue
+        check.string(rep, "channel", path, required=True)
+        check.string(rep, "placement", path, required=True)
+        components = check.array(rep, "components", path, required=True, min_items=1, item_noun="component")
+        for j, component in enumerate(components or []):
+            where = child(child(path, "components"), j)
+            component = check.element(component, where, _COMPONENT_KEYS)
+            if component is None:
+                continue
+            check.string(component, "type", where, required=True)
+            check.string(component, "format", where, required=True)
+            check.strings(component, "language", where)
+            for key in ("content", "deliveryURL", "linkURL"):
+                check.string(component, key, where, non_empty=False)
+
+
+def _offer_common(body: dict[str, Any], check: Checker) -> None:
+    """What fallback and personalized offers share: status, representations, characteristics, tags, rank."""
+    check.string(body, "status", choices=OFFER_STATUSES)
+    check.string_map(body, "characteristics")
+    check.strings(body, "tags", max_items=MAX_TAGS, max_noun="collection qualifiers")
+    rank = check.object(body, "rank", keys=("priority",))
+    if rank is not None:
+        check.integer(rank, "priority", "rank")
+    _representations(body, check)
+
+
+def _profile_constraint(constraint: dict[str, Any], path: str, check: Checker) -> None:
+    """`profileConstraintType` and, for `eligibilityRule`, the rule id; other keys (segments) are kept."""
+    kind = check.string(constraint, "profileConstraintType", path, choices=PROFILE_CONSTRAINT_TYPES)
+    check.string(constraint, "eligibilityRule", path, required=kind == "eligibilityRule")
+
+
+def _pql(body: dict[str, Any], key: str, max_bytes: int, check: Checker) -> None:
+    """A `{type: PQL, format: pql/text, value}` expression of at most `max_bytes` UTF-8 bytes."""
+    expression = check.object(body, key, required=True, keys=("type", "format", "value"))
+    if expression is None:
+        return
+    check.string(expression, "type", key, required=True, choices=("PQL",))
+    check.string(expression, "format", key, required=True, choices=("pql/text",))
+    value = check.string(expression, "value", key, required=True)
+    if value is not None and len(value.encode("utf-8")) > max_bytes:
+        check.add(f"{key}.value must be at most {max_bytes} bytes of UTF-8, not {len(value.encode('utf-8'))}")
+
+
+# -- one checker per kind --------------------------------------------------------------------------
+
+def fallback_offer(body: dict[str, Any], check: Checker) -> None:
+    """A fallback offer: representations, optional characteristics, tags, rank; selectionConstraint kept."""
+    _offer_common(body, check)
+    constraint = check.object(body, "selectionConstraint")
+    if constraint is not None:
+        for key in ("startDate", "endDate", "profileConstraintType"):
+            check.string(constraint, key, "selectionConstraint", non_empty=False)
+
+
+def personalized_offer(body: dict[str, Any], check: Checker) -> None:
+    """A fallback offer's fields plus eligibility (dates, profile constraint, rule) and capping."""
+    _offer_common(body, check)
+    constraint = check.object(body, "selectionConstraint")
+    if constraint is not None:
+        check.string(constraint, "startDate", "selectionConstraint", non_empty=False)
+        check.string(constraint, "endDate", "selectionConstraint", non_empty=False)
+        _profile_constraint(constraint, "selectionConstraint", check)
+    capping = check.object(body, "cappingConstraint", keys=("globalCap", "profileCap"))
+    if capping is not None:
+        check.integer(capping, "globalCap", "cappingConstraint", minimum=1)
+        check.integer(capping, "profileCap", "cappingConstraint", minimum=1)
+    rules = check.array(body, "frequencyCappingConstraints", max_items=MAX_CAPPING_RULES,
+                        max_noun="frequency capping rules")
+    for i, rule in enumerate(rules or []):
+        path = child("frequencyCappingConstraints", i)
+        rule = check.element(rule, path, _CAPPING_KEYS)
+        if rule is None:
+            continue
+        check.integer(rule, "limit", path, required=True, minimum=1)
+        check.string(rule, "scope", path, required=True, choices=("global", "profile"))
+        check.string(rule, "entity", path, required=True, choices=("offer", "placement"))
+        check.boolean(rule, "enabled", path)
+        check.string(rule, "startDate", path, non_empty=False)
+        check.string(rule, "endDate", path, non_empty=False)
+        repeat = check.object(rule, "repeat", path, keys=("enabled", "unit", "unitCount"))
+        if repeat is not None:
+            check.boolean(repeat, "enabled", child(path, "repeat"))
+            check.string(repeat, "unit", child(path, "repeat"))
+            check.integer(repeat, "unitCount", child(path, "repeat"), minimum=1)
+
+
+def placement(body: dict[str, Any], check: Checker) -> None:
+    """A placement: channel and component type, plus the request and response settings."""
+    check.string(body, "componentType", required=True, choices=COMPONENT_TYPES)
+    check.string(body, "channel", required=True)
+    check.integer(body, "itemCount", minimum=1)
+    check.boolean(body, "allowDuplicatePlacements")
+    check.boolean(body, "returnContent")
+    metadata = check.object(body, "returnMetaData", keys=_RETURN_METADATA_KEYS)
+    if metadata is not None:
+        for key in _RETURN_METADATA_KEYS:
+            check.boolean(metadata, key, "returnMetaData")
+
+
+def decision(body: dict[str, Any], check: Checker) -> None:
+    """A decision: status, dates, a fallback offer and at least one criterion over placements and a collection."""
+    check.string(body, "status", choices=DECISION_STATUSES)
+    check.string(body, "startDate", non_empty=False)
+    check.string(body, "endDate", non_empty=False)
+    check.string(body, "fallback", required=True)
+    criteria = check.array(body, "criteria", required=True, min_items=1, item_noun="criterion")
+    placements: set[str] = set()
+    collections: set[str] = set()
+    for i, criterion in enumerate(criteria or []):
+        path = child("criteria", i)
+        criterion = check.element(criterion, path, ("description", "placements", "rank", "profileConstraint",
+                                                    "optionSelection"))
+        if criterion is None:
+            continue
+        check.string(criterion, "description", path, non_empty=False)
+        placements.update(check.strings(criterion, "placements", path, required=True, min_items=1,
+                                        item_noun="placement") or [])
+        selection = check.object(criterion, "optionSelection", path, required=True, keys=("description", "filter"))
+        if selection is not None:
+            filter_id = check.string(selection, "filter", child(path, "optionSelection"), required=True)
+            collections.update([filter_id] if filter_id else [])
+        _criterion_rank(criterion, path, check)
+        constraint = check.object(criterion, "profileConstraint", path)
+        if constraint is not None:
+            _profile_constraint(constraint, child(path, "profileConstraint"), check)
+    if len(placements) > MAX_PLACEMENTS_PER_DECISION:
+        check.add(f"criteria name {len(placements)} placements; a decision holds at most "
+                  f"{MAX_PLACEMENTS_PER_DECISION}")
+    if len(collections) > MAX_COLLECTIONS_PER_DECISION:
+        check.add(f"criteria name {len(collections)} collections; a decision holds at most "
+                  f"{MAX_COLLECTIONS_PER_DECISION}")
+
+
+def _criterion_rank(criterion: dict[str, Any], path: str, check: Checker) -> None:
+    rank = check.object(criterion, "rank", path, keys=("priority", "order"))
+    if rank is None:
+        return
+    where = child(path, "rank")
+    check.integer(rank, "priority", where)
+    order = check.object(rank, "order", where, keys=("orderEvaluationType", "rankingStrategy"))
+    if order is not None:
+        evaluation = check.string(order, "orderEvaluationType", child(where, "order"), required=True,
+                                  choices=ORDER_EVALUATION_TYPES)
+        check.string(order, "rankingStrategy", child(where, "order"), required=evaluation == "ranking-strategy")
+
+
+def collection_qualifier(body: dict[str, Any], check: Checker) -> None:
+    """A collection qualifier has only a name and a description."""
+
+
+def collection(body: dict[str, Any], check: Checker) -> None:
+    """A collection: a filter type and the qualifier or offer ids it names."""
+    filter_type = check.string(body, "filterType", required=True, choices=FILTER_TYPES)
+    by_offers = filter_type == "offers"
+    check.strings(body, "ids", required=True, min_items=1, item_noun="id",
+                  max_items=MAX_OFFERS_PER_COLLECTION if by_offers else MAX_TAGS,
+                  max_noun="offers" if by_offers else "collection qualifiers")
+    check.strings(body, "labels")
+
+
+def decision_rule(body: dict[str, Any], check: Checker) -> None:
+    """A decision rule: a PQL condition and, kept as sent, what it is defined on."""
+    _pql(body, "condition", MAX_RULE_PQL_BYTES, check)
+    check.object(body, "definedOn")
+
+
+def ranking_formula(body: dict[str, Any], check: Checker) -> None:
+    """A ranking formula: a PQL expression and its return type (any case)."""
+    _pql(body, "expression", MAX_FORMULA_PQL_BYTES, check)
+    return_type = check.object(body, "returnType", required=True, keys=("type",))
+    if return_type is not None:
+        value = check.string(return_type, "type", "returnType", required=True)
+        if value is not None and value.strip() and value.lower() not in RETURN_TYPES:
+            check.add(f"returnType.type must be one of {', '.join(RETURN_TYPES)} (any case), not {value!r}")
+    check.object(body, "definedOn")
+    check.boolean(body, "exdFunction")
+    check.boolean(body, "isPure")

@@ -11,7 +11,8 @@ for each pending create of an offerform resource it looks for the offer that cre
 fields, created by this client since the interrupted update started, owned by no resource of the
 stack), records the resource as created with that id, and drops the pending creates that never
 landed; then it refreshes the recovered resources. The next ``pulumi up`` creates what is still
-missing, and nothing twice. Without ``--yes`` it only prints what it would do.
+missing, and nothing twice. A file backend may also be left unreadable by the kill (an empty
+``.attrs`` side file); that is repaired first. Without ``--yes`` it only prints what it would do.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional, Sequence
 
@@ -59,9 +62,10 @@ class Pulumi:
         self._cwd = cwd
         self._stack = ["--stack", stack] if stack else []
 
-    def run(self, *args: str) -> str:
+    def run(self, *args: str, of_stack: bool = True) -> str:
+        stack = self._stack if of_stack else []
         try:
-            done = subprocess.run(["pulumi", *args, *self._stack], cwd=self._cwd, capture_output=True, text=True)
+            done = subprocess.run(["pulumi", *args, *stack], cwd=self._cwd, capture_output=True, text=True)
         except FileNotFoundError:
             raise RecoverError("the pulumi CLI is not on PATH") from None
         if done.returncode != 0:
@@ -72,8 +76,8 @@ class Pulumi:
             raise RecoverError(f"`pulumi {' '.join(args)}` failed: {message.strip()}")
         return done.stdout
 
-    def json(self, *args: str) -> Any:
-        return json.loads(self.run(*args))
+    def json(self, *args: str, of_stack: bool = True) -> Any:
+        return json.loads(self.run(*args, of_stack=of_stack))
 
 
 def plan(deployment: dict[str, Any], client: OfferLibraryClient, client_id: Optional[str],
@@ -148,7 +152,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 1
 
 
+def empty_attributes(backend_url: str) -> list[Path]:
+    """The empty ``.attrs`` side files of a file backend: a kill while one is written leaves it empty, and
+    then Pulumi cannot read the stack at all ("failed to load checkpoint: EOF"). Without the file, it can."""
+    if not backend_url.startswith("file://"):
+        return []
+    root = Path(unquote(urlsplit(backend_url).path)) / ".pulumi"
+    return sorted(path for path in root.rglob("*.attrs") if path.is_file() and path.stat().st_size == 0)
+
+
 def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
+    broken = empty_attributes(str(pulumi.json("whoami", "--json", of_stack=False).get("url", "")))
+    for path in broken:
+        print(f"{path}: empty, as a kill while Pulumi wrote it leaves it, and the stack cannot be read with it; "
+              + ("removing it" if yes else "it would be removed"))
+        if yes:
+            path.unlink()
+    if broken and not yes:
+        print("nothing changed: run again with --yes to repair the stack")
+        return 0
     if cancel and yes:
         pulumi.run("cancel", "--yes", "--non-interactive")
     exported = pulumi.json("stack", "export")

@@ -19,6 +19,8 @@ from offerform_emulator import Emulator
 
 from .conftest import ProjectFactory
 from .programs import named, offers_program
+from provider.recover import empty_attributes
+
 from .project import ORG, SANDBOX, VENV, Project, interrupt
 
 OFFERS = 50
@@ -33,6 +35,8 @@ def _stopped_mid_apply(make_project: ProjectFactory, emulator: Emulator, sig: si
         time.sleep(0.005)
     interrupt(running, sig)
     time.sleep(0.3)  # let the emulator finish the requests whose client has gone
+    for path in empty_attributes(f"file://{project.backend}"):  # what recover does first (see its own test)
+        path.unlink()
     return project
 
 
@@ -108,6 +112,24 @@ def test_recover_then_up_after_a_kill_leaves_exactly_one_offer_per_resource(
     project.assert_no_changes()
 
 
+def test_recover_repairs_a_stack_a_kill_left_unreadable(make_project: ProjectFactory, emulator: Emulator) -> None:
+    project = make_project(offers_program(named("web")))
+    project.up()
+    [attributes] = project.backend.glob(".pulumi/stacks/*/dev.json.attrs")
+    attributes.write_bytes(b"")  # as a kill in the middle of writing it leaves it
+    unreadable = project.pulumi("stack", "export", check=False)
+    assert unreadable.returncode != 0 and "failed to load checkpoint: EOF" in unreadable.stderr
+
+    dry_run = _recover(project)
+    assert "it would be removed" in dry_run.stdout and attributes.exists()
+    repaired = _recover(project, "--yes")
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "removing it" in repaired.stdout and "nothing to recover" in repaired.stdout
+    assert set(project.resources()) == {"web"}
+    project.assert_no_changes()
+
+
 def test_recover_on_a_healthy_stack_changes_nothing(make_project: ProjectFactory, emulator: Emulator) -> None:
     project = make_project(offers_program(named("web")))
     project.up()
@@ -127,7 +149,7 @@ def test_recover_outside_a_project_fails_in_one_line(cli: Path, tmp_path: Path) 
 
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
-    assert line.startswith("python -m provider.recover: `pulumi stack export` failed: ")
+    assert line.startswith("python -m provider.recover: `pulumi ") and "` failed: " in line
 
 
 def test_recover_without_the_pulumi_cli_fails_in_one_line(tmp_path: Path) -> None:

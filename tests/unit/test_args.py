@@ -1,0 +1,113 @@
+"""The typed Args are what users expect of a Pulumi SDK, and are generated from the models, never drifting."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import inspect
+import pydoc
+from pathlib import Path
+
+import pulumi
+import pytest
+
+import provider
+from provider import argsgen
+from provider.resources import SPECS
+from provider.schema import blocks_of, fields_of
+
+from ..offers import plain_inputs
+
+ARGS_SOURCE = Path(argsgen.__file__).with_name("args.py")
+
+
+def _args_classes() -> list[type]:
+    names = {f"{spec.kind}Args" for spec in SPECS} | {f"{b.__name__}Args" for s in SPECS for b in blocks_of(s.model)}
+    return [getattr(provider.args, name) for name in sorted(names)]
+
+
+def test_args_py_is_exactly_what_the_models_generate() -> None:
+    assert argsgen.main(["--check"]) == 0
+
+
+def test_every_field_of_every_model_is_an_argument_of_its_args_class() -> None:
+    for spec in SPECS:
+        for model, args in [(spec.model, getattr(provider.args, f"{spec.kind}Args"))] + [
+                (block, getattr(provider.args, f"{block.__name__}Args")) for block in blocks_of(spec.model)]:
+            parameters = inspect.signature(args.__init__).parameters
+            assert {f.python for f in fields_of(model)} <= set(parameters), args.__name__
+
+
+@pytest.mark.parametrize("args", _args_classes(), ids=lambda cls: cls.__name__)
+def test_every_argument_is_documented_for_ides(args: type) -> None:
+    doc = args.__init__.__doc__ or ""
+    for name in inspect.signature(args.__init__).parameters:
+        if name != "__self__":
+            assert f":param {name}: " in doc, f"{args.__name__}.{name}"
+            assert (getattr(args, name).__doc__ or "").strip(), f"{args.__name__}.{name} property"
+
+
+def test_every_output_annotation_has_a_docstring() -> None:
+    tree = ast.parse(ARGS_SOURCE.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name.endswith("Outputs"):
+            for annotation, following in zip(node.body, node.body[1:]):
+                if isinstance(annotation, ast.AnnAssign):
+                    assert isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant), \
+                        f"{node.name}.{ast.unparse(annotation.target)}"
+
+
+def test_enums_are_literal_types() -> None:
+    status = inspect.signature(provider.FallbackOfferArgs.__init__).parameters["status"].annotation
+
+    assert "Literal['draft', 'approved', 'archived']" in str(status)
+
+
+def test_one_item_where_a_list_is_expected_names_the_property_and_what_to_pass() -> None:
+    component = provider.ComponentArgs(type="html", format="text/html", content="<p>Hi</p>")
+
+    with pytest.raises(TypeError) as failure:
+        provider.RepresentationArgs(channel="https://ns.adobe.com/xdm/channel-types/web", placement="p",
+                                    components=component)  # type: ignore[arg-type]
+
+    assert str(failure.value) == ("RepresentationArgs.components expects a list of ComponentArgs, got one "
+                                  "ComponentArgs: write components=[...] (a list), even for one item")
+
+
+def test_a_string_where_a_list_of_strings_is_expected_is_refused_too() -> None:
+    with pytest.raises(TypeError, match=r"ComponentArgs.language expects a list of str"):
+        provider.ComponentArgs(type="text", format="text/plain", language="en-US")  # type: ignore[arg-type]
+
+
+def test_dates_accept_datetime_and_date_values() -> None:
+    aware = provider.SelectionConstraintArgs(start_date=datetime.datetime(2026, 6, 1, 9, 30, tzinfo=datetime.timezone.utc),
+                                             end_date=datetime.date(2026, 9, 1))
+
+    assert plain_inputs(aware) == {"startDate": "2026-06-01T09:30:00+00:00", "endDate": "2026-09-01T00:00:00Z"}
+
+
+def test_a_datetime_without_a_time_zone_is_refused_with_the_fix() -> None:
+    with pytest.raises(TypeError, match=r"DecisionArgs.start_date: the datetime 2026-06-01T00:00:00 has no time zone"):
+        provider.DecisionArgs(name="d", fallback="f", criteria=[], start_date=datetime.datetime(2026, 6, 1))
+
+
+def test_python_names_become_the_apis_camel_case_names() -> None:
+    args = provider.ComponentArgs(type="imagelink", format="image/png", delivery_url="https://cdn.example.com/a.png")
+
+    assert plain_inputs(args) == {"type": "imagelink", "format": "image/png", "deliveryURL": "https://cdn.example.com/a.png"}
+
+
+@pytest.mark.parametrize("resource", [provider.FallbackOffer, provider.Placement, provider.Decision],
+                         ids=lambda cls: cls.__name__)
+def test_help_shows_our_constructor_not_the_sdks(resource: type) -> None:
+    parameters = list(inspect.signature(resource.__init__).parameters)
+    rendered = pydoc.render_doc(resource, renderer=pydoc.plaintext)
+
+    assert parameters == ["self", "resource_name", "args", "opts"]
+    assert f"{resource.__name__}Args" in str(inspect.signature(resource.__init__))
+    assert f"Declare a {resource._spec.label}" in rendered
+
+
+def test_an_output_as_the_whole_args_is_refused_with_a_hint() -> None:
+    with pytest.raises(TypeError, match="put Outputs inside the fields instead"):
+        provider.FallbackOffer._props(pulumi.Output.from_input({"name": "x"}))

@@ -1,22 +1,48 @@
-"""Example stack: two fallback offers built from stack config, and a decision payload that references them.
+"""Example stack: a whole decisioning chain as code.
+
+Two placements; a fallback offer shown in each (its representation names ``placement.id``); a
+decision whose criteria name the placements and whose ``fallback`` names the web offer. The
+references are Pulumi inputs, so the engine creates the placements first and deletes them last.
 
 Run it against the local emulator with ``./run.sh demo``; point ``adobe:*`` config at a real
 sandbox to run it for real.
 """
 
-import json
-
 import pulumi
 
-from provider import ComponentArgs, FallbackOffer, FallbackOfferArgs, RepresentationArgs
+from provider import (
+    ComponentArgs,
+    Decision,
+    DecisionArgs,
+    DecisionCriterionArgs,
+    FallbackOffer,
+    FallbackOfferArgs,
+    OptionSelectionArgs,
+    Placement,
+    PlacementArgs,
+    RepresentationArgs,
+)
 
 WEB = "https://ns.adobe.com/xdm/channel-types/web"
 EMAIL = "https://ns.adobe.com/xdm/channel-types/email"
 
 config = pulumi.Config("offerform")
 campaign = config.get("campaign") or "spring"
-web_placement = config.get("webPlacementId") or "dps:offer-placement:1a2b3c4d5e6f7a8b"
-email_placement = config.get("emailPlacementId") or "dps:offer-placement:9f8e7d6c5b4a3f2e"
+# The collection of personalized offers the decision picks from (managed elsewhere, for now).
+collection_id = config.get("collectionId") or "dps:offer-filter:1a2b3c4d5e6f7a8b"
+
+web_banner = Placement("web-banner", PlacementArgs(
+    name="Home page banner",
+    description="The banner at the top of the home page",
+    channel=WEB,
+    component_type="imagelink",
+))
+
+email_block = Placement("email-block", PlacementArgs(
+    name="Newsletter offer block",
+    channel=EMAIL,
+    component_type="html",
+))
 
 web_fallback = FallbackOffer("web-fallback", FallbackOfferArgs(
     name=f"{campaign.title()} web fallback",
@@ -24,7 +50,7 @@ web_fallback = FallbackOffer("web-fallback", FallbackOfferArgs(
     status="approved",
     representations=[RepresentationArgs(
         channel=WEB,
-        placement=web_placement,
+        placement=web_banner.id,
         components=[ComponentArgs(
             type="imagelink",
             format="image/png",
@@ -41,7 +67,7 @@ email_fallback = FallbackOffer("email-fallback", FallbackOfferArgs(
     status="approved",
     representations=[RepresentationArgs(
         channel=EMAIL,
-        placement=email_placement,
+        placement=email_block.id,
         components=[ComponentArgs(
             type="html",
             format="text/html",
@@ -52,16 +78,17 @@ email_fallback = FallbackOffer("email-fallback", FallbackOfferArgs(
     characteristics={"campaign": campaign},
 ))
 
-# A consumer: the body of an offer decision (/offer-decisions) that names each fallback by id.
-decision = pulumi.Output.all(web_fallback.id, email_fallback.id).apply(lambda ids: {
-    "name": f"{campaign.title()} decision",
-    "criteria": [
-        {"placements": [web_placement], "fallback": ids[0]},
-        {"placements": [email_placement], "fallback": ids[1]},
-    ],
-    "fallback": ids[0],
-})
+decision = Decision("spring-decision", DecisionArgs(
+    name=f"{campaign.title()} decision",
+    status="draft",
+    fallback=web_fallback.id,
+    criteria=[DecisionCriterionArgs(
+        placements=[web_banner.id, email_block.id],
+        option_selection=OptionSelectionArgs(filter=collection_id),
+    )],
+))
 
+pulumi.export("placementIds", {"web": web_banner.id, "email": email_block.id})
 pulumi.export("fallbackOfferIds", {"web": web_fallback.id, "email": email_fallback.id})
 pulumi.export("fallbackOfferEtags", {"web": web_fallback.etag, "email": email_fallback.etag})
-pulumi.export("decisionBody", decision.apply(lambda body: json.dumps(body, indent=2)))
+pulumi.export("decisionId", decision.id)

@@ -16,6 +16,304 @@ from . import inputs as _inputs
 
 
 @pulumi.input_type
+class ReturnMetadataArgs:
+    """Which metadata a decision request returns with the offers of this placement."""
+
+    def __init__(__self__,
+                 decision_name: Optional[pulumi.Input[bool]] = None,
+                 offer_name: Optional[pulumi.Input[bool]] = None,
+                 offer_attributes: Optional[pulumi.Input[bool]] = None,
+                 offer_priority: Optional[pulumi.Input[bool]] = None,
+                 placement_name: Optional[pulumi.Input[bool]] = None,
+                 channel_type: Optional[pulumi.Input[bool]] = None,
+                 content_type: Optional[pulumi.Input[bool]] = None) -> None:
+        """Which metadata a decision request returns with the offers of this placement.
+
+        :param decision_name: Return the decision's name.
+        :param offer_name: Return the offer's name.
+        :param offer_attributes: Return the offer's characteristics.
+        :param offer_priority: Return the offer's priority.
+        :param placement_name: Return the placement's name.
+        :param channel_type: Return the channel type.
+        :param content_type: Return the content type.
+        """
+        if decision_name is not None:
+            pulumi.set(__self__, 'decision_name', decision_name)
+        if offer_name is not None:
+            pulumi.set(__self__, 'offer_name', offer_name)
+        if offer_attributes is not None:
+            pulumi.set(__self__, 'offer_attributes', offer_attributes)
+        if offer_priority is not None:
+            pulumi.set(__self__, 'offer_priority', offer_priority)
+        if placement_name is not None:
+            pulumi.set(__self__, 'placement_name', placement_name)
+        if channel_type is not None:
+            pulumi.set(__self__, 'channel_type', channel_type)
+        if content_type is not None:
+            pulumi.set(__self__, 'content_type', content_type)
+
+    @property
+    @pulumi.getter(name='decisionName')
+    def decision_name(self) -> Optional[pulumi.Input[bool]]:
+        """Return the decision's name."""
+        return pulumi.get(self, 'decision_name')  # type: ignore[no-any-return]
+
+    @decision_name.setter
+    def decision_name(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'decision_name', value)
+
+    @property
+    @pulumi.getter(name='offerName')
+    def offer_name(self) -> Optional[pulumi.Input[bool]]:
+        """Return the offer's name."""
+        return pulumi.get(self, 'offer_name')  # type: ignore[no-any-return]
+
+    @offer_name.setter
+    def offer_name(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'offer_name', value)
+
+    @property
+    @pulumi.getter(name='offerAttributes')
+    def offer_attributes(self) -> Optional[pulumi.Input[bool]]:
+        """Return the offer's characteristics."""
+        return pulumi.get(self, 'offer_attributes')  # type: ignore[no-any-return]
+
+    @offer_attributes.setter
+    def offer_attributes(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'offer_attributes', value)
+
+    @property
+    @pulumi.getter(name='offerPriority')
+    def offer_priority(self) -> Optional[pulumi.Input[bool]]:
+        """Return the offer's priority."""
+        return pulumi.get(self, 'offer_priority')  # type: ignore[no-any-return]
+
+    @offer_priority.setter
+    def offer_priority(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'offer_priority', value)
+
+    @property
+    @pulumi.getter(name='placementName')
+    def placement_name(self) -> Optional[pulumi.Input[bool]]:
+        """Return the placement's name."""
+        return pulumi.get(self, 'placement_name')  # type: ignore[no-any-return]
+
+    @placement_name.setter
+    def placement_name(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'placement_name', value)
+
+    @property
+    @pulumi.getter(name='channelType')
+    def channel_type(self) -> Optional[pulumi.Input[bool]]:
+        """Return the channel type."""
+        return pulumi.get(self, 'channel_type')  # type: ignore[no-any-return]
+
+    @channel_type.setter
+    def channel_type(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'channel_type', value)
+
+    @property
+    @pulumi.getter(name='contentType')
+    def content_type(self) -> Optional[pulumi.Input[bool]]:
+        """Return the content type."""
+        return pulumi.get(self, 'content_type')  # type: ignore[no-any-return]
+
+    @content_type.setter
+    def content_type(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'content_type', value)
+
+
+@pulumi.input_type
+class PlacementArgs:
+    """Everything a placement declares."""
+
+    def __init__(__self__,
+                 name: pulumi.Input[str],
+                 channel: pulumi.Input[str],
+                 component_type: pulumi.Input[Literal['html', 'imagelink', 'text', 'json']],
+                 description: Optional[pulumi.Input[str]] = None,
+                 item_count: Optional[pulumi.Input[int]] = None,
+                 allow_duplicate_placements: Optional[pulumi.Input[bool]] = None,
+                 return_content: Optional[pulumi.Input[bool]] = None,
+                 return_meta_data: Optional[pulumi.Input['ReturnMetadataArgs']] = None,
+                 sandbox_name: Optional[pulumi.Input[str]] = None,
+                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+        """Everything a placement declares.
+
+        :param name: The placement's name.
+        :param channel: The channel type URI it is used in, such as
+            `https://ns.adobe.com/xdm/channel-types/email`.
+        :param component_type: The content it shows: `html`, `imagelink`, `text` or `json`.
+        :param description: What it is for.
+        :param item_count: How many offers a decision request returns for it (Adobe's default: 1).
+        :param allow_duplicate_placements: Whether one offer may be proposed in several placements of one
+            request.
+        :param return_content: Whether a decision request returns the offers' content.
+        :param return_meta_data: Which metadata a decision request returns.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing placement to adopt instead of creating one.
+        """
+        pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, 'channel', channel)
+        pulumi.set(__self__, 'component_type', component_type)
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if item_count is not None:
+            pulumi.set(__self__, 'item_count', item_count)
+        if allow_duplicate_placements is not None:
+            pulumi.set(__self__, 'allow_duplicate_placements', allow_duplicate_placements)
+        if return_content is not None:
+            pulumi.set(__self__, 'return_content', return_content)
+        if return_meta_data is not None:
+            pulumi.set(__self__, 'return_meta_data', return_meta_data)
+        if sandbox_name is not None:
+            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, 'adopt_id', adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The placement's name."""
+        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'name', value)
+
+    @property
+    @pulumi.getter
+    def channel(self) -> pulumi.Input[str]:
+        """The channel type URI it is used in, such as `https://ns.adobe.com/xdm/channel-types/email`."""
+        return pulumi.get(self, 'channel')  # type: ignore[no-any-return]
+
+    @channel.setter
+    def channel(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'channel', value)
+
+    @property
+    @pulumi.getter(name='componentType')
+    def component_type(self) -> pulumi.Input[Literal['html', 'imagelink', 'text', 'json']]:
+        """The content it shows: `html`, `imagelink`, `text` or `json`."""
+        return pulumi.get(self, 'component_type')  # type: ignore[no-any-return]
+
+    @component_type.setter
+    def component_type(self, value: pulumi.Input[Literal['html', 'imagelink', 'text', 'json']]) -> None:
+        pulumi.set(self, 'component_type', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it is for."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter(name='itemCount')
+    def item_count(self) -> Optional[pulumi.Input[int]]:
+        """How many offers a decision request returns for it (Adobe's default: 1)."""
+        return pulumi.get(self, 'item_count')  # type: ignore[no-any-return]
+
+    @item_count.setter
+    def item_count(self, value: Optional[pulumi.Input[int]]) -> None:
+        pulumi.set(self, 'item_count', value)
+
+    @property
+    @pulumi.getter(name='allowDuplicatePlacements')
+    def allow_duplicate_placements(self) -> Optional[pulumi.Input[bool]]:
+        """Whether one offer may be proposed in several placements of one request."""
+        return pulumi.get(self, 'allow_duplicate_placements')  # type: ignore[no-any-return]
+
+    @allow_duplicate_placements.setter
+    def allow_duplicate_placements(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'allow_duplicate_placements', value)
+
+    @property
+    @pulumi.getter(name='returnContent')
+    def return_content(self) -> Optional[pulumi.Input[bool]]:
+        """Whether a decision request returns the offers' content."""
+        return pulumi.get(self, 'return_content')  # type: ignore[no-any-return]
+
+    @return_content.setter
+    def return_content(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'return_content', value)
+
+    @property
+    @pulumi.getter(name='returnMetaData')
+    def return_meta_data(self) -> Optional[pulumi.Input['ReturnMetadataArgs']]:
+        """Which metadata a decision request returns."""
+        return pulumi.get(self, 'return_meta_data')  # type: ignore[no-any-return]
+
+    @return_meta_data.setter
+    def return_meta_data(self, value: Optional[pulumi.Input['ReturnMetadataArgs']]) -> None:
+        pulumi.set(self, 'return_meta_data', value)
+
+    @property
+    @pulumi.getter(name='sandboxName')
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'sandbox_name', value)
+
+    @property
+    @pulumi.getter(name='adoptId')
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing placement to adopt instead of creating one."""
+        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'adopt_id', value)
+
+
+class PlacementOutputs:
+    """The outputs of a placement: every input, as the server holds it, and the server's own fields."""
+
+    name: pulumi.Output[str]
+    """The placement's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it is for."""
+    channel: pulumi.Output[str]
+    """The channel type URI it is used in, such as `https://ns.adobe.com/xdm/channel-types/email`."""
+    component_type: pulumi.Output[str]
+    """The content it shows: `html`, `imagelink`, `text` or `json`."""
+    item_count: pulumi.Output[Optional[int]]
+    """How many offers a decision request returns for it (Adobe's default: 1)."""
+    allow_duplicate_placements: pulumi.Output[Optional[bool]]
+    """Whether one offer may be proposed in several placements of one request."""
+    return_content: pulumi.Output[Optional[bool]]
+    """Whether a decision request returns the offers' content."""
+    return_meta_data: pulumi.Output[Optional[dict[str, Any]]]
+    """Which metadata a decision request returns."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+@pulumi.input_type
 class RepresentationArgs:
     """How the offer shows in one channel and placement."""
 
@@ -401,6 +699,407 @@ class FallbackOfferOutputs:
     """The offer's priority (pass-through)."""
     tags: pulumi.Output[Optional[list[str]]]
     """Ids of the collection qualifiers (formerly tags) of the offer, at most 20."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+@pulumi.input_type
+class DecisionCriterionArgs:
+    """One decision scope: placements, the offers for them, who qualifies and how offers are ranked."""
+
+    def __init__(__self__,
+                 placements: pulumi.Input[Sequence[pulumi.Input[str]]],
+                 option_selection: pulumi.Input['OptionSelectionArgs'],
+                 description: Optional[pulumi.Input[str]] = None,
+                 rank: Optional[pulumi.Input['CriterionRankArgs']] = None,
+                 profile_constraint: Optional[pulumi.Input['ProfileConstraintArgs']] = None) -> None:
+        """One decision scope: placements, the offers for them, who qualifies and how offers are ranked.
+
+        :param placements: The placements' ids (`[web.id]`): at least one.
+        :param option_selection: The offers to consider.
+        :param description: What the criterion is for.
+        :param rank: How the eligible offers are ranked.
+        :param profile_constraint: Which profiles the criterion applies to.
+        """
+        pulumi.set(__self__, 'placements', _inputs.sequence('DecisionCriterionArgs', 'placements', placements, 'str'))
+        pulumi.set(__self__, 'option_selection', option_selection)
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if rank is not None:
+            pulumi.set(__self__, 'rank', rank)
+        if profile_constraint is not None:
+            pulumi.set(__self__, 'profile_constraint', profile_constraint)
+
+    @property
+    @pulumi.getter
+    def placements(self) -> pulumi.Input[Sequence[pulumi.Input[str]]]:
+        """The placements' ids (`[web.id]`): at least one."""
+        return pulumi.get(self, 'placements')  # type: ignore[no-any-return]
+
+    @placements.setter
+    def placements(self, value: pulumi.Input[Sequence[pulumi.Input[str]]]) -> None:
+        pulumi.set(self, 'placements', value)
+
+    @property
+    @pulumi.getter(name='optionSelection')
+    def option_selection(self) -> pulumi.Input['OptionSelectionArgs']:
+        """The offers to consider."""
+        return pulumi.get(self, 'option_selection')  # type: ignore[no-any-return]
+
+    @option_selection.setter
+    def option_selection(self, value: pulumi.Input['OptionSelectionArgs']) -> None:
+        pulumi.set(self, 'option_selection', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What the criterion is for."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter
+    def rank(self) -> Optional[pulumi.Input['CriterionRankArgs']]:
+        """How the eligible offers are ranked."""
+        return pulumi.get(self, 'rank')  # type: ignore[no-any-return]
+
+    @rank.setter
+    def rank(self, value: Optional[pulumi.Input['CriterionRankArgs']]) -> None:
+        pulumi.set(self, 'rank', value)
+
+    @property
+    @pulumi.getter(name='profileConstraint')
+    def profile_constraint(self) -> Optional[pulumi.Input['ProfileConstraintArgs']]:
+        """Which profiles the criterion applies to."""
+        return pulumi.get(self, 'profile_constraint')  # type: ignore[no-any-return]
+
+    @profile_constraint.setter
+    def profile_constraint(self, value: Optional[pulumi.Input['ProfileConstraintArgs']]) -> None:
+        pulumi.set(self, 'profile_constraint', value)
+
+
+@pulumi.input_type
+class OptionSelectionArgs:
+    """The offers a criterion considers."""
+
+    def __init__(__self__,
+                 filter: pulumi.Input[str]) -> None:
+        """The offers a criterion considers.
+
+        :param filter: The id of the collection of offers to consider (`collection.id`).
+        """
+        pulumi.set(__self__, 'filter', filter)
+
+    @property
+    @pulumi.getter
+    def filter(self) -> pulumi.Input[str]:
+        """The id of the collection of offers to consider (`collection.id`)."""
+        return pulumi.get(self, 'filter')  # type: ignore[no-any-return]
+
+    @filter.setter
+    def filter(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'filter', value)
+
+
+@pulumi.input_type
+class CriterionRankArgs:
+    """The ranking of one criterion's offers."""
+
+    def __init__(__self__,
+                 priority: Optional[pulumi.Input[int]] = None,
+                 order: Optional[pulumi.Input['RankOrderArgs']] = None) -> None:
+        """The ranking of one criterion's offers.
+
+        :param priority: The criterion's priority.
+        :param order: How its eligible offers are ordered.
+        """
+        if priority is not None:
+            pulumi.set(__self__, 'priority', priority)
+        if order is not None:
+            pulumi.set(__self__, 'order', order)
+
+    @property
+    @pulumi.getter
+    def priority(self) -> Optional[pulumi.Input[int]]:
+        """The criterion's priority."""
+        return pulumi.get(self, 'priority')  # type: ignore[no-any-return]
+
+    @priority.setter
+    def priority(self, value: Optional[pulumi.Input[int]]) -> None:
+        pulumi.set(self, 'priority', value)
+
+    @property
+    @pulumi.getter
+    def order(self) -> Optional[pulumi.Input['RankOrderArgs']]:
+        """How its eligible offers are ordered."""
+        return pulumi.get(self, 'order')  # type: ignore[no-any-return]
+
+    @order.setter
+    def order(self, value: Optional[pulumi.Input['RankOrderArgs']]) -> None:
+        pulumi.set(self, 'order', value)
+
+
+@pulumi.input_type
+class RankOrderArgs:
+    """How the eligible offers are ordered: by their priority, or by a ranking formula."""
+
+    def __init__(__self__,
+                 order_evaluation_type: pulumi.Input[Literal['static', 'ranking-strategy']],
+                 ranking_strategy: Optional[pulumi.Input[str]] = None) -> None:
+        """How the eligible offers are ordered: by their priority, or by a ranking formula.
+
+        :param order_evaluation_type: `static` (the offers' priority) or `ranking-strategy` (a formula).
+        :param ranking_strategy: The ranking formula's id (`formula.id`), with `ranking-strategy`.
+        """
+        pulumi.set(__self__, 'order_evaluation_type', order_evaluation_type)
+        if ranking_strategy is not None:
+            pulumi.set(__self__, 'ranking_strategy', ranking_strategy)
+
+    @property
+    @pulumi.getter(name='orderEvaluationType')
+    def order_evaluation_type(self) -> pulumi.Input[Literal['static', 'ranking-strategy']]:
+        """`static` (the offers' priority) or `ranking-strategy` (a formula)."""
+        return pulumi.get(self, 'order_evaluation_type')  # type: ignore[no-any-return]
+
+    @order_evaluation_type.setter
+    def order_evaluation_type(self, value: pulumi.Input[Literal['static', 'ranking-strategy']]) -> None:
+        pulumi.set(self, 'order_evaluation_type', value)
+
+    @property
+    @pulumi.getter(name='rankingStrategy')
+    def ranking_strategy(self) -> Optional[pulumi.Input[str]]:
+        """The ranking formula's id (`formula.id`), with `ranking-strategy`."""
+        return pulumi.get(self, 'ranking_strategy')  # type: ignore[no-any-return]
+
+    @ranking_strategy.setter
+    def ranking_strategy(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'ranking_strategy', value)
+
+
+@pulumi.input_type
+class ProfileConstraintArgs:
+    """Which profiles a criterion applies to: everyone, a decision rule, or segments."""
+
+    def __init__(__self__,
+                 profile_constraint_type: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]] = None,
+                 eligibility_rule: Optional[pulumi.Input[str]] = None,
+                 segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None) -> None:
+        """Which profiles a criterion applies to: everyone, a decision rule, or segments.
+
+        :param profile_constraint_type: `none` (the default), `eligibilityRule`, `anySegments` or
+            `allSegments`.
+        :param eligibility_rule: The decision rule's id, with `eligibilityRule`.
+        :param segment_identities: The segments, with `anySegments` or `allSegments`.
+        """
+        if profile_constraint_type is not None:
+            pulumi.set(__self__, 'profile_constraint_type', profile_constraint_type)
+        if eligibility_rule is not None:
+            pulumi.set(__self__, 'eligibility_rule', eligibility_rule)
+        if segment_identities is not None:
+            pulumi.set(__self__, 'segment_identities', _inputs.sequence('ProfileConstraintArgs', 'segment_identities', segment_identities, 'dict[str, Any]'))
+
+    @property
+    @pulumi.getter(name='profileConstraintType')
+    def profile_constraint_type(self) -> Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]:
+        """`none` (the default), `eligibilityRule`, `anySegments` or `allSegments`."""
+        return pulumi.get(self, 'profile_constraint_type')  # type: ignore[no-any-return]
+
+    @profile_constraint_type.setter
+    def profile_constraint_type(self, value: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]) -> None:
+        pulumi.set(self, 'profile_constraint_type', value)
+
+    @property
+    @pulumi.getter(name='eligibilityRule')
+    def eligibility_rule(self) -> Optional[pulumi.Input[str]]:
+        """The decision rule's id, with `eligibilityRule`."""
+        return pulumi.get(self, 'eligibility_rule')  # type: ignore[no-any-return]
+
+    @eligibility_rule.setter
+    def eligibility_rule(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'eligibility_rule', value)
+
+    @property
+    @pulumi.getter(name='segmentIdentities')
+    def segment_identities(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
+        """The segments, with `anySegments` or `allSegments`."""
+        return pulumi.get(self, 'segment_identities')  # type: ignore[no-any-return]
+
+    @segment_identities.setter
+    def segment_identities(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]) -> None:
+        pulumi.set(self, 'segment_identities', value)
+
+
+@pulumi.input_type
+class DecisionArgs:
+    """Everything a decision declares."""
+
+    def __init__(__self__,
+                 name: pulumi.Input[str],
+                 fallback: pulumi.Input[str],
+                 criteria: pulumi.Input[Sequence[pulumi.Input['DecisionCriterionArgs']]],
+                 description: Optional[pulumi.Input[str]] = None,
+                 status: Optional[pulumi.Input[Literal['draft', 'live']]] = None,
+                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+                 sandbox_name: Optional[pulumi.Input[str]] = None,
+                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+        """Everything a decision declares.
+
+        :param name: The decision's name.
+        :param fallback: The id of the fallback offer shown when no offer qualifies (`offer.id`).
+        :param criteria: The decision scopes: at least one.
+        :param description: What it is for.
+        :param status: `draft` (the default) or `live`.
+        :param start_date: When the decision starts.
+        :param end_date: When it ends.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing decision to adopt instead of creating one.
+        """
+        pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, 'fallback', fallback)
+        pulumi.set(__self__, 'criteria', _inputs.sequence('DecisionArgs', 'criteria', criteria, 'DecisionCriterionArgs'))
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if status is not None:
+            pulumi.set(__self__, 'status', status)
+        if start_date is not None:
+            pulumi.set(__self__, 'start_date', _inputs.timestamp('DecisionArgs', 'start_date', start_date))
+        if end_date is not None:
+            pulumi.set(__self__, 'end_date', _inputs.timestamp('DecisionArgs', 'end_date', end_date))
+        if sandbox_name is not None:
+            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, 'adopt_id', adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The decision's name."""
+        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'name', value)
+
+    @property
+    @pulumi.getter
+    def fallback(self) -> pulumi.Input[str]:
+        """The id of the fallback offer shown when no offer qualifies (`offer.id`)."""
+        return pulumi.get(self, 'fallback')  # type: ignore[no-any-return]
+
+    @fallback.setter
+    def fallback(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'fallback', value)
+
+    @property
+    @pulumi.getter
+    def criteria(self) -> pulumi.Input[Sequence[pulumi.Input['DecisionCriterionArgs']]]:
+        """The decision scopes: at least one."""
+        return pulumi.get(self, 'criteria')  # type: ignore[no-any-return]
+
+    @criteria.setter
+    def criteria(self, value: pulumi.Input[Sequence[pulumi.Input['DecisionCriterionArgs']]]) -> None:
+        pulumi.set(self, 'criteria', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it is for."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter
+    def status(self) -> Optional[pulumi.Input[Literal['draft', 'live']]]:
+        """`draft` (the default) or `live`."""
+        return pulumi.get(self, 'status')  # type: ignore[no-any-return]
+
+    @status.setter
+    def status(self, value: Optional[pulumi.Input[Literal['draft', 'live']]]) -> None:
+        pulumi.set(self, 'status', value)
+
+    @property
+    @pulumi.getter(name='startDate')
+    def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """When the decision starts."""
+        return pulumi.get(self, 'start_date')  # type: ignore[no-any-return]
+
+    @start_date.setter
+    def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, 'start_date', value)
+
+    @property
+    @pulumi.getter(name='endDate')
+    def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """When it ends."""
+        return pulumi.get(self, 'end_date')  # type: ignore[no-any-return]
+
+    @end_date.setter
+    def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, 'end_date', value)
+
+    @property
+    @pulumi.getter(name='sandboxName')
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'sandbox_name', value)
+
+    @property
+    @pulumi.getter(name='adoptId')
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing decision to adopt instead of creating one."""
+        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'adopt_id', value)
+
+
+class DecisionOutputs:
+    """The outputs of a decision: every input, as the server holds it, and the server's own fields."""
+
+    name: pulumi.Output[str]
+    """The decision's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it is for."""
+    status: pulumi.Output[Optional[str]]
+    """`draft` (the default) or `live`."""
+    start_date: pulumi.Output[Optional[str]]
+    """When the decision starts."""
+    end_date: pulumi.Output[Optional[str]]
+    """When it ends."""
+    fallback: pulumi.Output[str]
+    """The id of the fallback offer shown when no offer qualifies (`offer.id`)."""
+    criteria: pulumi.Output[list[dict[str, Any]]]
+    """The decision scopes: at least one."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]

@@ -180,7 +180,7 @@ def _unknown_property(key: str, known: tuple[str, ...], where: str = "", top_lev
     """``is not a known property`` with the likely intended name and every known one at that level."""
     squashed = {name.replace("_", "").lower(): name for name in known}
     intended = squashed.get(key.replace("_", "").lower()) or next(iter(difflib.get_close_matches(key, known, n=1)), None)
-    text = "is not a known property" + (f"; did you mean {intended}?" if intended and intended != key else "")
+    text = "is not a known property" + (f" (did you mean {intended}?)" if intended and intended != key else "")
     scope = f" of {where}" if where and not top_level else ""
     return f"{text}; known properties{scope} are: {', '.join(known)}"
 

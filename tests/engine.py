@@ -8,6 +8,7 @@ operations (preview, up, refresh, get, destroy) in terms of those calls.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import subprocess
 import sys
@@ -23,10 +24,12 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from provider import FallbackOfferProvider
+import provider
+from provider.resources.fallback_offer import FALLBACK_OFFER
+from provider.spec import ResourceSpec
 
 ROOT = Path(__file__).resolve().parent.parent
-TYPE = "pulumi-python:dynamic/adobe:FallbackOffer"
+TYPE = FALLBACK_OFFER.pulumi_type
 PROVIDER_KEY = "__provider"
 
 
@@ -52,9 +55,14 @@ def from_struct(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[
     return rpc.deserialize_properties(struct, keep_unknowns)
 
 
-def provider_blob() -> str:
-    """The ``__provider`` input exactly as the program side produces it."""
-    return serialize_provider(FallbackOfferProvider())
+def provider_blob(spec: ResourceSpec = FALLBACK_OFFER) -> str:
+    """The ``__provider`` input of one kind exactly as the program side produces it."""
+    return _blob(spec.kind)
+
+
+@functools.lru_cache(maxsize=None)
+def _blob(kind: str) -> str:
+    return serialize_provider(getattr(provider, f"{kind}Provider")())
 
 
 T = TypeVar("T")
@@ -66,8 +74,8 @@ def concurrently(*operations: Callable[[], T]) -> list[T]:
         return [future.result() for future in [pool.submit(operation) for operation in operations]]
 
 
-def urn(name: str) -> str:
-    return f"urn:pulumi:test::offerform::{TYPE}::{name}"
+def urn(name: str, spec: ResourceSpec = FALLBACK_OFFER) -> str:
+    return f"urn:pulumi:test::offerform::{spec.pulumi_type}::{name}"
 
 
 class Plugin:
@@ -103,8 +111,8 @@ class Plugin:
         except grpc.RpcError as error:
             raise PluginError(error.code(), error.details() or "") from None
 
-    def _props(self, values: dict[str, Any]) -> struct_pb2.Struct:
-        return to_struct({**values, PROVIDER_KEY: self.blob})
+    def _props(self, values: dict[str, Any], spec: ResourceSpec = FALLBACK_OFFER) -> struct_pb2.Struct:
+        return to_struct({**values, PROVIDER_KEY: provider_blob(spec)})
 
     def configure(self, config: dict[str, Any]) -> None:
         """As the engine configures the default ``pulumi-python`` provider: the whole stack config, namespaced."""
@@ -115,42 +123,49 @@ class Plugin:
             urn=f"urn:pulumi:test::offerform::pulumi:providers:pulumi-python::default", name="default",
             type="pulumi:providers:pulumi-python", id="00000000-0000-0000-0000-000000000000"))
 
-    def check(self, name: str, news: dict[str, Any], olds: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    def check(self, name: str, news: dict[str, Any], olds: Optional[dict[str, Any]] = None,
+              spec: ResourceSpec = FALLBACK_OFFER) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         # A new resource's olds are empty, not even the provider blob, as the engine sends them.
         response = self._call("Check", provider_pb2.CheckRequest(
-            urn=urn(name), olds=self._props(olds) if olds else to_struct({}), news=self._props(news), name=name,
-            type=TYPE))
+            urn=urn(name, spec), olds=self._props(olds, spec) if olds else to_struct({}),
+            news=self._props(news, spec), name=name, type=spec.pulumi_type))
         return _strip(from_struct(response.inputs, keep_unknowns=True)), [(f.property, f.reason) for f in response.failures]
 
     def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any],
-             old_inputs: Optional[dict[str, Any]] = None) -> provider_pb2.DiffResponse:
+             old_inputs: Optional[dict[str, Any]] = None, spec: ResourceSpec = FALLBACK_OFFER) -> provider_pb2.DiffResponse:
         return self._call("Diff", provider_pb2.DiffRequest(
-            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news),
-            old_inputs=self._props(old_inputs if old_inputs is not None else olds), name=name, type=TYPE))
+            id=id_, urn=urn(name, spec), olds=self._props(olds, spec), news=self._props(news, spec),
+            old_inputs=self._props(old_inputs if old_inputs is not None else olds, spec), name=name,
+            type=spec.pulumi_type))
 
-    def create(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, name: str, inputs: dict[str, Any], spec: ResourceSpec = FALLBACK_OFFER) -> tuple[str, dict[str, Any]]:
         response = self._call("Create", provider_pb2.CreateRequest(
-            urn=urn(name), properties=self._props(inputs), name=name, type=TYPE))
+            urn=urn(name, spec), properties=self._props(inputs, spec), name=name, type=spec.pulumi_type))
         return response.id, _strip(from_struct(response.properties))
 
-    def read(self, name: str, id_: str, outputs: dict[str, Any], inputs: Optional[dict[str, Any]] = None) -> tuple[str, dict[str, Any], Optional[dict[str, Any]]]:
-        request = provider_pb2.ReadRequest(id=id_, urn=urn(name), properties=self._props(outputs),
-                                           inputs=self._props(inputs if inputs is not None else {}), name=name, type=TYPE)
+    def read(self, name: str, id_: str, outputs: dict[str, Any], inputs: Optional[dict[str, Any]] = None,
+             spec: ResourceSpec = FALLBACK_OFFER) -> tuple[str, dict[str, Any], Optional[dict[str, Any]]]:
+        request = provider_pb2.ReadRequest(id=id_, urn=urn(name, spec), properties=self._props(outputs, spec),
+                                           inputs=self._props(inputs if inputs is not None else {}, spec),
+                                           name=name, type=spec.pulumi_type)
         response = self._call("Read", request)
         read_inputs = _strip(from_struct(response.inputs)) if response.HasField("inputs") else None
         return response.id, _strip(from_struct(response.properties)), read_inputs
 
     def update(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any],
-               old_inputs: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+               old_inputs: Optional[dict[str, Any]] = None, spec: ResourceSpec = FALLBACK_OFFER) -> dict[str, Any]:
         response = self._call("Update", provider_pb2.UpdateRequest(
-            id=id_, urn=urn(name), olds=self._props(olds), news=self._props(news),
-            old_inputs=self._props(old_inputs if old_inputs is not None else olds), name=name, type=TYPE))
+            id=id_, urn=urn(name, spec), olds=self._props(olds, spec), news=self._props(news, spec),
+            old_inputs=self._props(old_inputs if old_inputs is not None else olds, spec), name=name,
+            type=spec.pulumi_type))
         return _strip(from_struct(response.properties))
 
-    def delete(self, name: str, id_: str, outputs: dict[str, Any], old_inputs: Optional[dict[str, Any]] = None) -> None:
+    def delete(self, name: str, id_: str, outputs: dict[str, Any], old_inputs: Optional[dict[str, Any]] = None,
+               spec: ResourceSpec = FALLBACK_OFFER) -> None:
         self._call("Delete", provider_pb2.DeleteRequest(
-            id=id_, urn=urn(name), properties=self._props(outputs),
-            old_inputs=self._props(old_inputs if old_inputs is not None else outputs), name=name, type=TYPE))
+            id=id_, urn=urn(name, spec), properties=self._props(outputs, spec),
+            old_inputs=self._props(old_inputs if old_inputs is not None else outputs, spec), name=name,
+            type=spec.pulumi_type))
 
 
 def _strip(values: dict[str, Any]) -> dict[str, Any]:
@@ -185,13 +200,14 @@ class Plan:
 class Stack:
     """Engine-side bookkeeping over a ``Plugin``: state per resource name, and the engine's operations."""
 
-    def __init__(self, plugin: Plugin) -> None:
+    def __init__(self, plugin: Plugin, spec: ResourceSpec = FALLBACK_OFFER) -> None:
         self.plugin = plugin
+        self.spec = spec
         self.state: dict[str, ResourceState] = {}
 
     def _checked(self, name: str, declared: dict[str, Any], replacing: bool = False) -> dict[str, Any]:
         old = None if replacing else self.state.get(name)
-        inputs, failures = self.plugin.check(name, declared, old.inputs if old else None)
+        inputs, failures = self.plugin.check(name, declared, old.inputs if old else None, self.spec)
         if failures:
             raise CheckFailed(failures)
         return inputs
@@ -201,7 +217,7 @@ class Stack:
         old = self.state.get(name)
         if old is None:
             return Plan("create"), inputs
-        diff = self.plugin.diff(name, old.id, old.outputs, inputs, old.inputs)
+        diff = self.plugin.diff(name, old.id, old.outputs, inputs, old.inputs, self.spec)
         changes = diff.changes
         if changes == provider_pb2.DiffResponse.DIFF_UNKNOWN:
             # As the engine does: an unknown answer means "compare the old and new inputs yourself".
@@ -223,36 +239,36 @@ class Stack:
             if plan.op == "replace":
                 # The engine checks a replacement again, as a new resource (no olds), before creating it.
                 inputs = self._checked(name, declared, replacing=True)
-            id_, outputs = self.plugin.create(name, inputs)
+            id_, outputs = self.plugin.create(name, inputs, self.spec)
             self.state[name] = ResourceState(id_, inputs, outputs)
             if old is not None:
-                self.plugin.delete(name, old.id, old.outputs, old.inputs)
+                self.plugin.delete(name, old.id, old.outputs, old.inputs, self.spec)
         elif plan.op == "update":
             assert old is not None
-            outputs = self.plugin.update(name, old.id, old.outputs, inputs, old.inputs)
+            outputs = self.plugin.update(name, old.id, old.outputs, inputs, old.inputs, self.spec)
             self.state[name] = ResourceState(old.id, inputs, outputs)
         return plan
 
     def refresh(self, name: str) -> bool:
         """Read; False (and the resource dropped from state) when it is gone."""
         old = self.state[name]
-        id_, outputs, inputs = self.plugin.read(name, old.id, old.outputs, old.inputs)
+        id_, outputs, inputs = self.plugin.read(name, old.id, old.outputs, old.inputs, self.spec)
         if not id_:
             del self.state[name]
             return False
         refreshed = ResourceState(id_, inputs if inputs is not None else old.inputs, outputs)
         # As the engine does to show what refresh found: a Diff from the refreshed state to the stack's inputs.
-        self.plugin.diff(name, id_, refreshed.outputs, old.inputs, refreshed.inputs)
+        self.plugin.diff(name, id_, refreshed.outputs, old.inputs, refreshed.inputs, self.spec)
         self.state[name] = refreshed
         return True
 
     def get(self, name: str, id_: str, declared: Optional[dict[str, Any]] = None) -> dict[str, Any]:
         """``FallbackOffer.get(name, id)``: a Read that carries only the program's inputs."""
         # The engine's read of a resource it does not manage carries the program's inputs as both maps.
-        got_id, outputs, _ = self.plugin.read(name, id_, declared or {}, declared or {})
+        got_id, outputs, _ = self.plugin.read(name, id_, declared or {}, declared or {}, self.spec)
         assert got_id == id_
         return outputs
 
     def destroy(self, name: str) -> None:
         old = self.state.pop(name)
-        self.plugin.delete(name, old.id, old.outputs, old.inputs)
+        self.plugin.delete(name, old.id, old.outputs, old.inputs, self.spec)

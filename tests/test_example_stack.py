@@ -1,8 +1,8 @@
-"""The example stack (``__main__.py``) run by Pulumi's own test mocks, its offers created by the real plugin.
+"""The example stack (``__main__.py``) run by Pulumi's own test mocks, its objects created by the real plugin.
 
 ``set_mocks`` stands in for the engine's resource monitor; its ``new_resource`` hands every
-FallbackOffer to the dynamic-provider plugin (Check, then Create), so the exported ids and
-etags are the emulator's.
+dynamic resource (placements, fallback offers, the decision) to the dynamic-provider plugin
+(Check, then Create), so the exported ids and etags are the emulator's.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ import pytest
 
 from offerform_emulator import Emulator
 
+from provider.resources import SPECS
+
 from .conftest import ORG, SANDBOX
-from .engine import PROVIDER_KEY, TYPE, Plugin
+from .engine import PROVIDER_KEY, Plugin, provider_blob
+
+KINDS = {spec.pulumi_type: spec for spec in SPECS}
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,15 +35,15 @@ class PluginMocks(pulumi.runtime.Mocks):
         self.blobs: list[str] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
-        assert args.typ == TYPE, args.typ
+        spec = KINDS[args.typ]
         inputs = {key: value for key, value in args.inputs.items() if key != PROVIDER_KEY}
         self.blobs.append(args.inputs[PROVIDER_KEY])
         if args.resource_id:  # FallbackOffer.get(...)
-            _, outputs, _ = self.plugin.read(args.name, args.resource_id, {}, inputs)
+            _, outputs, _ = self.plugin.read(args.name, args.resource_id, inputs, inputs, spec)
             return args.resource_id, outputs
-        checked, failures = self.plugin.check(args.name, inputs)
+        checked, failures = self.plugin.check(args.name, inputs, spec=spec)
         assert failures == [], failures
-        return self.plugin.create(args.name, checked)
+        return self.plugin.create(args.name, checked, spec)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], Optional[list[tuple[str, str]]]]:
         return {}, None
@@ -71,17 +75,19 @@ def test_the_example_stack_creates_its_offers_in_the_emulator(program: tuple[dic
 
 
 @pulumi.runtime.test
-def test_the_decision_consumer_references_the_created_fallback_ids(program: tuple[dict[str, Any], PluginMocks],
-                                                                   emu: Emulator) -> Any:
+def test_the_chain_is_wired_by_references(program: tuple[dict[str, Any], PluginMocks], emu: Emulator) -> Any:
     module, _ = program
 
     def verify(values: list[Any]) -> None:
-        decision, web_id, email_id = values
-        assert decision["fallback"] == web_id
-        assert [c["fallback"] for c in decision["criteria"]] == [web_id, email_id]
-        assert all(emu.get_offer(ORG, SANDBOX, c["fallback"]) for c in decision["criteria"])
+        web_banner, email_block, web_fallback, email_fallback, decision = values
+        assert emu.get("fallback-offer", ORG, SANDBOX, web_fallback)["representations"][0]["placement"] == web_banner
+        assert emu.get("fallback-offer", ORG, SANDBOX, email_fallback)["representations"][0]["placement"] == email_block
+        live = emu.get("decision", ORG, SANDBOX, decision)
+        assert live["fallback"] == web_fallback
+        assert live["criteria"][0]["placements"] == [web_banner, email_block]
 
-    return pulumi.Output.all(module["decision"], module["web_fallback"].id, module["email_fallback"].id).apply(verify)
+    return pulumi.Output.all(*(module[name].id for name in (
+        "web_banner", "email_block", "web_fallback", "email_fallback", "decision"))).apply(verify)
 
 
 @pulumi.runtime.test
@@ -101,9 +107,10 @@ def test_the_program_sends_the_same_provider_blob_as_the_harness(program: tuple[
     module, mocks = program
 
     def verify(_: Any) -> None:
-        assert len(mocks.blobs) == 2 and set(mocks.blobs) == {mocks.plugin.blob}
+        assert len(mocks.blobs) == 5
+        assert set(mocks.blobs) == {provider_blob(spec) for spec in SPECS}
 
-    return pulumi.Output.all(module["web_fallback"].id, module["email_fallback"].id).apply(verify)
+    return pulumi.Output.all(module["web_fallback"].id, module["email_fallback"].id, module["decision"].id).apply(verify)
 
 
 @pulumi.runtime.test

@@ -1,0 +1,91 @@
+"""Typed Args in a real program (Pulumi's mocks, the real plugin): Outputs work anywhere, nested blocks included."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pulumi
+
+from offerform_emulator import Emulator
+
+from .conftest import ORG, SANDBOX
+from .engine import Plugin
+from .offers import WEB
+from .test_example_stack import PluginMocks
+
+
+def _mocked(plugin: Plugin) -> None:
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    pulumi.runtime.set_mocks(PluginMocks(plugin), project="offerform", stack="test", preview=False)
+
+
+def _component() -> Any:
+    from provider import ComponentArgs
+
+    return ComponentArgs(type="text", format="text/plain", content="Hello")
+
+
+@pulumi.runtime.test
+def test_an_output_inside_a_nested_block_reaches_the_api(shared_plugin: Plugin, emu: Emulator) -> Any:
+    from provider import FallbackOffer, FallbackOfferArgs, Placement, PlacementArgs, RepresentationArgs, SelectionConstraintArgs
+
+    _mocked(shared_plugin)
+    web = Placement("web", PlacementArgs(name="Home banner", channel=WEB, component_type="text"))
+    offer = FallbackOffer("fallback", FallbackOfferArgs(
+        name="Spring fallback",
+        representations=[RepresentationArgs(channel=WEB, placement=web.id, components=[_component()])],
+        selection_constraint=SelectionConstraintArgs(start_date=web.created_date, profile_constraint_type="none"),
+    ))
+
+    def verify(values: list[Any]) -> None:
+        web_id, offer_id, created = values
+        live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
+        assert live["representations"][0]["placement"] == web_id
+        assert live["selectionConstraint"] == {"startDate": created, "profileConstraintType": "none"}
+
+    return pulumi.Output.all(web.id, offer.id, web.created_date).apply(verify)
+
+
+@pulumi.runtime.test
+def test_a_whole_nested_block_may_be_an_output(shared_plugin: Plugin, emu: Emulator) -> Any:
+    from provider import FallbackOffer, FallbackOfferArgs, RankArgs, RepresentationArgs, SelectionConstraintArgs
+
+    _mocked(shared_plugin)
+    offer = FallbackOffer("fallback", FallbackOfferArgs(
+        name="Spring fallback",
+        representations=pulumi.Output.from_input([RepresentationArgs(channel=WEB, placement="dps:offer-placement:1",
+                                                                     components=[_component()])]),
+        selection_constraint=pulumi.Output.from_input(SelectionConstraintArgs(end_date="2026-09-01T00:00:00Z")),
+        rank=pulumi.Output.from_input(RankArgs(priority=2)),
+    ))
+
+    def verify(offer_id: str) -> None:
+        live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
+        assert live["selectionConstraint"] == {"endDate": "2026-09-01T00:00:00.000+00:00"}
+        assert live["rank"] == {"priority": 2}
+
+    return offer.id.apply(verify)
+
+
+@pulumi.runtime.test
+def test_a_decision_takes_its_references_as_outputs(shared_plugin: Plugin, emu: Emulator) -> Any:
+    from provider import (Decision, DecisionArgs, DecisionCriterionArgs, FallbackOffer, FallbackOfferArgs,
+                          OptionSelectionArgs, Placement, PlacementArgs, RepresentationArgs)
+
+    _mocked(shared_plugin)
+    web = Placement("web", PlacementArgs(name="Home banner", channel=WEB, component_type="text"))
+    fallback = FallbackOffer("fallback", FallbackOfferArgs(
+        name="Spring fallback",
+        representations=[RepresentationArgs(channel=WEB, placement=web.id, components=[_component()])]))
+    decision = Decision("spring", DecisionArgs(
+        name="Spring decision", fallback=fallback.id,
+        criteria=[DecisionCriterionArgs(placements=[web.id], option_selection=OptionSelectionArgs(filter="dps:offer-filter:1"))]))
+
+    def verify(values: list[Any]) -> None:
+        web_id, fallback_id, decision_id = values
+        live = emu.get("decision", ORG, SANDBOX, decision_id)
+        assert live["fallback"] == fallback_id and live["criteria"][0]["placements"] == [web_id]
+        assert live["status"] == "draft"
+
+    return pulumi.Output.all(web.id, fallback.id, decision.id).apply(verify)

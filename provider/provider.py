@@ -10,7 +10,7 @@ resource, so that a lost create's look-up never takes it (``claims.py``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, ContextManager, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, ContextManager, Optional
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -24,15 +24,19 @@ from pulumi.dynamic import (
 )
 
 from .claims import CLAIMS
-from .client import OfferLibraryClient
 from .errors import NotFoundError
 from .model import SERVER_OUTPUTS, Metadata
-from .retry import Budget, spending
 from .runtime import RUNTIME
 from .settings import Settings
 from .spec import SANDBOX_NAME, ResourceSpec
 from .validation import canonical, check_inputs, contains_unknown, is_unknown
-from .writes import WritePolicy, Writer
+
+if TYPE_CHECKING:
+    # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
+    # requests and urllib3, which preview never uses (the cold start of every `pulumi` command).
+    from .client import OfferLibraryClient
+    from .retry import Budget
+    from .writes import Writer
 
 
 class SpecProvider(ResourceProvider):
@@ -143,9 +147,13 @@ class SpecProvider(ResourceProvider):
 
     def _one_budget(self) -> ContextManager[Budget]:
         """One ``adobe:retryDeadline`` for the whole engine call: every retry below it draws on this clock."""
+        from .retry import Budget, spending
+
         return spending(Budget.starting_now(self.settings.retry_deadline))
 
     def _writer(self) -> Writer:
+        from .writes import WritePolicy, Writer
+
         settings = self.settings
         # A request that timed out was sent adobe:requestTimeout ago at the latest, and Adobe's side may
         # still commit it until adobe:lateWriteWindow after it was sent (a slow gateway keeps working

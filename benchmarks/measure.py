@@ -23,11 +23,13 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from provider import FallbackOfferProvider
+from provider.resources.fallback_offer import FALLBACK_OFFER
 from tests.conftest import ORG, SANDBOX
 from tests.engine import PROVIDER_KEY, ROOT, TYPE, Plugin, from_struct, to_struct, urn
 
 from .drive import (
     ENGINE_WORKERS,
+    UPDATED_DESCRIPTION,
     BenchmarkError,
     PhaseResult,
     Resource,
@@ -49,9 +51,9 @@ from .drive import (
     warm_up,
 )
 from .emulator_process import EmulatorHandle
+from .loop import plain_api
 from .trivial_provider import TrivialProvider
 
-UPDATED_DESCRIPTION = "Updated by the benchmark"
 # The engine operations timed, in the order a stack lives through them.
 OPERATIONS: dict[str, str] = {
     "create": "create all (check + create)",
@@ -336,21 +338,8 @@ def _read_breakdown(emu: EmulatorHandle, config: dict[str, Any], plugin: Plugin,
 
 def bare_get(config: dict[str, Any], offer_id: str) -> Callable[[], requests.Response]:
     """A plain ``requests`` GET of one offer with a fresh token: the HTTP floor under ``provider.read``."""
-    session = requests.Session()
-    token = session.post(config["adobe:imsEndpoint"], data={
-        "grant_type": "client_credentials", "client_id": config["adobe:clientId"],
-        "client_secret": config["adobe:clientSecret"], "scope": "openid"}, timeout=10).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}", "x-api-key": config["adobe:clientId"],
-               "x-gw-ims-org-id": config["adobe:imsOrgId"], "x-sandbox-name": config["adobe:sandboxName"]}
-    url = f"{config['adobe:endpoint']}/offers/{offer_id}"
-
-    def get() -> requests.Response:
-        """One GET of the offer; raises on an HTTP error."""
-        response = session.get(url, params={"offer-type": "fallback"}, headers=headers, timeout=10)
-        response.raise_for_status()
-        return response
-
-    return get
+    api, path = plain_api(config), FALLBACK_OFFER.endpoint.item(offer_id)
+    return lambda: api.call("GET", path)
 
 
 # -- cold start --------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def markdown(results: CliResults, image: str, plugin_cold: tuple[ColdStart, Cold
 def _intro(results: CliResults) -> str:
     """What was run and how."""
     return (
-        f"## Through the real CLI: what a user waits for\n\n"
+        f"### Through the real CLI: what a user waits for\n\n"
         f"Each operation is one `pulumi` command (v3.260.0, file backend, default `--parallel`) on a stack of N "
         f"fallback offers declared in a loop, timed from outside as a terminal would; the emulator adds "
         f"{results.latency * 1000:g} ms to every request. `up`, `refresh` and `destroy` run with `--yes "
@@ -98,7 +98,7 @@ def _wall_time_table(results: CliResults) -> str:
         cells.append(f"{seconds_text(results.timings[largest]['skip'][operation].seconds)} "
                      f"({ratio(results, largest, operation, 'skip'):.2f}×)")
         rows.append(cells)
-    return ("### Wall time\n\nIn brackets: the time over the physical limit. Requests are counted by the emulator "
+    return ("#### Wall time\n\nIn brackets: the time over the physical limit. Requests are counted by the emulator "
             "and are the same in every run.\n\n" + markdown_table(rows))
 
 
@@ -114,7 +114,7 @@ def _loop_table(results: CliResults) -> str:
                          f"({speedup(results, n, operation):.2f}×)")
         cells.append(f"{speedup(results, results.largest, operation, 'skip'):.2f}×")
         rows.append(cells)
-    return ("### Against a sequential `requests` loop\n\nWhat a user would write instead (`benchmarks/loop.py`): one "
+    return ("#### Against a sequential `requests` loop\n\nWhat a user would write instead (`benchmarks/loop.py`): one "
             "kept-alive session, one token, the same calls with the same bodies, one at a time, measured in the "
             f"same run. At best N × {results.latency * 1000:g} ms.\n\n" + markdown_table(rows))
 
@@ -133,7 +133,7 @@ def _checkpoint_table(results: CliResults) -> str:
             costs.append(f"{(default - skip) / n * 1000:.1f} ms")
         rows.append(cells + costs)
     state = results.timings[results.largest]["default"]["create"].state_bytes
-    return ("### What the checkpoints cost as N grows\n\nWith the file backend, the engine writes the whole state "
+    return ("#### What the checkpoints cost as N grows\n\nWith the file backend, the engine writes the whole state "
             "(and a backup copy) before and after every step, one write at a time; at "
             f"N={results.largest} the state is {state / 1024:.0f} KiB. So each step's checkpoint costs in "
             "proportion to N and a whole apply about N²; `refresh` checkpoints once at the end.\n\n" +
@@ -170,7 +170,7 @@ def _breakdown_table(results: CliResults) -> str:
     rows.append(["**our code ÷ the offer's calls as the engine timed them** (target ≤ 3%)"] +
                 [f"{profile[op].ours_share:.2%} {_mark(profile[op].ours_share <= TARGET_OURS_SHARE)}"
                  for op in operations])
-    return (f"### Where one offer's time goes\n\nOne more cycle at N={results.largest}, default settings, not part "
+    return (f"#### Where one offer's time goes\n\nOne more cycle at N={results.largest}, default settings, not part "
             "of the timings: the engine's own spans (`--otel-traces file://`) and timers inside the plugin and the "
             "program (`benchmarks/probe/`), each a mean per offer. The engine has up to 8 steps in flight "
             "(`--parallel`), the plugin serves 4, and the program registers every offer at once, so a "
@@ -198,7 +198,7 @@ def _cpu_table(results: CliResults) -> str:
         rows.append([f"**CPU floor on {cores} cores** (all of the above ÷ {cores}), {setting}"] +
                     [_ms((profile[op].cpu_total + profile[op].cpu_emulator) / cores, 1) for op in operations])
         rows.append([f"**wall time ÷ N**, {setting}"] + [_ms(profile[op].wall, 1) for op in operations])
-    return (f"### CPU per offer, by process\n\nFrom the same profiled cycles. Everything runs on this machine's "
+    return (f"#### CPU per offer, by process\n\nFrom the same profiled cycles. Everything runs on this machine's "
             f"{cores} cores; where the CPU floor comes near the wall time, the machine, not the network, is the "
             f"limit.\n\n" + markdown_table(rows))
 
@@ -214,7 +214,7 @@ def _cold_start(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -
              f"{cold.trivial_seconds * 1000:.0f} ms", f"{cold.ratio:.2f}×"],
             ["the plugin alone: `Popen` to the first Check answered", f"{ours.to_check_ms:.0f} ms",
              f"{trivial.to_check_ms:.0f} ms", f"{ours.to_check_ms / trivial.to_check_ms:.2f}×"]]
-    return ("### Cold start\n\nA preview of one offer against the same stack with one resource of "
+    return ("#### Cold start\n\nA preview of one offer against the same stack with one resource of "
             "`benchmarks/trivial_provider.py`, alternately; and the plugin's own start (second part below). The "
             "preview pays our import twice: in the program (`from provider import FallbackOffer`) and in the "
             "plugin (unpickling the provider).\n\n" + markdown_table(rows))
@@ -229,7 +229,7 @@ def _memory_and_state(results: CliResults) -> str:
     rows = [["at N=" + str(largest), "value"], ["---", "---:"],
             ["the plugin's peak RSS (largest over the cycle)", f"{rss / 1024:.0f} MiB"],
             ["the state file after `up`", f"{state / 1024:.0f} KiB ({state / largest:.0f} bytes per offer)"]]
-    return "### Memory and state\n\n" + markdown_table(rows)
+    return "#### Memory and state\n\n" + markdown_table(rows)
 
 
 def _targets(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -> str:
@@ -261,7 +261,7 @@ def _targets(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -> s
     rows.append([f"the plugin's cold start ≤ {TARGET_COLD_RATIO:g}× the trivial provider's",
                  f"{cold_ratio:.2f}× ({ours.to_check_ms:.0f} ms against {trivial.to_check_ms:.0f} ms)",
                  _mark(cold_ratio <= TARGET_COLD_RATIO)])
-    return "### Targets\n\n" + markdown_table(rows)
+    return "#### Targets\n\n" + markdown_table(rows)
 
 
 def plot(results: CliResults, path: Path) -> None:

@@ -159,7 +159,7 @@ def run_header(results: Results) -> str:
 def _header(results: Results) -> str:
     """How the harness path was driven."""
     return (
-        f"## Through the plugin alone: the harness path\n\n"
+        f"### Through the plugin alone: the harness path\n\n"
         f"These isolate the plugin from the engine. "
         f"Path: gRPC → the SDK's own plugin `python -m pulumi.dynamic` ({ENGINE_WORKERS} worker threads) → "
         f"our provider → HTTP → the emulator, which adds {results.latency * 1000:g} ms to every request. "
@@ -190,7 +190,7 @@ def _wall_time_table(results: Results) -> str:
         big_ratio = ratio(big, largest, results.latency)
         cells.append(f"{_mark(big_ratio <= TARGET_RATIO)} {big_ratio:.3f}×")
         rows.append(cells)
-    return ("### Wall time\n\n" + markdown_table(rows) +
+    return ("#### Wall time\n\n" + markdown_table(rows) +
             "\n\nIn brackets: the time over the physical limit. A preview makes no request, so it is far "
             "below it; its own bound is the plugin's CPU (see CPU per call).")
 
@@ -212,7 +212,7 @@ def _per_offer_table(results: Results) -> str:
             f"{alone_ms:.1f} ms", f"{busy_ms:.1f} ms",
             f"{alone_ms - answer_ms(alone):.1f} / {busy_ms - answer:.1f} ms",
         ])
-    return (f"### Per offer\n\nMedians per offer, at {results.latency * 1000:g} ms per request: alone "
+    return (f"#### Per offer\n\nMedians per offer, at {results.latency * 1000:g} ms per request: alone "
             f"({alone_count} offers, one at a time) and with {ENGINE_WORKERS} in flight. The {TARGET_RATIO:g}× target "
             f"leaves {budget_ms(results.latency):.1f} ms per offer beyond the emulator's answer.\n\n" + markdown_table(rows))
 
@@ -228,7 +228,7 @@ def _requests_table(results: Results) -> str:
                  f"{counts.token_requests} POST /ims/token/v3", _mark(counts.token_requests == 1)])
     timed = sorted({phase.requests["ims"] for phases in results.timings.values()
                     for operation, phase in phases.items() if operation in HTTP_OPERATIONS})
-    return (f"### HTTP requests per operation\n\nCounted by the emulator over {counts.resources} offers, "
+    return (f"#### HTTP requests per operation\n\nCounted by the emulator over {counts.resources} offers, "
             f"all operations through one plugin process (no latency). In the timed runs, each plugin process "
             f"that made requests asked IMS for {' or '.join(map(str, timed))} token(s).\n\n" + markdown_table(rows))
 
@@ -240,7 +240,7 @@ def _cpu_table(results: Results) -> str:
     for cost in results.cpu.calls:
         rows.append([cost.call, f"{cost.round_trip_us:.0f} µs", f"{cost.plugin_cpu_us:.0f} µs",
                      f"{cost.provider_us:.1f} µs", f"{cost.provider_us / cost.round_trip_us:.1%}"])
-    return (f"### CPU per call, no latency\n\nOver {results.largest} offers, one call at a time. The round trip is "
+    return (f"#### CPU per call, no latency\n\nOver {results.largest} offers, one call at a time. The round trip is "
             f"the engine's gRPC call to the plugin and back; \"our provider code\" is "
             f"`FallbackOfferProvider().check/.diff` called directly on the same inputs (no gRPC, no SDK "
             f"(de)serialization). The plugin runs Python calls one at a time (one GIL), so a preview costs about "
@@ -262,7 +262,7 @@ def _read_breakdown(results: Results) -> str:
             ["our provider code around the HTTP call (canonical form, metadata, outputs)", f"{ours:.0f}"],
             ["HTTP client (requests, urllib3) over a kept-alive connection, and the loopback", f"{client:.0f}"],
             ["emulator handling the request", f"{breakdown.emulator_us:.0f}"]]
-    return ("### Where one call's time goes\n\n" + markdown_table(rows) +
+    return ("#### Where one call's time goes\n\n" + markdown_table(rows) +
             f"\n\nEach part is a difference of two measurements (best of 4 interleaved rounds): the Read through the "
             f"plugin, `FallbackOfferProvider().read` in-process, a bare `requests` GET of the same offer, and the "
             f"emulator's own log. With {breakdown.latency_s * 1000:g} ms of latency, one Read alone took "
@@ -276,7 +276,7 @@ def _cold_start_table(results: Results) -> str:
     for start in (trivial, ours):
         rows.append([start.label, f"{start.to_port_ms:.0f} ms", f"{start.to_check_ms:.0f} ms"])
     extra = ours.to_check_ms - trivial.to_check_ms
-    return (f"### Cold start\n\nFrom `Popen` of `python -m pulumi.dynamic` to the first answered Check (Configure "
+    return (f"#### Cold start\n\nFrom `Popen` of `python -m pulumi.dynamic` to the first answered Check (Configure "
             f"included), median of {results.cold_repeats} each, measured alternately in this run.\n\n" + markdown_table(rows) +
             f"\n\nOurs: {ours.to_check_ms / trivial.to_check_ms:.2f}× the trivial provider; importing and configuring "
             f"our provider (pydantic models, requests) adds {extra:.0f} ms once per plugin process.")
@@ -292,7 +292,7 @@ def _state_table(results: Results) -> str:
             ["outputs as protobuf Struct (gRPC)", str(state.outputs_protobuf)],
             ["inputs as JSON (with `__provider`)", str(state.inputs_json)],
             [f"inputs + outputs JSON for {results.largest} offers", f"{per_offer * results.largest / 1024:.0f} KiB"]]
-    return "### State size\n\nFor the suite's sample offer (one representation, one component).\n\n" + markdown_table(rows)
+    return "#### State size\n\nFor the suite's sample offer (one representation, one component).\n\n" + markdown_table(rows)
 
 
 def _notes(results: Results) -> str:
@@ -310,7 +310,7 @@ def _notes(results: Results) -> str:
                  f"{rounds} round{'s' if rounds != 1 else ''} of {results.latency * 1000:g} ms, and each plugin "
                  f"process asks IMS for a token (one more latency) before its first request: at least "
                  f"{floor * 1000:g} ms against a limit of {limit_seconds(smallest, results.latency) * 1000:g} ms.")
-    return f"### Harness-path targets missed (the earlier {TARGET_RATIO:g}× target)\n\n" + body
+    return f"#### Harness-path targets missed (the earlier {TARGET_RATIO:g}× target)\n\n" + body
 
 
 def missed_targets(results: Results) -> list[str]:

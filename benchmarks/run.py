@@ -141,12 +141,18 @@ def write_outputs(harness: Results, cli: CliResults, out: Path, readmes: list[Pa
 
 
 def stop_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit, so that the ``finally`` blocks stop the plugin and emulator processes."""
+    """Turn SIGTERM into SystemExit, so that the ``finally`` blocks stop the plugin and emulator processes.
+
+    And give SIGINT back its usual meaning: a shell starts a background command (``... &``) with
+    SIGINT ignored, every child inherits that, and the CLI stops our language host with SIGINT,
+    then SIGKILL 5 s later; every ``pulumi up`` and ``preview`` would then wait those 5 s.
+    """
     def stop(_signum: int, _frame: Any) -> None:
         """Raise SystemExit in the main thread."""
         raise SystemExit(143)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

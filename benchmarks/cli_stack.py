@@ -21,7 +21,7 @@ from typing import Any, Optional
 from tests.e2e.project import Project, adobe_config
 from tests.offers import offer
 
-from .drive import UPDATED_DESCRIPTION, BenchmarkError
+from .drive import UPDATED_DESCRIPTION, BenchmarkError, median_by_operation
 from .emulator_process import EmulatorHandle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,12 +160,8 @@ def _children_cpu() -> float:
 
 
 def median_runs(cycles: list[dict[str, CliRun]]) -> dict[str, CliRun]:
-    """Per operation, the run whose wall time is the median (its other figures come with it)."""
-    chosen: dict[str, CliRun] = {}
-    for operation in CLI_OPERATIONS:
-        runs = sorted((cycle[operation] for cycle in cycles), key=lambda run: run.seconds)
-        chosen[operation] = runs[len(runs) // 2]
-    return chosen
+    """Per operation, the command whose wall time is the median (its other figures come with it)."""
+    return median_by_operation(cycles, CLI_OPERATIONS)
 
 
 # -- cold start ---------------------------------------------------------------------------------------

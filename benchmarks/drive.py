@@ -12,7 +12,7 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional, Protocol, TypeVar
 
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import provider_pb2
@@ -187,6 +187,24 @@ def run_phase(plugin: Plugin, step: Step, resources: list[Resource],
         pool.shutdown(wait=True, cancel_futures=True)
     seconds = time.perf_counter() - started
     return PhaseResult(seconds, [t for _, t in outcomes], [r for r, _ in outcomes])
+
+
+class Timed(Protocol):
+    """A run of something that took ``seconds`` (a phase through the plugin, a command through the CLI)."""
+
+    seconds: float
+
+
+TimedRun = TypeVar("TimedRun", bound=Timed)
+
+
+def median_by_operation(cycles: list[dict[str, TimedRun]], operations: Iterable[str]) -> dict[str, TimedRun]:
+    """Per operation, the cycle's run whose wall time is the median (its other figures come with it)."""
+    chosen: dict[str, TimedRun] = {}
+    for operation in operations:
+        runs = sorted((cycle[operation] for cycle in cycles), key=lambda run: run.seconds)
+        chosen[operation] = runs[len(runs) // 2]
+    return chosen
 
 
 def new_resources(count: int) -> list[Resource]:

@@ -39,6 +39,7 @@ from .drive import (
     declared_structs,
     delete,
     diff,
+    median_by_operation,
     new_resources,
     read,
     run_phase,
@@ -205,11 +206,7 @@ def time_cycle(emu: EmulatorHandle, config: dict[str, Any], count: int, latency:
 
 def median_phases(cycles: list[dict[str, PhaseResult]]) -> dict[str, PhaseResult]:
     """Per operation, the cycle whose wall time is the median (its other figures come with it)."""
-    chosen: dict[str, PhaseResult] = {}
-    for operation in OPERATIONS:
-        runs = sorted((cycle[operation] for cycle in cycles), key=lambda result: result.seconds)
-        chosen[operation] = runs[len(runs) // 2]
-    return chosen
+    return median_by_operation(cycles, OPERATIONS)
 
 
 # -- CPU per call, and where one Read's time goes -----------------------------------------------------

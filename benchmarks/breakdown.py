@@ -1,7 +1,7 @@
 """Where one offer's time goes through the real CLI, engine to HTTP and back, from one profiled command.
 
-A profiled command runs with ``--otel-traces file://...`` (the engine's own spans: the program's
-RegisterResource calls, the engine's gRPC calls to the plugin, the file backend's blob writes)
+A profiled command runs with ``--otel-traces file://...`` (the engine's own spans: its gRPC calls
+to the plugin, the file backend's blob writes)
 and with ``probe/sitecustomize.py`` in its Python processes (the plugin's servicer, our
 provider's methods and the HTTP client inside them; our resource classes in the program; each
 process's CPU and peak RSS). Everything here is a mean per offer over the whole command.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 from .cli_stack import CliRun
 
@@ -55,14 +55,14 @@ class OfferTime:
 
     count: int
     wall: float
-    register: Optional[float]  # the program's RegisterResource, from the call to the finished step
     engine_calls: float  # the engine's gRPC calls to the plugin for the offer, as the engine timed them
     plugin_calls: float  # the same calls inside the plugin, from servicer entry to exit
-    provider: float  # our provider's methods, less the HTTP client inside them
+    provider: float  # our provider's methods, less the HTTP client inside them (wall: GIL waits included)
+    provider_cpu: float  # the same in thread CPU time: what our code itself costs
     http_client: float  # requests/urllib3, the loopback and waiting for the first token, less the emulator
     emulator: float  # the emulator answering, less its added latency
     latency: float  # the added latency per offer (the round trip to Adobe)
-    program_ours: float  # our resource classes' constructors in the program, less the SDK inside them
+    program_ours: float  # our resource classes' constructors in the program, less the SDK inside them (CPU)
     blob_writes: float  # the file backend's blob writes (checkpoints and their backups), I/O only
     blob_write_count: float
     cpu_total: float  # the whole `pulumi` process tree
@@ -82,14 +82,9 @@ class OfferTime:
         return max(self.plugin_calls - self.provider - self.http_client - self.emulator - self.latency, 0.0)
 
     @property
-    def engine_step_beyond_calls(self) -> Optional[float]:
-        """The engine's own part of the step: registration to done, less the plugin calls."""
-        return None if self.register is None else max(self.register - self.engine_calls, 0.0)
-
-    @property
     def ours(self) -> float:
-        """All of our code for the offer: the provider in the plugin and the resource class in the program."""
-        return self.provider + self.program_ours
+        """All of our code's CPU for the offer: the provider in the plugin and the resource class in the program."""
+        return self.provider_cpu + self.program_ours
 
     @property
     def ours_share(self) -> float:
@@ -110,25 +105,22 @@ def offer_time(run: CliRun, count: int, latency: float, emulator_cpu: float) -> 
     plugin_calls = [call for record in probe.get("plugin", []) for call in record["calls"]
                     if call["method"] in PROVIDER_CALLS and OFFER_TYPE in call["urn"]]
     programs = probe.get("program", [])
-    registered = [span.seconds for span in spans if span.name == "pulumirpc.ResourceMonitor/RegisterResource"]
-    # The stack itself registers too: its span is as long as the program; count only the offers'.
-    register = (sum(sorted(registered)[:count]) / count) if len(registered) > count else None
     requests = sum(run.requests["dps"].values()) + run.requests["ims"]
     server_mean = float(run.server.get("mean", 0.0))
     blobs = [span.seconds for span in spans if span.name in BLOB_WRITES]
     return OfferTime(
         count=count,
         wall=run.seconds / count,
-        register=register,
         engine_calls=sum(span.seconds for span in spans
                          if span.name.startswith("pulumirpc.ResourceProvider/")
                          and span.name.rsplit("/", 1)[1] in PROVIDER_CALLS) / count,
         plugin_calls=sum(call["end"] - call["start"] for call in plugin_calls) / count,
         provider=sum(call["provider"] - call["http"] for call in plugin_calls) / count,
+        provider_cpu=sum(call["provider_cpu"] - call["http_cpu"] for call in plugin_calls) / count,
         http_client=max(sum(call["http"] for call in plugin_calls) - requests * server_mean, 0.0) / count,
         emulator=requests * max(server_mean - latency, 0.0) / count,
         latency=requests * latency / count,
-        program_ours=sum(record["ours_seconds"] - record["sdk_seconds"] for record in programs) / count,
+        program_ours=sum(record["ours_cpu"] - record["sdk_cpu"] for record in programs) / count,
         blob_writes=sum(blobs) / count,
         blob_write_count=len(blobs) / count,
         cpu_total=run.cpu_seconds / count,

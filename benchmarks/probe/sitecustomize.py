@@ -4,7 +4,8 @@ Put this directory on ``PYTHONPATH`` and set ``OFFERFORM_BENCH_PROBE=<directory>
 process of the run (the program and the plugin) then writes one JSON file there when it exits,
 ``<role>-<pid>.json``. The plugin's (role ``plugin``: it serves the ResourceProvider service)
 holds one record per gRPC call: its method and URN, when it started and ended (``time.monotonic``),
-and how much of it was spent in our provider's method and, below it, in the HTTP client
+and how much of it (wall and thread CPU time) was spent in our provider's method and, below it, in
+the HTTP client
 (``requests.Session.request``, and waiting for the IMS token in ``TokenSource.token``). The
 program's (role ``program``) holds how long our resource classes' constructors took, less the
 SDK's ``Resource.__init__`` inside them. Both roles add their CPU time and peak RSS. Not loaded by the timed runs: the timers cost a few µs per call, and wrapping loads
@@ -36,20 +37,24 @@ SERVICER_METHODS = ("Configure", "Check", "Diff", "Create", "Read", "Update", "D
 
 
 def _accumulating(slot: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function``, adding its wall time to the current call's ``slot`` (nested calls count once)."""
+    """``function``, adding its wall time to the current call's ``slot`` and its thread's CPU time to
+    ``<slot>_cpu`` (nested calls count once). CPU, because a thread inside our code may be waiting
+    for the GIL that another of the plugin's threads holds."""
 
     @functools.wraps(function)
     def timed(*args: Any, **kwargs: Any) -> Any:
         depth_key = f"{slot}_depth"
         depth = getattr(_LOCAL, depth_key, 0)
         setattr(_LOCAL, depth_key, depth + 1)
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.thread_time()
         try:
             return function(*args, **kwargs)
         finally:
             setattr(_LOCAL, depth_key, depth)
             if depth == 0:
                 setattr(_LOCAL, slot, getattr(_LOCAL, slot, 0.0) + time.monotonic() - started)
+                cpu = f"{slot}_cpu"
+                setattr(_LOCAL, cpu, getattr(_LOCAL, cpu, 0.0) + time.thread_time() - cpu_started)
                 count = f"{slot}_count"
                 setattr(_LOCAL, count, getattr(_LOCAL, count, 0) + 1)
 
@@ -60,13 +65,14 @@ def _recorded(method: str, call: Callable[..., Any]) -> Callable[..., Any]:
     """A servicer method that records its own wall time and what our provider and HTTP took inside it."""
 
     def servicer(request: Any, context: Any) -> Any:
-        _LOCAL.provider = _LOCAL.http = 0.0
+        _LOCAL.provider = _LOCAL.http = _LOCAL.provider_cpu = _LOCAL.http_cpu = 0.0
         started = time.monotonic()
         try:
             return call(request, context)
         finally:
             _CALLS.append({"method": method, "urn": getattr(request, "urn", ""), "start": started,
-                           "end": time.monotonic(), "provider": _LOCAL.provider, "http": _LOCAL.http})
+                           "end": time.monotonic(), "provider": _LOCAL.provider, "http": _LOCAL.http,
+                           "provider_cpu": _LOCAL.provider_cpu, "http_cpu": _LOCAL.http_cpu})
 
     return servicer
 
@@ -140,7 +146,8 @@ def _write() -> None:
               "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_kib": usage.ru_maxrss, "calls": _CALLS,
               # The program's main thread: our constructors' time, the SDK's inside them, and how many.
               "resources": getattr(_LOCAL, "ours_count", 0), "ours_seconds": getattr(_LOCAL, "ours", 0.0),
-              "sdk_seconds": getattr(_LOCAL, "sdk", 0.0)}
+              "sdk_seconds": getattr(_LOCAL, "sdk", 0.0), "ours_cpu": getattr(_LOCAL, "ours_cpu", 0.0),
+              "sdk_cpu": getattr(_LOCAL, "sdk_cpu", 0.0)}
     path = os.path.join(str(_TARGET), f"{_ROLE['role']}-{os.getpid()}.json")
     with open(path, "w", encoding="utf-8") as out:
         json.dump(record, out)

@@ -1242,33 +1242,64 @@ class FallbackOfferOutputs:
 
 @pulumi.input_type
 class OfferEligibilityArgs:
-    """When the offer may be shown, and to which profiles."""
+    """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with
+    dates)."""
 
     def __init__(__self__,
-                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
                  profile_constraint_type: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]] = None,
                  eligibility_rule: Optional[pulumi.Input[str]] = None,
-                 segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None) -> None:
-        """When the offer may be shown, and to which profiles.
+                 segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None) -> None:
+        """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with dates).
 
+        :param profile_constraint_type: `none` (the default), `eligibilityRule`, `anySegments` or
+            `allSegments`.
+        :param eligibility_rule: The decision rule's id, with `eligibilityRule`.
+        :param segment_identities: The segments, with `anySegments` or `allSegments`.
         :param start_date: When the offer starts being eligible.
         :param end_date: When it stops being eligible.
-        :param profile_constraint_type: `none`, `eligibilityRule` (a decision rule decides), `anySegments` or
-            `allSegments`.
-        :param eligibility_rule: The decision rule's id (`rule.id`), with `eligibilityRule`.
-        :param segment_identities: The segments, with `anySegments` or `allSegments`.
         """
-        if start_date is not None:
-            pulumi.set(__self__, 'start_date', _inputs.timestamp('OfferEligibilityArgs', 'start_date', start_date))
-        if end_date is not None:
-            pulumi.set(__self__, 'end_date', _inputs.timestamp('OfferEligibilityArgs', 'end_date', end_date))
         if profile_constraint_type is not None:
             pulumi.set(__self__, 'profile_constraint_type', profile_constraint_type)
         if eligibility_rule is not None:
             pulumi.set(__self__, 'eligibility_rule', eligibility_rule)
         if segment_identities is not None:
             pulumi.set(__self__, 'segment_identities', _inputs.sequence('OfferEligibilityArgs', 'segment_identities', segment_identities, 'dict[str, Any]'))
+        if start_date is not None:
+            pulumi.set(__self__, 'start_date', _inputs.timestamp('OfferEligibilityArgs', 'start_date', start_date))
+        if end_date is not None:
+            pulumi.set(__self__, 'end_date', _inputs.timestamp('OfferEligibilityArgs', 'end_date', end_date))
+
+    @property
+    @pulumi.getter(name='profileConstraintType')
+    def profile_constraint_type(self) -> Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]:
+        """`none` (the default), `eligibilityRule`, `anySegments` or `allSegments`."""
+        return pulumi.get(self, 'profile_constraint_type')  # type: ignore[no-any-return]
+
+    @profile_constraint_type.setter
+    def profile_constraint_type(self, value: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]) -> None:
+        pulumi.set(self, 'profile_constraint_type', value)
+
+    @property
+    @pulumi.getter(name='eligibilityRule')
+    def eligibility_rule(self) -> Optional[pulumi.Input[str]]:
+        """The decision rule's id, with `eligibilityRule`."""
+        return pulumi.get(self, 'eligibility_rule')  # type: ignore[no-any-return]
+
+    @eligibility_rule.setter
+    def eligibility_rule(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'eligibility_rule', value)
+
+    @property
+    @pulumi.getter(name='segmentIdentities')
+    def segment_identities(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
+        """The segments, with `anySegments` or `allSegments`."""
+        return pulumi.get(self, 'segment_identities')  # type: ignore[no-any-return]
+
+    @segment_identities.setter
+    def segment_identities(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]) -> None:
+        pulumi.set(self, 'segment_identities', value)
 
     @property
     @pulumi.getter(name='startDate')
@@ -1289,36 +1320,6 @@ class OfferEligibilityArgs:
     @end_date.setter
     def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
         pulumi.set(self, 'end_date', value)
-
-    @property
-    @pulumi.getter(name='profileConstraintType')
-    def profile_constraint_type(self) -> Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]:
-        """`none`, `eligibilityRule` (a decision rule decides), `anySegments` or `allSegments`."""
-        return pulumi.get(self, 'profile_constraint_type')  # type: ignore[no-any-return]
-
-    @profile_constraint_type.setter
-    def profile_constraint_type(self, value: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]) -> None:
-        pulumi.set(self, 'profile_constraint_type', value)
-
-    @property
-    @pulumi.getter(name='eligibilityRule')
-    def eligibility_rule(self) -> Optional[pulumi.Input[str]]:
-        """The decision rule's id (`rule.id`), with `eligibilityRule`."""
-        return pulumi.get(self, 'eligibility_rule')  # type: ignore[no-any-return]
-
-    @eligibility_rule.setter
-    def eligibility_rule(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'eligibility_rule', value)
-
-    @property
-    @pulumi.getter(name='segmentIdentities')
-    def segment_identities(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
-        """The segments, with `anySegments` or `allSegments`."""
-        return pulumi.get(self, 'segment_identities')  # type: ignore[no-any-return]
-
-    @segment_identities.setter
-    def segment_identities(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]) -> None:
-        pulumi.set(self, 'segment_identities', value)
 
 
 @pulumi.input_type
@@ -1535,7 +1536,7 @@ class PersonalizedOfferArgs:
                  adopt_id: Optional[pulumi.Input[str]] = None) -> None:
         """Everything a personalized offer declares.
 
-        :param name: The offer's name.
+        :param name: The offer's name, unique enough to find it again in the sandbox.
         :param representations: How the offer shows, one entry per channel and placement: at least one.
         :param description: What the offer is for.
         :param status: `draft` (the default), `approved` or `archived`.
@@ -1575,7 +1576,7 @@ class PersonalizedOfferArgs:
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
-        """The offer's name."""
+        """The offer's name, unique enough to find it again in the sandbox."""
         return pulumi.get(self, 'name')  # type: ignore[no-any-return]
 
     @name.setter
@@ -1699,7 +1700,7 @@ class PersonalizedOfferOutputs:
     fields."""
 
     name: pulumi.Output[str]
-    """The offer's name."""
+    """The offer's name, unique enough to find it again in the sandbox."""
     description: pulumi.Output[Optional[str]]
     """What the offer is for."""
     status: pulumi.Output[Optional[str]]

@@ -115,8 +115,8 @@ class Rank(ApiModel):
     priority: Optional[int] = Field(default=None, description="The offer's priority.")
 
 
-class FallbackOfferFields(ApiModel):
-    """The user-owned fields of a fallback offer, in the API's own (camelCase) shape."""
+class OfferFields(ApiModel):
+    """What every offer has, fallback or personalized: the fields that come first in both."""
 
     name: Name = Field(description="The offer's name, unique enough to find it again in the sandbox.")
     description: Optional[str] = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH, description="What the offer is for.")
@@ -125,6 +125,11 @@ class FallbackOfferFields(ApiModel):
     representations: list[Representation] = Field(
         min_length=1, description="How the offer shows, one entry per channel and placement: at least one.")
     characteristics: Optional[Characteristics] = Field(default=None, description="Custom attributes, string to string.")
+
+
+class FallbackOfferFields(OfferFields):
+    """The user-owned fields of a fallback offer, in the API's own (camelCase) shape."""
+
     selection_constraint: Optional[SelectionConstraint] = Field(
         default=None, alias="selectionConstraint", description="Dates and profile constraint (pass-through).")
     rank: Optional[Rank] = Field(default=None, description="The offer's priority (pass-through).")

@@ -5,36 +5,24 @@ from __future__ import annotations
 from typing import Any, Literal, Mapping, Optional, Union
 
 import pulumi
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ..args import PersonalizedOfferArgs, PersonalizedOfferOutputs
-from ..model import ApiModel, Name, ObjectId, Timestamp
+from ..model import ApiModel, Timestamp
 from ..provider import SpecProvider
 from ..resource import SpecResource
 from ..spec import Endpoint, Reference, ResourceSpec
-from .fallback_offer import MAX_DESCRIPTION_LENGTH, Characteristics, QualifierIds, Rank, Representation
+from .decision import ProfileConstraint
+from .fallback_offer import OfferFields, QualifierIds, Rank
 
 MAX_FREQUENCY_CAPS = 10  # Adobe's published guardrail: 10 frequency capping rules per offer.
 
 
-class OfferEligibility(ApiModel):
-    """When the offer may be shown, and to which profiles."""
+class OfferEligibility(ProfileConstraint):
+    """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with dates)."""
 
     start_date: Optional[Timestamp] = Field(default=None, alias="startDate", description="When the offer starts being eligible.")
     end_date: Optional[Timestamp] = Field(default=None, alias="endDate", description="When it stops being eligible.")
-    profile_constraint_type: Optional[Literal["none", "eligibilityRule", "anySegments", "allSegments"]] = Field(
-        default=None, alias="profileConstraintType",
-        description="`none`, `eligibilityRule` (a decision rule decides), `anySegments` or `allSegments`.")
-    eligibility_rule: Optional[ObjectId] = Field(default=None, alias="eligibilityRule",
-                                                 description="The decision rule's id (`rule.id`), with `eligibilityRule`.")
-    segment_identities: Optional[list[dict[str, Any]]] = Field(
-        default=None, alias="segmentIdentities", description="The segments, with `anySegments` or `allSegments`.")
-
-    @model_validator(mode="after")
-    def _rule_named(self) -> "OfferEligibility":
-        if self.profile_constraint_type == "eligibilityRule" and not self.eligibility_rule:
-            raise ValueError("profileConstraintType eligibilityRule needs eligibilityRule (a decision rule id)")
-        return self
 
 
 class CappingConstraint(ApiModel):
@@ -65,16 +53,9 @@ class FrequencyCappingConstraint(ApiModel):
     repeat: Optional[FrequencyRepeat] = Field(default=None, description="When it starts counting again.")
 
 
-class PersonalizedOfferFields(ApiModel):
+class PersonalizedOfferFields(OfferFields):
     """The user-owned fields of a personalized offer, in the API's own (camelCase) shape."""
 
-    name: Name = Field(description="The offer's name.")
-    description: Optional[str] = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH, description="What the offer is for.")
-    status: Literal["draft", "approved", "archived"] = Field(
-        default="draft", description="`draft` (the default), `approved` or `archived`.")
-    representations: list[Representation] = Field(
-        min_length=1, description="How the offer shows, one entry per channel and placement: at least one.")
-    characteristics: Optional[Characteristics] = Field(default=None, description="Custom attributes, string to string.")
     selection_constraint: Optional[OfferEligibility] = Field(
         default=None, alias="selectionConstraint", description="When the offer may be shown, and to whom.")
     rank: Optional[Rank] = Field(default=None, description="The offer's priority among eligible offers.")

@@ -6,12 +6,13 @@ Only the canonical user-owned fields appear, so the first ``pulumi up`` adopts e
 without a PATCH and the next preview shows no diff. Kinds come in reference order, and a
 reference to an exported object is written as that object's variable's ``.id``.
 
-Names: each offer gets a Python identifier derived from its name (ASCII snake_case) and a Pulumi
-resource name (the identifier with ``-`` for ``_``). They never depend on list order:
+Names: each object gets a Python identifier derived from its name (ASCII snake_case) and a Pulumi
+resource name (the identifier with ``-`` for ``_``), unique over the whole program. They never
+depend on list order:
 
-- a name the previous export of the same directory gave an offer (``previous_names``) is kept;
-- otherwise, among offers whose names give the same identifier, the oldest (then lowest id) gets it
-  bare and the others get ``_<6 hex of sha256(id)>``; offers created later never rename it.
+- a name the previous export of the same directory gave an object (``previous_names``) is kept;
+- otherwise, among objects whose names give the same identifier, the oldest (then lowest id) gets
+  it bare and the others get ``_<6 hex of sha256(id)>``; objects created later never rename it.
 """
 
 from __future__ import annotations
@@ -64,14 +65,14 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 @dataclass(frozen=True)
 class Naming:
-    """What one offer is called in the program: its variable and its Pulumi resource name."""
+    """What one object is called in the program: its variable and its Pulumi resource name."""
 
     variable: str
     resource_name: str
 
 
 def base_identifier(name: str) -> str:
-    """An offer name as lowercase ASCII snake_case, safe as a Python variable.
+    """An object's name as lowercase ASCII snake_case, safe as a Python variable.
 
     Accents are transliterated (NFKD), other non-ASCII characters dropped, camelCase split; a
     result that is empty becomes ``offer``; one that starts with a digit, or is a keyword, a
@@ -91,7 +92,7 @@ def base_identifier(name: str) -> str:
 
 
 def id_suffix(offer_id: str, length: int = SUFFIX_LENGTH) -> str:
-    """A short, stable suffix derived from an offer id alone."""
+    """A short, stable suffix derived from an object's id alone."""
     return hashlib.sha256(offer_id.encode("utf-8")).hexdigest()[:length]
 
 
@@ -107,7 +108,7 @@ def usable_variable(variable: str) -> bool:
 
 def assign_names(offers: Sequence[Mapping[str, Any]],
                  previous: Optional[Mapping[str, Naming]] = None) -> dict[str, Naming]:
-    """A unique variable and resource name for every offer, keyed by offer id; see the module docstring."""
+    """A unique variable and resource name for every object, keyed by its id; see the module docstring."""
     previous = previous or {}
     names: dict[str, Naming] = {}
     taken_variables: set[str] = set()
@@ -135,7 +136,7 @@ def assign_names(offers: Sequence[Mapping[str, Any]],
     for members in groups.values():
         members.sort(key=lambda offer: (_created_key(offer), str(offer["id"])))
 
-    # The oldest offer of each group gets the bare identifier (unless an earlier export took it) ...
+    # The oldest object of each group gets the bare identifier (unless an earlier export took it) ...
     for base in sorted(groups):
         if free(base):
             take(str(groups[base][0]["id"]), Naming(base, resource_name_for(base)))
@@ -163,7 +164,7 @@ def _first_free_numbered(stem: str, free: Any) -> str:
 
 
 def _created_key(offer: Mapping[str, Any]) -> str:
-    """Sorts by creation instant; an offer without a readable date sorts after every dated one."""
+    """Sorts by creation instant; an object without a readable date sorts after every dated one."""
     created = offer.get("created") or offer.get("createdDate")
     if not isinstance(created, str):
         return "\uffff"
@@ -400,7 +401,7 @@ def export_name(spec: ResourceSpec) -> str:
 
 @dataclass
 class Program:
-    """A rendered program, and what it says about each offer (keyed by offer id)."""
+    """A rendered program, and what it says about each object (keyed by its id)."""
 
     source: str
     names: dict[str, Naming]

@@ -4,8 +4,8 @@
 ``venv``, a program whose ComponentResource owns two fallback offers, and ``test_my_stack.py``,
 written against the kit only (the README shows it). The test copies it to a scratch directory,
 creates the virtualenv, installs this checkout into it as the README says (pip, from a path, with
-the ``emulator`` extra and the versions of ``requirements.txt``), and runs the user's tests there
-with pytest and ``pulumi`` on PATH. Then mypy checks the user's code in that virtualenv: the
+the ``emulator`` extra and the versions of ``requirements.txt``; its ``offerform-emulator``
+command comes with it), and runs the user's tests there with pytest and ``pulumi`` on PATH. Then mypy checks the user's code in that virtualenv: the
 installed packages carry their types (``py.typed``), installed from a path and editable alike.
 """
 
@@ -66,6 +66,8 @@ def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
     assert created.returncode == 0, created.stderr
     installed = _run([python, *QUIET_PIP, "-r", checkout / "requirements.txt", f"{checkout}[emulator]"], project, env)
     assert installed.returncode == 0, installed.stderr
+    command = _run([project / "venv" / "bin" / "offerform-emulator", "--help"], project, env)
+    assert command.returncode == 0 and "--seed FILE" in command.stdout and "--sandboxes NAMES" in command.stdout
 
     tested = _run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_stack.py"], project, env)
     assert tested.returncode == 0, tested.stdout + tested.stderr

@@ -21,11 +21,12 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 import yaml
 
-from .server import Emulator
+if TYPE_CHECKING:
+    from .server import Emulator
 
 DEFAULT_ORG = "DEMO0000000000000000@AdobeOrg"
 DEFAULT_SANDBOX = "prod"

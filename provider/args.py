@@ -16,6 +16,101 @@ from . import inputs as _inputs
 
 
 @pulumi.input_type
+class CollectionQualifierArgs:
+    """Everything a collection qualifier declares."""
+
+    def __init__(__self__,
+                 name: pulumi.Input[str],
+                 description: Optional[pulumi.Input[str]] = None,
+                 sandbox_name: Optional[pulumi.Input[str]] = None,
+                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+        """Everything a collection qualifier declares.
+
+        :param name: The qualifier's name.
+        :param description: What it marks.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing collection qualifier to adopt instead of creating one.
+        """
+        pulumi.set(__self__, 'name', name)
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if sandbox_name is not None:
+            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, 'adopt_id', adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The qualifier's name."""
+        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'name', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it marks."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter(name='sandboxName')
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'sandbox_name', value)
+
+    @property
+    @pulumi.getter(name='adoptId')
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing collection qualifier to adopt instead of creating one."""
+        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'adopt_id', value)
+
+
+class CollectionQualifierOutputs:
+    """The outputs of a collection qualifier: every input, as the server holds it, and the server's own
+    fields."""
+
+    name: pulumi.Output[str]
+    """The qualifier's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it marks."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+@pulumi.input_type
 class ReturnMetadataArgs:
     """Which metadata a decision request returns with the offers of this placement."""
 
@@ -293,6 +388,432 @@ class PlacementOutputs:
     """Whether a decision request returns the offers' content."""
     return_meta_data: pulumi.Output[Optional[dict[str, Any]]]
     """Which metadata a decision request returns."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+@pulumi.input_type
+class RuleConditionArgs:
+    """The rule's condition, in Profile Query Language."""
+
+    def __init__(__self__,
+                 value: pulumi.Input[str],
+                 type: Optional[pulumi.Input[Literal['PQL']]] = None,
+                 format: Optional[pulumi.Input[Literal['pql/text']]] = None) -> None:
+        """The rule's condition, in Profile Query Language.
+
+        :param value: The condition, such as `profile.person.name.firstName.equals("John", false)`.
+        :param type: `PQL`, the only language Adobe takes.
+        :param format: `pql/text`.
+        """
+        pulumi.set(__self__, 'value', value)
+        if type is not None:
+            pulumi.set(__self__, 'type', type)
+        if format is not None:
+            pulumi.set(__self__, 'format', format)
+
+    @property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[str]:
+        """The condition, such as `profile.person.name.firstName.equals("John", false)`."""
+        return pulumi.get(self, 'value')  # type: ignore[no-any-return]
+
+    @value.setter
+    def value(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'value', value)
+
+    @property
+    @pulumi.getter
+    def type(self) -> Optional[pulumi.Input[Literal['PQL']]]:
+        """`PQL`, the only language Adobe takes."""
+        return pulumi.get(self, 'type')  # type: ignore[no-any-return]
+
+    @type.setter
+    def type(self, value: Optional[pulumi.Input[Literal['PQL']]]) -> None:
+        pulumi.set(self, 'type', value)
+
+    @property
+    @pulumi.getter
+    def format(self) -> Optional[pulumi.Input[Literal['pql/text']]]:
+        """`pql/text`."""
+        return pulumi.get(self, 'format')  # type: ignore[no-any-return]
+
+    @format.setter
+    def format(self, value: Optional[pulumi.Input[Literal['pql/text']]]) -> None:
+        pulumi.set(self, 'format', value)
+
+
+@pulumi.input_type
+class DecisionRuleArgs:
+    """Everything a decision rule declares."""
+
+    def __init__(__self__,
+                 name: pulumi.Input[str],
+                 condition: pulumi.Input['RuleConditionArgs'],
+                 description: Optional[pulumi.Input[str]] = None,
+                 defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
+                 sandbox_name: Optional[pulumi.Input[str]] = None,
+                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+        """Everything a decision rule declares.
+
+        :param name: The rule's name.
+        :param condition: The PQL condition a profile must meet.
+        :param description: What it decides.
+        :param defined_on: The profile schema the condition is defined on (`{"profile": {"schema": {"ref":
+            ..., "version": ...}}}`).
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing decision rule to adopt instead of creating one.
+        """
+        pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, 'condition', condition)
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if defined_on is not None:
+            pulumi.set(__self__, 'defined_on', defined_on)
+        if sandbox_name is not None:
+            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, 'adopt_id', adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The rule's name."""
+        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'name', value)
+
+    @property
+    @pulumi.getter
+    def condition(self) -> pulumi.Input['RuleConditionArgs']:
+        """The PQL condition a profile must meet."""
+        return pulumi.get(self, 'condition')  # type: ignore[no-any-return]
+
+    @condition.setter
+    def condition(self, value: pulumi.Input['RuleConditionArgs']) -> None:
+        pulumi.set(self, 'condition', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it decides."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter(name='definedOn')
+    def defined_on(self) -> Optional[pulumi.Input[Mapping[str, Any]]]:
+        """The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version":
+        ...}}}`)."""
+        return pulumi.get(self, 'defined_on')  # type: ignore[no-any-return]
+
+    @defined_on.setter
+    def defined_on(self, value: Optional[pulumi.Input[Mapping[str, Any]]]) -> None:
+        pulumi.set(self, 'defined_on', value)
+
+    @property
+    @pulumi.getter(name='sandboxName')
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'sandbox_name', value)
+
+    @property
+    @pulumi.getter(name='adoptId')
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing decision rule to adopt instead of creating one."""
+        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'adopt_id', value)
+
+
+class DecisionRuleOutputs:
+    """The outputs of a decision rule: every input, as the server holds it, and the server's own fields."""
+
+    name: pulumi.Output[str]
+    """The rule's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it decides."""
+    condition: pulumi.Output[dict[str, Any]]
+    """The PQL condition a profile must meet."""
+    defined_on: pulumi.Output[Optional[dict[str, Any]]]
+    """The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version":
+    ...}}}`)."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+@pulumi.input_type
+class FormulaExpressionArgs:
+    """The formula, in Profile Query Language."""
+
+    def __init__(__self__,
+                 value: pulumi.Input[str],
+                 type: Optional[pulumi.Input[Literal['PQL']]] = None,
+                 format: Optional[pulumi.Input[Literal['pql/text']]] = None) -> None:
+        """The formula, in Profile Query Language.
+
+        :param value: The expression, such as `if( offer.characteristics.team = "growth", 10, 1)`.
+        :param type: `PQL`, the only language Adobe takes.
+        :param format: `pql/text`.
+        """
+        pulumi.set(__self__, 'value', value)
+        if type is not None:
+            pulumi.set(__self__, 'type', type)
+        if format is not None:
+            pulumi.set(__self__, 'format', format)
+
+    @property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[str]:
+        """The expression, such as `if( offer.characteristics.team = "growth", 10, 1)`."""
+        return pulumi.get(self, 'value')  # type: ignore[no-any-return]
+
+    @value.setter
+    def value(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'value', value)
+
+    @property
+    @pulumi.getter
+    def type(self) -> Optional[pulumi.Input[Literal['PQL']]]:
+        """`PQL`, the only language Adobe takes."""
+        return pulumi.get(self, 'type')  # type: ignore[no-any-return]
+
+    @type.setter
+    def type(self, value: Optional[pulumi.Input[Literal['PQL']]]) -> None:
+        pulumi.set(self, 'type', value)
+
+    @property
+    @pulumi.getter
+    def format(self) -> Optional[pulumi.Input[Literal['pql/text']]]:
+        """`pql/text`."""
+        return pulumi.get(self, 'format')  # type: ignore[no-any-return]
+
+    @format.setter
+    def format(self, value: Optional[pulumi.Input[Literal['pql/text']]]) -> None:
+        pulumi.set(self, 'format', value)
+
+
+@pulumi.input_type
+class ReturnTypeArgs:
+    """What the formula evaluates to."""
+
+    def __init__(__self__,
+                 type: Optional[pulumi.Input[str]] = None) -> None:
+        """What the formula evaluates to.
+
+        :param type: `integer` (any case; kept upper-case, as Adobe answers).
+        """
+        if type is not None:
+            pulumi.set(__self__, 'type', type)
+
+    @property
+    @pulumi.getter
+    def type(self) -> Optional[pulumi.Input[str]]:
+        """`integer` (any case; kept upper-case, as Adobe answers)."""
+        return pulumi.get(self, 'type')  # type: ignore[no-any-return]
+
+    @type.setter
+    def type(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'type', value)
+
+
+@pulumi.input_type
+class RankingFormulaArgs:
+    """Everything a ranking formula declares."""
+
+    def __init__(__self__,
+                 name: pulumi.Input[str],
+                 expression: pulumi.Input['FormulaExpressionArgs'],
+                 return_type: pulumi.Input['ReturnTypeArgs'],
+                 description: Optional[pulumi.Input[str]] = None,
+                 defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
+                 exd_function: Optional[pulumi.Input[bool]] = None,
+                 is_pure: Optional[pulumi.Input[bool]] = None,
+                 sandbox_name: Optional[pulumi.Input[str]] = None,
+                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+        """Everything a ranking formula declares.
+
+        :param name: The formula's name.
+        :param expression: The PQL expression that scores an offer.
+        :param return_type: What the expression returns: an integer.
+        :param description: What it favours.
+        :param defined_on: The schemas the expression is defined on.
+        :param exd_function: Adobe's `exdFunction` flag.
+        :param is_pure: Adobe's `isPure` flag.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing ranking formula to adopt instead of creating one.
+        """
+        pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, 'expression', expression)
+        pulumi.set(__self__, 'return_type', return_type)
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if defined_on is not None:
+            pulumi.set(__self__, 'defined_on', defined_on)
+        if exd_function is not None:
+            pulumi.set(__self__, 'exd_function', exd_function)
+        if is_pure is not None:
+            pulumi.set(__self__, 'is_pure', is_pure)
+        if sandbox_name is not None:
+            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, 'adopt_id', adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The formula's name."""
+        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'name', value)
+
+    @property
+    @pulumi.getter
+    def expression(self) -> pulumi.Input['FormulaExpressionArgs']:
+        """The PQL expression that scores an offer."""
+        return pulumi.get(self, 'expression')  # type: ignore[no-any-return]
+
+    @expression.setter
+    def expression(self, value: pulumi.Input['FormulaExpressionArgs']) -> None:
+        pulumi.set(self, 'expression', value)
+
+    @property
+    @pulumi.getter(name='returnType')
+    def return_type(self) -> pulumi.Input['ReturnTypeArgs']:
+        """What the expression returns: an integer."""
+        return pulumi.get(self, 'return_type')  # type: ignore[no-any-return]
+
+    @return_type.setter
+    def return_type(self, value: pulumi.Input['ReturnTypeArgs']) -> None:
+        pulumi.set(self, 'return_type', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it favours."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter(name='definedOn')
+    def defined_on(self) -> Optional[pulumi.Input[Mapping[str, Any]]]:
+        """The schemas the expression is defined on."""
+        return pulumi.get(self, 'defined_on')  # type: ignore[no-any-return]
+
+    @defined_on.setter
+    def defined_on(self, value: Optional[pulumi.Input[Mapping[str, Any]]]) -> None:
+        pulumi.set(self, 'defined_on', value)
+
+    @property
+    @pulumi.getter(name='exdFunction')
+    def exd_function(self) -> Optional[pulumi.Input[bool]]:
+        """Adobe's `exdFunction` flag."""
+        return pulumi.get(self, 'exd_function')  # type: ignore[no-any-return]
+
+    @exd_function.setter
+    def exd_function(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'exd_function', value)
+
+    @property
+    @pulumi.getter(name='isPure')
+    def is_pure(self) -> Optional[pulumi.Input[bool]]:
+        """Adobe's `isPure` flag."""
+        return pulumi.get(self, 'is_pure')  # type: ignore[no-any-return]
+
+    @is_pure.setter
+    def is_pure(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'is_pure', value)
+
+    @property
+    @pulumi.getter(name='sandboxName')
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'sandbox_name', value)
+
+    @property
+    @pulumi.getter(name='adoptId')
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing ranking formula to adopt instead of creating one."""
+        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'adopt_id', value)
+
+
+class RankingFormulaOutputs:
+    """The outputs of a ranking formula: every input, as the server holds it, and the server's own fields."""
+
+    name: pulumi.Output[str]
+    """The formula's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it favours."""
+    expression: pulumi.Output[dict[str, Any]]
+    """The PQL expression that scores an offer."""
+    return_type: pulumi.Output[dict[str, Any]]
+    """What the expression returns: an integer."""
+    defined_on: pulumi.Output[Optional[dict[str, Any]]]
+    """The schemas the expression is defined on."""
+    exd_function: pulumi.Output[Optional[bool]]
+    """Adobe's `exdFunction` flag."""
+    is_pure: pulumi.Output[Optional[bool]]
+    """Adobe's `isPure` flag."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]
@@ -699,6 +1220,645 @@ class FallbackOfferOutputs:
     """The offer's priority (pass-through)."""
     tags: pulumi.Output[Optional[list[str]]]
     """Ids of the collection qualifiers (formerly tags) of the offer, at most 20."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+@pulumi.input_type
+class OfferEligibilityArgs:
+    """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with
+    dates)."""
+
+    def __init__(__self__,
+                 profile_constraint_type: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]] = None,
+                 eligibility_rule: Optional[pulumi.Input[str]] = None,
+                 segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None) -> None:
+        """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with dates).
+
+        :param profile_constraint_type: `none` (the default), `eligibilityRule`, `anySegments` or
+            `allSegments`.
+        :param eligibility_rule: The decision rule's id, with `eligibilityRule`.
+        :param segment_identities: The segments, with `anySegments` or `allSegments`.
+        :param start_date: When the offer starts being eligible.
+        :param end_date: When it stops being eligible.
+        """
+        if profile_constraint_type is not None:
+            pulumi.set(__self__, 'profile_constraint_type', profile_constraint_type)
+        if eligibility_rule is not None:
+            pulumi.set(__self__, 'eligibility_rule', eligibility_rule)
+        if segment_identities is not None:
+            pulumi.set(__self__, 'segment_identities', _inputs.sequence('OfferEligibilityArgs', 'segment_identities', segment_identities, 'dict[str, Any]'))
+        if start_date is not None:
+            pulumi.set(__self__, 'start_date', _inputs.timestamp('OfferEligibilityArgs', 'start_date', start_date))
+        if end_date is not None:
+            pulumi.set(__self__, 'end_date', _inputs.timestamp('OfferEligibilityArgs', 'end_date', end_date))
+
+    @property
+    @pulumi.getter(name='profileConstraintType')
+    def profile_constraint_type(self) -> Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]:
+        """`none` (the default), `eligibilityRule`, `anySegments` or `allSegments`."""
+        return pulumi.get(self, 'profile_constraint_type')  # type: ignore[no-any-return]
+
+    @profile_constraint_type.setter
+    def profile_constraint_type(self, value: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]) -> None:
+        pulumi.set(self, 'profile_constraint_type', value)
+
+    @property
+    @pulumi.getter(name='eligibilityRule')
+    def eligibility_rule(self) -> Optional[pulumi.Input[str]]:
+        """The decision rule's id, with `eligibilityRule`."""
+        return pulumi.get(self, 'eligibility_rule')  # type: ignore[no-any-return]
+
+    @eligibility_rule.setter
+    def eligibility_rule(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'eligibility_rule', value)
+
+    @property
+    @pulumi.getter(name='segmentIdentities')
+    def segment_identities(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
+        """The segments, with `anySegments` or `allSegments`."""
+        return pulumi.get(self, 'segment_identities')  # type: ignore[no-any-return]
+
+    @segment_identities.setter
+    def segment_identities(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]) -> None:
+        pulumi.set(self, 'segment_identities', value)
+
+    @property
+    @pulumi.getter(name='startDate')
+    def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """When the offer starts being eligible."""
+        return pulumi.get(self, 'start_date')  # type: ignore[no-any-return]
+
+    @start_date.setter
+    def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, 'start_date', value)
+
+    @property
+    @pulumi.getter(name='endDate')
+    def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """When it stops being eligible."""
+        return pulumi.get(self, 'end_date')  # type: ignore[no-any-return]
+
+    @end_date.setter
+    def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, 'end_date', value)
+
+
+@pulumi.input_type
+class CappingConstraintArgs:
+    """How many times the offer may be shown, in all and to one profile."""
+
+    def __init__(__self__,
+                 global_cap: Optional[pulumi.Input[int]] = None,
+                 profile_cap: Optional[pulumi.Input[int]] = None) -> None:
+        """How many times the offer may be shown, in all and to one profile.
+
+        :param global_cap: At most this many times in all.
+        :param profile_cap: At most this many times to one profile.
+        """
+        if global_cap is not None:
+            pulumi.set(__self__, 'global_cap', global_cap)
+        if profile_cap is not None:
+            pulumi.set(__self__, 'profile_cap', profile_cap)
+
+    @property
+    @pulumi.getter(name='globalCap')
+    def global_cap(self) -> Optional[pulumi.Input[int]]:
+        """At most this many times in all."""
+        return pulumi.get(self, 'global_cap')  # type: ignore[no-any-return]
+
+    @global_cap.setter
+    def global_cap(self, value: Optional[pulumi.Input[int]]) -> None:
+        pulumi.set(self, 'global_cap', value)
+
+    @property
+    @pulumi.getter(name='profileCap')
+    def profile_cap(self) -> Optional[pulumi.Input[int]]:
+        """At most this many times to one profile."""
+        return pulumi.get(self, 'profile_cap')  # type: ignore[no-any-return]
+
+    @profile_cap.setter
+    def profile_cap(self, value: Optional[pulumi.Input[int]]) -> None:
+        pulumi.set(self, 'profile_cap', value)
+
+
+@pulumi.input_type
+class FrequencyCappingConstraintArgs:
+    """One frequency cap: at most ``limit`` impressions per scope and entity."""
+
+    def __init__(__self__,
+                 limit: pulumi.Input[int],
+                 scope: pulumi.Input[Literal['global', 'profile']],
+                 entity: pulumi.Input[Literal['offer', 'placement']],
+                 enabled: Optional[pulumi.Input[bool]] = None,
+                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+                 repeat: Optional[pulumi.Input['FrequencyRepeatArgs']] = None) -> None:
+        """One frequency cap: at most ``limit`` impressions per scope and entity.
+
+        :param limit: At most this many impressions.
+        :param scope: `global` (everyone) or `profile` (each profile).
+        :param entity: What is counted: the `offer` or its `placement`.
+        :param enabled: Whether the cap applies.
+        :param start_date: When the cap starts.
+        :param end_date: When it ends.
+        :param repeat: When it starts counting again.
+        """
+        pulumi.set(__self__, 'limit', limit)
+        pulumi.set(__self__, 'scope', scope)
+        pulumi.set(__self__, 'entity', entity)
+        if enabled is not None:
+            pulumi.set(__self__, 'enabled', enabled)
+        if start_date is not None:
+            pulumi.set(__self__, 'start_date', _inputs.timestamp('FrequencyCappingConstraintArgs', 'start_date', start_date))
+        if end_date is not None:
+            pulumi.set(__self__, 'end_date', _inputs.timestamp('FrequencyCappingConstraintArgs', 'end_date', end_date))
+        if repeat is not None:
+            pulumi.set(__self__, 'repeat', repeat)
+
+    @property
+    @pulumi.getter
+    def limit(self) -> pulumi.Input[int]:
+        """At most this many impressions."""
+        return pulumi.get(self, 'limit')  # type: ignore[no-any-return]
+
+    @limit.setter
+    def limit(self, value: pulumi.Input[int]) -> None:
+        pulumi.set(self, 'limit', value)
+
+    @property
+    @pulumi.getter
+    def scope(self) -> pulumi.Input[Literal['global', 'profile']]:
+        """`global` (everyone) or `profile` (each profile)."""
+        return pulumi.get(self, 'scope')  # type: ignore[no-any-return]
+
+    @scope.setter
+    def scope(self, value: pulumi.Input[Literal['global', 'profile']]) -> None:
+        pulumi.set(self, 'scope', value)
+
+    @property
+    @pulumi.getter
+    def entity(self) -> pulumi.Input[Literal['offer', 'placement']]:
+        """What is counted: the `offer` or its `placement`."""
+        return pulumi.get(self, 'entity')  # type: ignore[no-any-return]
+
+    @entity.setter
+    def entity(self, value: pulumi.Input[Literal['offer', 'placement']]) -> None:
+        pulumi.set(self, 'entity', value)
+
+    @property
+    @pulumi.getter
+    def enabled(self) -> Optional[pulumi.Input[bool]]:
+        """Whether the cap applies."""
+        return pulumi.get(self, 'enabled')  # type: ignore[no-any-return]
+
+    @enabled.setter
+    def enabled(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'enabled', value)
+
+    @property
+    @pulumi.getter(name='startDate')
+    def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """When the cap starts."""
+        return pulumi.get(self, 'start_date')  # type: ignore[no-any-return]
+
+    @start_date.setter
+    def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, 'start_date', value)
+
+    @property
+    @pulumi.getter(name='endDate')
+    def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """When it ends."""
+        return pulumi.get(self, 'end_date')  # type: ignore[no-any-return]
+
+    @end_date.setter
+    def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, 'end_date', value)
+
+    @property
+    @pulumi.getter
+    def repeat(self) -> Optional[pulumi.Input['FrequencyRepeatArgs']]:
+        """When it starts counting again."""
+        return pulumi.get(self, 'repeat')  # type: ignore[no-any-return]
+
+    @repeat.setter
+    def repeat(self, value: Optional[pulumi.Input['FrequencyRepeatArgs']]) -> None:
+        pulumi.set(self, 'repeat', value)
+
+
+@pulumi.input_type
+class FrequencyRepeatArgs:
+    """When a frequency cap starts counting again."""
+
+    def __init__(__self__,
+                 enabled: Optional[pulumi.Input[bool]] = None,
+                 unit: Optional[pulumi.Input[str]] = None,
+                 unit_count: Optional[pulumi.Input[int]] = None) -> None:
+        """When a frequency cap starts counting again.
+
+        :param enabled: Whether the cap resets.
+        :param unit: The period it resets after (`day`, `week`, `month`).
+        :param unit_count: How many units make the period.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, 'enabled', enabled)
+        if unit is not None:
+            pulumi.set(__self__, 'unit', unit)
+        if unit_count is not None:
+            pulumi.set(__self__, 'unit_count', unit_count)
+
+    @property
+    @pulumi.getter
+    def enabled(self) -> Optional[pulumi.Input[bool]]:
+        """Whether the cap resets."""
+        return pulumi.get(self, 'enabled')  # type: ignore[no-any-return]
+
+    @enabled.setter
+    def enabled(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, 'enabled', value)
+
+    @property
+    @pulumi.getter
+    def unit(self) -> Optional[pulumi.Input[str]]:
+        """The period it resets after (`day`, `week`, `month`)."""
+        return pulumi.get(self, 'unit')  # type: ignore[no-any-return]
+
+    @unit.setter
+    def unit(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'unit', value)
+
+    @property
+    @pulumi.getter(name='unitCount')
+    def unit_count(self) -> Optional[pulumi.Input[int]]:
+        """How many units make the period."""
+        return pulumi.get(self, 'unit_count')  # type: ignore[no-any-return]
+
+    @unit_count.setter
+    def unit_count(self, value: Optional[pulumi.Input[int]]) -> None:
+        pulumi.set(self, 'unit_count', value)
+
+
+@pulumi.input_type
+class PersonalizedOfferArgs:
+    """Everything a personalized offer declares."""
+
+    def __init__(__self__,
+                 name: pulumi.Input[str],
+                 representations: pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]],
+                 description: Optional[pulumi.Input[str]] = None,
+                 status: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]] = None,
+                 characteristics: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None,
+                 selection_constraint: Optional[pulumi.Input['OfferEligibilityArgs']] = None,
+                 rank: Optional[pulumi.Input['RankArgs']] = None,
+                 capping_constraint: Optional[pulumi.Input['CappingConstraintArgs']] = None,
+                 frequency_capping_constraints: Optional[pulumi.Input[Sequence[pulumi.Input['FrequencyCappingConstraintArgs']]]] = None,
+                 tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+                 sandbox_name: Optional[pulumi.Input[str]] = None,
+                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+        """Everything a personalized offer declares.
+
+        :param name: The offer's name, unique enough to find it again in the sandbox.
+        :param representations: How the offer shows, one entry per channel and placement: at least one.
+        :param description: What the offer is for.
+        :param status: `draft` (the default), `approved` or `archived`.
+        :param characteristics: Custom attributes, string to string.
+        :param selection_constraint: When the offer may be shown, and to whom.
+        :param rank: The offer's priority among eligible offers.
+        :param capping_constraint: How many times it may be shown.
+        :param frequency_capping_constraints: Frequency caps, at most 10.
+        :param tags: Ids of the offer's collection qualifiers (`qualifier.id`), at most 20.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing personalized offer to adopt instead of creating one.
+        """
+        pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, 'representations', _inputs.sequence('PersonalizedOfferArgs', 'representations', representations, 'RepresentationArgs'))
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if status is not None:
+            pulumi.set(__self__, 'status', status)
+        if characteristics is not None:
+            pulumi.set(__self__, 'characteristics', characteristics)
+        if selection_constraint is not None:
+            pulumi.set(__self__, 'selection_constraint', selection_constraint)
+        if rank is not None:
+            pulumi.set(__self__, 'rank', rank)
+        if capping_constraint is not None:
+            pulumi.set(__self__, 'capping_constraint', capping_constraint)
+        if frequency_capping_constraints is not None:
+            pulumi.set(__self__, 'frequency_capping_constraints', _inputs.sequence('PersonalizedOfferArgs', 'frequency_capping_constraints', frequency_capping_constraints, 'FrequencyCappingConstraintArgs'))
+        if tags is not None:
+            pulumi.set(__self__, 'tags', _inputs.sequence('PersonalizedOfferArgs', 'tags', tags, 'str'))
+        if sandbox_name is not None:
+            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, 'adopt_id', adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The offer's name, unique enough to find it again in the sandbox."""
+        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'name', value)
+
+    @property
+    @pulumi.getter
+    def representations(self) -> pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]]:
+        """How the offer shows, one entry per channel and placement: at least one."""
+        return pulumi.get(self, 'representations')  # type: ignore[no-any-return]
+
+    @representations.setter
+    def representations(self, value: pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]]) -> None:
+        pulumi.set(self, 'representations', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What the offer is for."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter
+    def status(self) -> Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]]:
+        """`draft` (the default), `approved` or `archived`."""
+        return pulumi.get(self, 'status')  # type: ignore[no-any-return]
+
+    @status.setter
+    def status(self, value: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]]) -> None:
+        pulumi.set(self, 'status', value)
+
+    @property
+    @pulumi.getter
+    def characteristics(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]:
+        """Custom attributes, string to string."""
+        return pulumi.get(self, 'characteristics')  # type: ignore[no-any-return]
+
+    @characteristics.setter
+    def characteristics(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, 'characteristics', value)
+
+    @property
+    @pulumi.getter(name='selectionConstraint')
+    def selection_constraint(self) -> Optional[pulumi.Input['OfferEligibilityArgs']]:
+        """When the offer may be shown, and to whom."""
+        return pulumi.get(self, 'selection_constraint')  # type: ignore[no-any-return]
+
+    @selection_constraint.setter
+    def selection_constraint(self, value: Optional[pulumi.Input['OfferEligibilityArgs']]) -> None:
+        pulumi.set(self, 'selection_constraint', value)
+
+    @property
+    @pulumi.getter
+    def rank(self) -> Optional[pulumi.Input['RankArgs']]:
+        """The offer's priority among eligible offers."""
+        return pulumi.get(self, 'rank')  # type: ignore[no-any-return]
+
+    @rank.setter
+    def rank(self, value: Optional[pulumi.Input['RankArgs']]) -> None:
+        pulumi.set(self, 'rank', value)
+
+    @property
+    @pulumi.getter(name='cappingConstraint')
+    def capping_constraint(self) -> Optional[pulumi.Input['CappingConstraintArgs']]:
+        """How many times it may be shown."""
+        return pulumi.get(self, 'capping_constraint')  # type: ignore[no-any-return]
+
+    @capping_constraint.setter
+    def capping_constraint(self, value: Optional[pulumi.Input['CappingConstraintArgs']]) -> None:
+        pulumi.set(self, 'capping_constraint', value)
+
+    @property
+    @pulumi.getter(name='frequencyCappingConstraints')
+    def frequency_capping_constraints(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['FrequencyCappingConstraintArgs']]]]:
+        """Frequency caps, at most 10."""
+        return pulumi.get(self, 'frequency_capping_constraints')  # type: ignore[no-any-return]
+
+    @frequency_capping_constraints.setter
+    def frequency_capping_constraints(self, value: Optional[pulumi.Input[Sequence[pulumi.Input['FrequencyCappingConstraintArgs']]]]) -> None:
+        pulumi.set(self, 'frequency_capping_constraints', value)
+
+    @property
+    @pulumi.getter
+    def tags(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Ids of the offer's collection qualifiers (`qualifier.id`), at most 20."""
+        return pulumi.get(self, 'tags')  # type: ignore[no-any-return]
+
+    @tags.setter
+    def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, 'tags', value)
+
+    @property
+    @pulumi.getter(name='sandboxName')
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'sandbox_name', value)
+
+    @property
+    @pulumi.getter(name='adoptId')
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing personalized offer to adopt instead of creating one."""
+        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'adopt_id', value)
+
+
+class PersonalizedOfferOutputs:
+    """The outputs of a personalized offer: every input, as the server holds it, and the server's own
+    fields."""
+
+    name: pulumi.Output[str]
+    """The offer's name, unique enough to find it again in the sandbox."""
+    description: pulumi.Output[Optional[str]]
+    """What the offer is for."""
+    status: pulumi.Output[Optional[str]]
+    """`draft` (the default), `approved` or `archived`."""
+    representations: pulumi.Output[list[dict[str, Any]]]
+    """How the offer shows, one entry per channel and placement: at least one."""
+    characteristics: pulumi.Output[Optional[dict[str, str]]]
+    """Custom attributes, string to string."""
+    selection_constraint: pulumi.Output[Optional[dict[str, Any]]]
+    """When the offer may be shown, and to whom."""
+    rank: pulumi.Output[Optional[dict[str, Any]]]
+    """The offer's priority among eligible offers."""
+    capping_constraint: pulumi.Output[Optional[dict[str, Any]]]
+    """How many times it may be shown."""
+    frequency_capping_constraints: pulumi.Output[Optional[list[dict[str, Any]]]]
+    """Frequency caps, at most 10."""
+    tags: pulumi.Output[Optional[list[str]]]
+    """Ids of the offer's collection qualifiers (`qualifier.id`), at most 20."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+@pulumi.input_type
+class CollectionArgs:
+    """Everything a collection declares."""
+
+    def __init__(__self__,
+                 name: pulumi.Input[str],
+                 filter_type: pulumi.Input[Literal['any-tags', 'all-tags', 'offers']],
+                 ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+                 description: Optional[pulumi.Input[str]] = None,
+                 labels: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+                 sandbox_name: Optional[pulumi.Input[str]] = None,
+                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+        """Everything a collection declares.
+
+        :param name: The collection's name.
+        :param filter_type: `any-tags` or `all-tags` (`ids` are qualifiers) or `offers` (`ids` are offers).
+        :param ids: Qualifier ids or personalized offer ids, by `filter_type`.
+        :param description: What it gathers.
+        :param labels: Data usage labels, such as `core/C5`.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing collection to adopt instead of creating one.
+        """
+        pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, 'filter_type', filter_type)
+        pulumi.set(__self__, 'ids', _inputs.sequence('CollectionArgs', 'ids', ids, 'str'))
+        if description is not None:
+            pulumi.set(__self__, 'description', description)
+        if labels is not None:
+            pulumi.set(__self__, 'labels', _inputs.sequence('CollectionArgs', 'labels', labels, 'str'))
+        if sandbox_name is not None:
+            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, 'adopt_id', adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The collection's name."""
+        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, 'name', value)
+
+    @property
+    @pulumi.getter(name='filterType')
+    def filter_type(self) -> pulumi.Input[Literal['any-tags', 'all-tags', 'offers']]:
+        """`any-tags` or `all-tags` (`ids` are qualifiers) or `offers` (`ids` are offers)."""
+        return pulumi.get(self, 'filter_type')  # type: ignore[no-any-return]
+
+    @filter_type.setter
+    def filter_type(self, value: pulumi.Input[Literal['any-tags', 'all-tags', 'offers']]) -> None:
+        pulumi.set(self, 'filter_type', value)
+
+    @property
+    @pulumi.getter
+    def ids(self) -> pulumi.Input[Sequence[pulumi.Input[str]]]:
+        """Qualifier ids or personalized offer ids, by `filter_type`."""
+        return pulumi.get(self, 'ids')  # type: ignore[no-any-return]
+
+    @ids.setter
+    def ids(self, value: pulumi.Input[Sequence[pulumi.Input[str]]]) -> None:
+        pulumi.set(self, 'ids', value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it gathers."""
+        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter
+    def labels(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Data usage labels, such as `core/C5`."""
+        return pulumi.get(self, 'labels')  # type: ignore[no-any-return]
+
+    @labels.setter
+    def labels(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, 'labels', value)
+
+    @property
+    @pulumi.getter(name='sandboxName')
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'sandbox_name', value)
+
+    @property
+    @pulumi.getter(name='adoptId')
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing collection to adopt instead of creating one."""
+        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'adopt_id', value)
+
+
+class CollectionOutputs:
+    """The outputs of a collection: every input, as the server holds it, and the server's own fields."""
+
+    name: pulumi.Output[str]
+    """The collection's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it gathers."""
+    filter_type: pulumi.Output[str]
+    """`any-tags` or `all-tags` (`ids` are qualifiers) or `offers` (`ids` are offers)."""
+    ids: pulumi.Output[list[str]]
+    """Qualifier ids or personalized offer ids, by `filter_type`."""
+    labels: pulumi.Output[Optional[list[str]]]
+    """Data usage labels, such as `core/C5`."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]

@@ -1,10 +1,10 @@
-"""Which offers belong to a resource of this plugin process, so that a lost create never takes another's.
+"""Which objects belong to a resource of this plugin process, so that a lost create never takes another's.
 
-A create whose answer was lost looks for the offer it may have made. Two identical declarations
-in one stack make identical offers, so the look-up may find the other resource's. Every offer id
+A create whose answer was lost looks for the object it may have made. Two identical declarations
+in one stack make identical objects, so the look-up may find the other resource's. Every id
 this process has created, adopted or been handed by the engine as a resource's id is claimed
 here, and a look-up only takes an unclaimed one. A POST still waiting for its answer may have
-made an offer the look-up sees before that POST can claim it, so look-ups wait for identical
+made an object the look-up sees before that POST can claim it, so look-ups wait for identical
 POSTs in flight to answer first.
 """
 
@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 
 class OfferClaims:
-    """Claimed offer ids per sandbox, and identical POSTs in flight; safe to share between threads."""
+    """Claimed ids per sandbox, and identical POSTs in flight; safe to share between threads."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()

@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from . import __version__
 from .auth import TokenSource
@@ -203,9 +203,9 @@ class OfferLibraryClient:
         except requests.RequestException as error:
             http_log.debug("%s %s -> %s after %.3fs", method, self._redactor.text(url), type(error).__name__,
                            time.monotonic() - started)
-            cause = "timed out" if isinstance(error, requests.Timeout) else type(error).__name__
-            raise TransportError(method, path, cause,
-                                 never_sent=_never_sent(error), timed_out=isinstance(error, requests.Timeout)) from None
+            raise TransportError(method, path, _cause(error), never_sent=_never_sent(error),
+                                 timed_out=isinstance(error, requests.Timeout),
+                                 service=f"the Offer Library API at {self._settings.endpoint}") from None
         self._clock.observe(response.headers.get("Date"))
         if http_log.isEnabledFor(10):
             http_log.debug("%s %s -> %s in %.3fs headers=%s", method, self._redactor.text(response.url),
@@ -290,13 +290,29 @@ def _port(url: SplitResult) -> Optional[int]:
     return url.port or {"http": 80, "https": 443}.get(url.scheme.lower())
 
 
+def _cause(error: requests.RequestException) -> str:
+    """Why a request got no answer, in a user's words where they can act on it."""
+    if isinstance(error, requests.Timeout):
+        return "timed out"
+    reason = _last_failure(error)
+    if isinstance(reason, NameResolutionError):
+        return "the host name does not resolve: check the endpoint"
+    if isinstance(reason, NewConnectionError) and "refused" in str(reason).lower():
+        return "connection refused: nothing listens there"
+    return type(error).__name__
+
+
+def _last_failure(error: Exception) -> object:
+    # requests wraps urllib3's MaxRetryError, whose reason is the failure of the last attempt.
+    cause = error.args[0] if isinstance(error, requests.ConnectionError) and error.args else None
+    return getattr(cause, "reason", cause)
+
+
 def _never_sent(error: Exception) -> bool:
     """True when the connection was never made, so the server cannot have seen the request."""
     if isinstance(error, requests.ConnectTimeout):
         return True
-    # requests wraps urllib3's MaxRetryError, whose reason is the failure of the last attempt.
-    cause = error.args[0] if isinstance(error, requests.ConnectionError) and error.args else None
-    return isinstance(getattr(cause, "reason", cause), NewConnectionError)
+    return isinstance(_last_failure(error), NewConnectionError)
 
 
 def _error_details(response: requests.Response) -> tuple[str, Optional[str]]:

@@ -1,16 +1,18 @@
-"""Python source for a stack that adopts existing fallback offers: pure functions, no I/O.
+"""Python source for a stack that adopts a sandbox's existing objects: pure functions, no I/O.
 
-``render_program`` turns offers as the Offer Library API lists them into a Pulumi program that
-declares each one with ``FallbackOffer(...)`` in args form, carrying ``adopt_offer_id``. Only the
-canonical user-owned fields appear (``canonical_offer``), so the first ``pulumi up`` adopts every
-offer without a PATCH and the next preview shows no diff.
+``render_program`` turns objects of every kind, as the Offer Library API lists them, into one
+Pulumi program that declares each with ``<Kind>(...)`` in args form, carrying its adopt input.
+Only the canonical user-owned fields appear, so the first ``pulumi up`` adopts everything
+without a PATCH and the next preview shows no diff. Kinds come in reference order, and a
+reference to an exported object is written as that object's variable's ``.id``.
 
-Names: each offer gets a Python identifier derived from its name (ASCII snake_case) and a Pulumi
-resource name (the identifier with ``-`` for ``_``). They never depend on list order:
+Names: each object gets a Python identifier derived from its name (ASCII snake_case) and a Pulumi
+resource name (the identifier with ``-`` for ``_``), unique over the whole program. They never
+depend on list order:
 
-- a name the previous export of the same directory gave an offer (``previous_names``) is kept;
-- otherwise, among offers whose names give the same identifier, the oldest (then lowest id) gets it
-  bare and the others get ``_<6 hex of sha256(id)>``; offers created later never rename it.
+- a name the previous export of the same directory gave an object (``previous_names``) is kept;
+- otherwise, among objects whose names give the same identifier, the oldest (then lowest id) gets
+  it bare and the others get ``_<6 hex of sha256(id)>``; objects created later never rename it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import hashlib
 import keyword
 import math
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
@@ -62,14 +65,14 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 @dataclass(frozen=True)
 class Naming:
-    """What one offer is called in the program: its variable and its Pulumi resource name."""
+    """What one object is called in the program: its variable and its Pulumi resource name."""
 
     variable: str
     resource_name: str
 
 
 def base_identifier(name: str) -> str:
-    """An offer name as lowercase ASCII snake_case, safe as a Python variable.
+    """An object's name as lowercase ASCII snake_case, safe as a Python variable.
 
     Accents are transliterated (NFKD), other non-ASCII characters dropped, camelCase split; a
     result that is empty becomes ``offer``; one that starts with a digit, or is a keyword, a
@@ -89,7 +92,7 @@ def base_identifier(name: str) -> str:
 
 
 def id_suffix(offer_id: str, length: int = SUFFIX_LENGTH) -> str:
-    """A short, stable suffix derived from an offer id alone."""
+    """A short, stable suffix derived from an object's id alone."""
     return hashlib.sha256(offer_id.encode("utf-8")).hexdigest()[:length]
 
 
@@ -105,7 +108,7 @@ def usable_variable(variable: str) -> bool:
 
 def assign_names(offers: Sequence[Mapping[str, Any]],
                  previous: Optional[Mapping[str, Naming]] = None) -> dict[str, Naming]:
-    """A unique variable and resource name for every offer, keyed by offer id; see the module docstring."""
+    """A unique variable and resource name for every object, keyed by its id; see the module docstring."""
     previous = previous or {}
     names: dict[str, Naming] = {}
     taken_variables: set[str] = set()
@@ -133,7 +136,7 @@ def assign_names(offers: Sequence[Mapping[str, Any]],
     for members in groups.values():
         members.sort(key=lambda offer: (_created_key(offer), str(offer["id"])))
 
-    # The oldest offer of each group gets the bare identifier (unless an earlier export took it) ...
+    # The oldest object of each group gets the bare identifier (unless an earlier export took it) ...
     for base in sorted(groups):
         if free(base):
             take(str(groups[base][0]["id"]), Naming(base, resource_name_for(base)))
@@ -161,7 +164,7 @@ def _first_free_numbered(stem: str, free: Any) -> str:
 
 
 def _created_key(offer: Mapping[str, Any]) -> str:
-    """Sorts by creation instant; an offer without a readable date sorts after every dated one."""
+    """Sorts by creation instant; an object without a readable date sorts after every dated one."""
     created = offer.get("created") or offer.get("createdDate")
     if not isinstance(created, str):
         return "\uffff"
@@ -270,9 +273,24 @@ class _Seq(_Node):
         inner = INDENT * (level + 1)
         lines = [self.opening]
         for prefix, value in self.items:
-            lines.append(inner + prefix + value.render(level + 1, len(inner) + len(prefix), 1) + ",")
+            line = inner + prefix + value.render(level + 1, len(inner) + len(prefix), 1) + ","
+            lines.append(line + (f"  # {value.comment}" if isinstance(value, _Commented) else ""))
         lines.append(INDENT * level + self.closing)
         return "\n".join(lines)
+
+
+@dataclass
+class _Commented(_Node):
+    """A value with a ``#`` comment after it; it keeps its container one item per line."""
+
+    value: _Node
+    comment: str
+
+    def flat(self) -> Optional[str]:
+        return None
+
+    def render(self, level: int, used: int, trailing: int) -> str:
+        return self.value.render(level, used, trailing)
 
 
 def _call(function: str, arguments: Iterable[tuple[str, _Node]], explode: bool = True) -> _Seq:
@@ -309,7 +327,22 @@ def _literal(value: Any) -> _Node:
 _KINDS = {spec.kind: spec for spec in SPECS}
 
 
-def block_args(model: Any, value: Any, class_name: str) -> _Node:
+@dataclass(frozen=True)
+class _References:
+    """How ids are written while one object renders: an exported object's id as its variable's ``.id``."""
+
+    paths: frozenset[str] = frozenset()  # reference paths of the object's kind, e.g. "criteria[].placements[]"
+    variables: Mapping[str, str] = field(default_factory=dict)  # exported id -> variable
+
+    def node(self, path: str, value: Any) -> Optional[_Node]:
+        if path not in self.paths or not isinstance(value, str):
+            return None
+        if value in self.variables:
+            return _Raw(f"{self.variables[value]}.id")
+        return _Commented(_literal(value), "not in this export")
+
+
+def block_args(model: Any, value: Any, class_name: str, refs: _References = _References(), path: str = "") -> _Node:
     """``ClassName(field=..., ...)`` for a value the model's fields describe (known keys, required ones
     present), one keyword per line; any other value as a plain literal."""
     fields = fields_of(model)
@@ -317,20 +350,39 @@ def block_args(model: Any, value: Any, class_name: str) -> _Node:
     if not (isinstance(value, Mapping) and set(value) <= known
             and all(f.api in value for f in fields if f.required)):
         return _literal(value)
-    return _call(class_name, [(f.python + "=", _value(f.shape, value[f.api])) for f in fields if f.api in value])
+    return _call(class_name, [(f.python + "=", _value(f.shape, value[f.api], refs, _join(path, f.api)))
+                              for f in fields if f.api in value])
 
 
-def _value(shape: Shape, value: Any) -> _Node:
+def _value(shape: Shape, value: Any, refs: _References = _References(), path: str = "") -> _Node:
+    reference = refs.node(path, value)
+    if reference is not None:
+        return reference
     if shape.kind == "block" and shape.block is not None:
-        return block_args(shape.block, value, f"{shape.block.__name__}Args")
-    if shape.kind == "list" and isinstance(value, list) and shape.item is not None and shape.item.kind == "block":
-        return _Seq("[", "]", [("", _value(shape.item, item)) for item in value], explode=True)
+        return block_args(shape.block, value, f"{shape.block.__name__}Args", refs, path)
+    if shape.kind == "list" and isinstance(value, list) and shape.item is not None:
+        items = [("", _value(shape.item, item, refs, path + "[]")) for item in value]
+        if shape.item.kind == "block":
+            return _Seq("[", "]", items, explode=True)
+        if any(refs.node(path + "[]", item) is not None for item in value):
+            return _Seq("[", "]", items)
     return _literal(value)
 
 
-def object_args(spec: ResourceSpec, canonical_body: Mapping[str, Any], sandbox: str, object_id: str) -> _Node:
-    """``<Kind>Args(...)`` for one canonical object, adopting it; a dict of inputs when it cannot be one."""
-    node = block_args(spec.model, canonical_body, f"{spec.kind}Args")
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def object_args(spec: ResourceSpec, canonical_body: Mapping[str, Any], sandbox: str, object_id: str,
+                variables: Optional[Mapping[str, str]] = None) -> _Node:
+    """``<Kind>Args(...)`` for one canonical object, adopting it; a dict of inputs when it cannot be one.
+
+    With ``variables`` (exported id -> variable), each reference to an exported object is written
+    as that variable's ``.id``, so the engine orders them; any other reference stays a literal id.
+    """
+    refs = _References(frozenset(reference.path for reference in spec.references if reference.ids(canonical_body)),
+                       variables or {})
+    node = block_args(spec.model, canonical_body, f"{spec.kind}Args", refs)
     if isinstance(node, _Seq) and node.opening == f"{spec.kind}Args(":
         node.items += [("sandbox_name=", _literal(sandbox)), (snake_case(spec.adopt_input) + "=", _literal(object_id))]
         return node
@@ -340,24 +392,16 @@ def object_args(spec: ResourceSpec, canonical_body: Mapping[str, Any], sandbox: 
     return literal
 
 
-def offer_args(canonical_body: Mapping[str, Any], sandbox: str, offer_id: str) -> _Node:
-    """``FallbackOfferArgs(...)`` for one canonical fallback offer (``object_args`` of that kind)."""
-    return object_args(FALLBACK_OFFER, canonical_body, sandbox, offer_id)
-
-
 def export_name(spec: ResourceSpec) -> str:
     """The stack output the program exports its ids under: ``fallbackOfferIds``, ``placementIds``."""
     return spec.kind[0].lower() + spec.kind[1:] + "Ids"
-
-
-EXPORT_NAME = export_name(FALLBACK_OFFER)
 
 
 # -- the program -----------------------------------------------------------------------------------
 
 @dataclass
 class Program:
-    """A rendered program, and what it says about each offer (keyed by offer id)."""
+    """A rendered program, and what it says about each object (keyed by its id)."""
 
     source: str
     names: dict[str, Naming]
@@ -370,47 +414,72 @@ def offer_problems(offer: Mapping[str, Any], spec: ResourceSpec = FALLBACK_OFFER
     return [f"{failure.property}: {failure.reason}" for failure in failures]
 
 
-def render_program(offers: Sequence[Mapping[str, Any]], sandbox: str, *,
-                   previous: Optional[Mapping[str, Naming]] = None, filters: Sequence[str] = (),
-                   spec: ResourceSpec = FALLBACK_OFFER) -> Program:
-    """The source of a Pulumi program declaring every object of one kind for adoption, plus names and problems.
+def render_program(listed: Mapping[str, Sequence[Mapping[str, Any]]], sandbox: str, *,
+                   previous: Optional[Mapping[str, Naming]] = None, filters: Sequence[str] = ()) -> Program:
+    """The source of one Pulumi program declaring every listed object for adoption, plus names and problems.
 
-    ``offers`` are as the list endpoint answers them (server metadata included); ids must be unique.
+    ``listed`` maps a kind's name (``FallbackOffer``) to its objects as the list endpoint answers
+    them (server metadata included); ids must be unique. Kinds come in an order where what is
+    referenced comes first, and a reference to an exported object is written as its variable's
+    ``.id``, so the engine creates, adopts and deletes them in the right order.
     """
-    names = assign_names(offers, previous)
-    ordered = sorted(offers, key=lambda offer: names[str(offer["id"])].variable)
+    kinds = [spec for spec in SPECS if listed.get(spec.kind)]
+    everything = [item for spec in kinds for item in listed[spec.kind]]
+    names = assign_names(everything, previous)
+    variables = {object_id: naming.variable for object_id, naming in names.items()}
     problems: dict[str, list[str]] = {}
     blocks: list[str] = []
     used_imports: set[str] = set()
-    for offer in ordered:
-        offer_id = str(offer["id"])
-        naming = names[offer_id]
-        issues = offer_problems(offer, spec)
-        if issues:
-            problems[offer_id] = issues
-        arguments = object_args(spec, canonical(spec, dict(offer)), sandbox, offer_id)
-        statement = _call(spec.kind, [("", _Raw(string_literal(naming.resource_name))), ("", arguments)])
-        text = statement.render(0, len(naming.variable) + 3, 0)
-        used_imports.update(_classes_in(statement))
-        comment = [f"# {string_literal(str(offer.get('name', '')))}: {_comment_text(offer_id)}"]
-        creator, client = offer.get("createdBy"), offer.get("createdByClientId")
-        if creator or client:
-            comment.append("# created by " + " ".join(
-                ([_comment_text(str(creator))] if creator else [])
-                + ([f"(client {_comment_text(str(client))})"] if client and client != creator else [])))
-        for issue in issues:
-            comment.append(f"# NOTE: the provider's check rejects this {spec.label} as it is: {_comment_text(issue)}")
-        blocks.append("\n".join(comment) + "\n" + f"{naming.variable} = {text}")
+    exports = []
+    for spec in kinds:
+        ordered = sorted(listed[spec.kind], key=lambda item: names[str(item["id"])].variable)
+        for item in ordered:
+            object_id = str(item["id"])
+            naming = names[object_id]
+            issues = offer_problems(item, spec)
+            if issues:
+                problems[object_id] = issues
+            arguments = object_args(spec, canonical(spec, dict(item)), sandbox, object_id, variables)
+            statement = _call(spec.kind, [("", _Raw(string_literal(naming.resource_name))), ("", arguments)])
+            text = statement.render(0, len(naming.variable) + 3, 0)
+            used_imports.update(_classes_in(statement))
+            blocks.append("\n".join(_object_comment(spec, item, issues)) + "\n" + f"{naming.variable} = {text}")
+        ids = _Seq("{", "}", [(string_literal(names[str(item["id"])].resource_name) + ": ",
+                               _Raw(names[str(item["id"])].variable + ".id")) for item in ordered])
+        exports.append(_call("pulumi.export", [("", _Raw(string_literal(export_name(spec)))), ("", ids)],
+                             explode=False).render(0, 0, 0))
 
-    header = _header(spec, sandbox, filters, len(ordered))
+    header = _header(sandbox, filters, {spec.kind: len(listed[spec.kind]) for spec in kinds})
     imports = ["import pulumi"]
     if used_imports:
         imports.append("\n" + _import_line("provider", sorted(used_imports)))
-    exported = _Seq("{", "}", [(string_literal(names[str(offer["id"])].resource_name) + ": ",
-                                _Raw(names[str(offer["id"])].variable + ".id")) for offer in ordered])
-    export = _call("pulumi.export", [("", _Raw(string_literal(export_name(spec)))), ("", exported)], explode=False)
-    parts = [header, "\n".join(imports), *blocks, export.render(0, 0, 0)]
+    parts = [header, "\n".join(imports), *blocks, "\n".join(exports) or _empty_export()]
     return Program("\n\n".join(parts) + "\n", names, problems)
+
+
+def _object_comment(spec: ResourceSpec, item: Mapping[str, Any], issues: Sequence[str]) -> list[str]:
+    object_id = str(item["id"])
+    comment = [f"# {string_literal(str(item.get('name', '')))}: {_comment_text(object_id)}"]
+    creator, client = item.get("createdBy"), item.get("createdByClientId")
+    if creator or client:
+        comment.append("# created by " + " ".join(
+            ([_comment_text(str(creator))] if creator else [])
+            + ([f"(client {_comment_text(str(client))})"] if client and client != creator else [])))
+    for issue in issues:
+        comment.append(f"# NOTE: the provider's check rejects this {spec.label} as it is: {_comment_text(issue)}")
+    return comment
+
+
+def _empty_export() -> str:
+    return _call("pulumi.export", [("", _Raw(string_literal(export_name(FALLBACK_OFFER)))), ("", _Raw("{}"))],
+                 explode=False).render(0, 0, 0)
+
+
+def counted(counts: Mapping[str, int]) -> str:
+    """``3 placements, 30 fallback offers and 1 decision``, in the kinds' order."""
+    parts = [f"{counts[spec.kind]} {spec.label}{'s' if counts[spec.kind] != 1 else ''}"
+             for spec in SPECS if counts.get(spec.kind)]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else "nothing"
 
 
 def _classes_in(node: _Node) -> set[str]:
@@ -430,22 +499,19 @@ def _comment_text(text: str) -> str:
     return literal[1:-1]
 
 
-def _header(spec: ResourceSpec, sandbox: str, filters: Sequence[str], count: int) -> str:
-    label, adopt = spec.label, snake_case(spec.adopt_input)
+def _header(sandbox: str, filters: Sequence[str], counts: Mapping[str, int]) -> str:
+    total = sum(counts.values())
     lines = [
-        f"# {label.capitalize()}s of sandbox {string_literal(sandbox)}, written by `{GENERATED_MARK}` (offerform).",
+        f"# Offer Library objects of sandbox {string_literal(sandbox)}, written by `{GENERATED_MARK}` (offerform).",
     ]
     if filters:
         lines.append("# Filters: " + ", ".join(string_literal(item) for item in filters))
-    lines += [
-        "#",
-        f"# {count} {'offer' if 'offer' in label else label}{'s' if count != 1 else ''}, each declared with {adopt}: "
-        "the first `pulumi up` takes",
-        f"# each {'offer' if 'offer' in label else label} over as it is (no POST, and no PATCH while the declaration "
-        "matches it),",
-        "# then manages it like any other resource. Exporting again into this directory",
-        "# keeps every variable and resource name given below.",
-    ]
+    text = (f"{counted(counts) if total else 'No objects'}, each declared with its adopt input (adopt_offer_id, "
+            "adopt_id): the first `pulumi up` takes each over as it is (no POST, and no PATCH while the declaration "
+            "matches it), then manages it like any other resource. A reference to an exported object is its "
+            "variable's `.id`. Exporting again into this directory keeps every variable and resource name given "
+            "below.")
+    lines += ["#", *textwrap.wrap(text, LINE_LENGTH, initial_indent="# ", subsequent_indent="# ")]
     return "\n".join(lines)
 
 

@@ -1,21 +1,20 @@
-"""``python -m provider.export``: write a Pulumi program that adopts a sandbox's existing fallback offers.
+"""``python -m provider.export``: write one Pulumi program that adopts a whole sandbox, every kind at once.
 
 Pulumi's own ``pulumi import`` does not reach dynamic providers (pulumi/pulumi#16175), so this
-command lists the sandbox's fallback offers (every page) and writes ``__main__.py`` declaring each
-one with ``FallbackOffer(...)`` and ``adopt_offer_id``: the first ``pulumi up`` adopts them as
-they are, with no POST and no PATCH.
+command lists the sandbox's objects of every kind (or ``--kind``), every page, and writes
+``__main__.py`` declaring each with ``<Kind>(...)`` and its adopt input, in reference order,
+with every reference to an exported object written as that object's variable's ``.id``. The
+first ``pulumi up`` adopts them as they are, with no POST and no PATCH.
 
 Credentials and endpoints come from the environment, exactly as the provider reads them
 (``ADOBE_CLIENT_ID``, ``ADOBE_CLIENT_SECRET`` or ``ADOBE_ACCESS_TOKEN``, ``ADOBE_IMS_ORG_ID``,
 ``ADOBE_ENDPOINT``, ``ADOBE_IMS_ENDPOINT``, ...). Exit status: 0 on success (also when the sandbox
-has no fallback offers: nothing is written then), 1 on an API, auth, configuration or file error
+has nothing to export: nothing is written then), 1 on an API, auth, configuration or file error
 (one line on stderr, never a secret nor a traceback), 2 on a usage error.
 
-An unknown sandbox: Adobe's gateway refuses a sandbox the credential may not use with HTTP 403,
-which is reported as one line naming the sandbox (exit 1). A sandbox that answers with no
-fallback offers at all (a typo the gateway lets through, or simply an empty sandbox) is one
-warning line, ``no fallback offers found in sandbox X (check the sandbox name)``, exit 0, and
-nothing is written, so an earlier export in ``--out`` is never replaced by an empty program.
+Each sandbox goes to a folder of its own (``exported/<sandbox>/`` by default), and a folder that
+holds another sandbox's export is never overwritten. An unknown sandbox: Adobe's gateway refuses
+a sandbox the credential may not use with HTTP 403, reported as one line naming the sandbox.
 """
 
 from __future__ import annotations
@@ -34,16 +33,19 @@ from urllib.parse import urlsplit
 import requests
 
 from .client import OfferLibraryClient, pooled_session
-from .codegen import GENERATED_MARK, Naming, previous_names, render_program
-from .errors import OfferformError, PermissionDeniedError
+from .codegen import GENERATED_MARK, Naming, counted, previous_names, render_program, string_literal
+from .errors import OfferformError, PermissionDeniedError, TransportError
 from .redact import Redactor
-from .resources.fallback_offer import FALLBACK_OFFER
+from .resources import SPECS
 from .settings import SETTINGS, Settings
+from .spec import ResourceSpec
 
 PROG = "offerform export"
 PROGRAM_FILE = "__main__.py"
 PROJECT_FILE = "Pulumi.yaml"
+REQUIREMENTS_FILE = "requirements.txt"
 DEFAULT_OUT = "exported"
+KINDS = {spec.kind: spec for spec in SPECS}
 
 
 class ExportError(Exception):
@@ -120,31 +122,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m provider.export",
         description=(
-            "List the fallback offers of an Adobe Journey Optimizer sandbox (every page) and write a Pulumi "
-            "program that declares each one with FallbackOffer(...) and adopt_offer_id, so that the first "
-            "`pulumi up` adopts them as they are (no POST, no PATCH). Credentials and endpoints come from the "
-            "environment, as the provider reads them: ADOBE_CLIENT_ID, ADOBE_CLIENT_SECRET (or "
-            "ADOBE_ACCESS_TOKEN), ADOBE_IMS_ORG_ID, ADOBE_ENDPOINT, ADOBE_IMS_ENDPOINT."
+            "List the objects of an Adobe Journey Optimizer sandbox, every kind of the Offer Library (every page), "
+            "and write one Pulumi program that declares each with its adopt input, references between them written "
+            "as Python references, so that the first `pulumi up` adopts them all as they are (no POST, no PATCH). "
+            "Credentials and endpoints come from the environment, as the provider reads them: ADOBE_CLIENT_ID, "
+            "ADOBE_CLIENT_SECRET (or ADOBE_ACCESS_TOKEN), ADOBE_IMS_ORG_ID, ADOBE_ENDPOINT, ADOBE_IMS_ENDPOINT."
         ),
         epilog=(
-            "Exit status: 0 on success (also when no offer matches: nothing is written then); 1 on an API, "
+            "Exit status: 0 on success (also when nothing matches: nothing is written then); 1 on an API, "
             "authentication, configuration or file error (one line on stderr); 2 on a usage error. "
-            "Example: python -m provider.export --sandbox prod --filter 'name~^Spring' --out offers"
+            "Example: python -m provider.export --sandbox prod --kind Placement,FallbackOffer --filter 'name~^Spring'"
         ),
     )
     parser.add_argument("--sandbox", metavar="NAME", default=None,
                         help="the sandbox to export (default: $ADOBE_SANDBOX_NAME; one of the two is required)")
+    parser.add_argument("--kind", metavar="KIND[,KIND...]", action="append", default=[], dest="kinds",
+                        help=f"export only these kinds (repeatable or comma-separated): {', '.join(KINDS)} "
+                             "(default: every kind)")
     parser.add_argument("--filter", metavar="EXPR", action="append", default=[], dest="filters",
                         help="a property filter of the list endpoint, [!]field[op]value with op in "
-                             "== != <= >= < > ~ (regular expression), e.g. 'name~^Spring' or 'status==approved'; "
-                             "repeat it to AND several (the API also splits one value at a comma that starts another "
-                             "expression)")
-    parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT,
-                        help=f"directory to write {PROGRAM_FILE} into (created if missing), plus a {PROJECT_FILE} "
-                             f"stub when it has none (default: ./{DEFAULT_OUT}). Exporting again into the same "
-                             "directory keeps the names it gave before")
+                             "== != <= >= < > ~ (regular expression), e.g. 'name~^Spring' or 'status==approved', "
+                             "applied to every kind; repeat it to AND several (the API also splits one value at a "
+                             "comma that starts another expression)")
+    parser.add_argument("--out", metavar="DIR", default=None,
+                        help=f"directory to write {PROGRAM_FILE} into (created if missing), plus {PROJECT_FILE} and "
+                             f"{REQUIREMENTS_FILE} when it has none (default: ./{DEFAULT_OUT}/<sandbox>). Exporting "
+                             "the same sandbox again into it keeps the names it gave before; another sandbox's "
+                             "export is never overwritten")
     parser.add_argument("--exclude-client", metavar="CLIENT_ID", action="append", default=[],
-                        help="skip offers whose createdByClientId is CLIENT_ID (repeatable), e.g. the client of "
+                        help="skip objects whose createdByClientId is CLIENT_ID (repeatable), e.g. the client of "
                              "a system integration whose offers you do not want to manage")
     parser.add_argument("--endpoint", metavar="URL", default=None,
                         help="Offer Library base URL (overrides $ADOBE_ENDPOINT; default "
@@ -152,9 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ims-endpoint", metavar="URL", default=None,
                         help="Adobe IMS token URL (overrides $ADOBE_IMS_ENDPOINT)")
     parser.add_argument("--page-size", metavar="N", type=_positive_int, default=None,
-                        help="offers per list page (the list endpoint's limit; default: the server's)")
+                        help="objects per list page (the list endpoint's limit; default: the server's)")
     parser.add_argument("--force", action="store_true",
-                        help=f"overwrite {PROGRAM_FILE} in --out even if this command did not write it")
+                        help=f"overwrite {PROGRAM_FILE} in --out even if this command did not write it, or wrote it "
+                             "for another sandbox")
     return parser
 
 
@@ -178,6 +185,10 @@ def main(argv: Optional[Sequence[str]] = None, environ: Optional[dict[str, str]]
     for expression in args.filters:
         if not expression.strip():
             parser.error("--filter must not be empty")
+    args.kinds = [name.strip() for value in args.kinds for name in value.split(",") if name.strip()]
+    unknown = [name for name in args.kinds if name not in KINDS]
+    if unknown:
+        parser.error(f"unknown --kind {', '.join(unknown)}; the kinds are {', '.join(KINDS)}")
 
     redactor = Redactor([env.get("ADOBE_CLIENT_SECRET", ""), env.get("ADOBE_ACCESS_TOKEN", "")])
     try:
@@ -185,6 +196,13 @@ def main(argv: Optional[Sequence[str]] = None, environ: Optional[dict[str, str]]
     except KeyboardInterrupt:
         _fail("interrupted; nothing written", redactor)
         return 130
+    except TransportError as error:
+        settings = Settings.load(lambda _key: None, env)
+        retried = (f"retried for at most {settings.retry_deadline:g} s with up to {settings.max_retries} retries per "
+                   "call (adobe:retryDeadline, adobe:maxRetries)")
+        if "does not resolve" in error.cause:
+            retried = f"not retried, as a name that does not resolve will not; other failures are {retried}"
+        _fail(_for_the_command_line(f"{error}; {retried}"), redactor)
     except (ExportError, OfferformError) as error:
         _fail(_for_the_command_line(str(error)), redactor)
     except OSError as error:
@@ -202,7 +220,7 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
     settings = Settings.load(overrides.get, env)
     _require_credentials(settings)
 
-    out = Path(args.out)
+    out = Path(args.out) if args.out is not None else Path(DEFAULT_OUT) / _slug(sandbox)
     program_path = out / PROGRAM_FILE
     previous: dict[str, Naming] = {}
     if program_path.exists():
@@ -210,68 +228,110 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
         if GENERATED_MARK not in existing[:1000] and not args.force:
             raise ExportError(f"{_shown(program_path)} exists and was not written by this command; "
                               "choose another --out, or pass --force to overwrite it")
+        if _sandbox_line(sandbox) not in existing[:1000] and GENERATED_MARK in existing[:1000] and not args.force:
+            raise ExportError(f"{_shown(program_path)} holds the export of another sandbox; choose another --out "
+                              f"(the default is {DEFAULT_OUT}/<sandbox>), or pass --force to replace it")
         previous = previous_names(existing)
 
-    progress = Progress(sys.stderr, f"listing fallback offers of sandbox {sandbox}")
+    specs = [spec for spec in SPECS if not args.kinds or spec.kind in args.kinds]
     session = pooled_session(settings)
-    session.hooks["response"].append(_total_hook(settings.endpoint, progress))
     client = OfferLibraryClient(settings, session=session)
-    offers: dict[str, dict[str, Any]] = {}
+    excluded = set(args.exclude_client)
+    listed: dict[str, list[dict[str, Any]]] = {}
+    seen = skipped = 0
     try:
-        for offer in client.list(FALLBACK_OFFER.endpoint, sandbox, filters=tuple(args.filters), page_size=args.page_size):
+        for spec in specs:
+            found = _list_kind(client, session, settings, spec, sandbox, args)
+            seen += len(found)
+            kept = [item for item in found.values() if item.get("createdByClientId") not in excluded]
+            skipped += len(found) - len(kept)
+            if kept:
+                listed[spec.kind] = kept
+    finally:
+        session.close()
+
+    if not listed:
+        print(f"{PROG}: {_nothing_found(sandbox, args.filters, seen, specs)}; nothing written", file=sys.stderr)
+        return 0
+
+    program = render_program(listed, sandbox, previous=previous, filters=args.filters)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_atomically(program_path, program.source)
+    wrote = []
+    for path, text in ((out / PROJECT_FILE, project_stub(sandbox)), (out / REQUIREMENTS_FILE, REQUIREMENTS)):
+        if not path.exists():
+            _write_atomically(path, text)
+            wrote.append(path)
+
+    by_id = {str(item["id"]): (KINDS[kind], item) for kind, items in listed.items() for item in items}
+    for object_id, problems in sorted(program.problems.items()):
+        spec, item = by_id[object_id]
+        print(f"{PROG}: warning: {spec.label} {item.get('name')!r} ({object_id}) would not pass the provider's "
+              f"check as it is ({problems[0]}{'; ...' if len(problems) > 1 else ''}); see the NOTE in "
+              f"{_shown(program_path)}", file=sys.stderr)
+    for object_id in sorted(set(previous) - set(by_id)):
+        print(f"{PROG}: warning: {previous[object_id].variable} ({object_id}) was in the previous {PROGRAM_FILE} and "
+              "is not in this one; unless it was deleted in Adobe, `pulumi up` of a stack that manages it would "
+              "now delete it", file=sys.stderr)
+    extra = [f"skipped {skipped} created by excluded clients"] if skipped else []
+    extra += [f"wrote {_shown(path)}" for path in wrote]
+    print(f"exported {counted({kind: len(items) for kind, items in listed.items()})} from sandbox {sandbox} to "
+          f"{_shown(program_path)}" + (f" ({'; '.join(extra)})" if extra else ""))
+    return 0
+
+
+def _list_kind(client: OfferLibraryClient, session: requests.Session, settings: Settings, spec: ResourceSpec,
+               sandbox: str, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Every object of one kind in the sandbox (every page), by id, with a progress bar on a terminal."""
+    progress = Progress(sys.stderr, f"listing {spec.label}s of sandbox {sandbox}")
+    hook = _total_hook(settings.endpoint, spec, progress)
+    session.hooks["response"].append(hook)
+    found: dict[str, dict[str, Any]] = {}
+    try:
+        for item in client.list(spec.endpoint, sandbox, filters=tuple(args.filters), page_size=args.page_size):
             progress.advance()
-            if isinstance(offer, dict) and offer.get("id"):
-                offers.setdefault(str(offer["id"]), offer)
+            if isinstance(item, dict) and item.get("id"):
+                found.setdefault(str(item["id"]), item)
     except PermissionDeniedError as error:
         # The gateway answers 403 for a sandbox this credential cannot use, too: say which one was asked.
         raise ExportError(f"sandbox {sandbox}: {error}") from None
     finally:
+        session.hooks["response"].remove(hook)
         progress.close()
-        session.close()
+    return found
 
-    excluded = set(args.exclude_client)
-    kept = [offer for offer in offers.values() if offer.get("createdByClientId") not in excluded]
-    if not kept:
-        print(f"{PROG}: {_nothing_found(sandbox, args.filters, len(offers))}; nothing written", file=sys.stderr)
-        return 0
 
-    program = render_program(kept, sandbox, previous=previous, filters=args.filters)
-    out.mkdir(parents=True, exist_ok=True)
-    _write_atomically(program_path, program.source)
-    project_path = out / PROJECT_FILE
-    wrote_project = not project_path.exists()
-    if wrote_project:
-        _write_atomically(project_path, project_stub(sandbox))
-
-    by_id = {str(offer["id"]): offer for offer in kept}
-    for offer_id, problems in sorted(program.problems.items()):
-        print(f"{PROG}: warning: offer {by_id[offer_id].get('name')!r} ({offer_id}) would not pass the provider's "
-              f"check as it is ({problems[0]}{'; ...' if len(problems) > 1 else ''}); see the NOTE in "
-              f"{_shown(program_path)}", file=sys.stderr)
-    for offer_id in sorted(set(previous) - set(by_id)):
-        print(f"{PROG}: warning: {previous[offer_id].variable} ({offer_id}) was in the previous {PROGRAM_FILE} and "
-              "is not in this one; unless it was deleted in Adobe, `pulumi up` of a stack that manages it would "
-              "now delete it", file=sys.stderr)
-    skipped = len(offers) - len(kept)
-    count = f"{len(kept)} fallback offer{'s' if len(kept) != 1 else ''}"
-    extra = [f"skipped {skipped} created by excluded clients"] if skipped else []
-    if wrote_project:
-        extra.append(f"wrote {_shown(project_path)}")
-    print(f"exported {count} from sandbox {sandbox} to {_shown(program_path)}"
-          + (f" ({'; '.join(extra)})" if extra else ""))
-    return 0
+# What README's "Using it from another repo" shows: a pip toolchain and a project virtualenv.
+REQUIREMENTS = (
+    f"# Written by `{GENERATED_MARK}` (offerform). The program imports offerform's `provider` package: install\n"
+    "# offerform into this project's virtualenv from your checkout or repository (see offerform's README),\n"
+    "# for example: .venv/bin/pip install -e ../offerform\n"
+    "pulumi>=3.140,<4\n"
+)
 
 
 def project_stub(sandbox: str) -> str:
-    """A minimal Pulumi.yaml for the exported program."""
-    slug = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in sandbox).strip("-.") or "sandbox"
+    """The Pulumi.yaml of the exported program, as the README shows one."""
     return (
-        f"# Written by `{GENERATED_MARK}` (offerform). The program imports the `provider` package:\n"
-        "# install offerform into the project's virtualenv (see the README) before `pulumi up`.\n"
-        f"name: fallback-offers-{slug}\n"
-        f"description: {json.dumps(f'Fallback offers of sandbox {sandbox}, adopted from Adobe Journey Optimizer')}\n"
-        "runtime: python\n"
+        f"# Written by `{GENERATED_MARK}` (offerform). Create the virtualenv and install {REQUIREMENTS_FILE}\n"
+        "# (and offerform) into it before `pulumi up`.\n"
+        f"name: offers-{_slug(sandbox)}\n"
+        f"description: {json.dumps(f'Offer decisioning of sandbox {sandbox}, adopted from Adobe Journey Optimizer')}\n"
+        "runtime:\n"
+        "  name: python\n"
+        "  options:\n"
+        "    toolchain: pip\n"
+        "    virtualenv: .venv\n"
     )
+
+
+def _slug(sandbox: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in sandbox).strip("-.") or "sandbox"
+
+
+def _sandbox_line(sandbox: str) -> str:
+    """How the program's header names its sandbox (codegen writes it so)."""
+    return f"of sandbox {string_literal(sandbox)}, written by"
 
 
 def _require_credentials(settings: Settings) -> None:
@@ -283,14 +343,14 @@ def _require_credentials(settings: Settings) -> None:
         raise ExportError("Adobe credentials are not configured; set " + ", ".join(missing))
 
 
-def _total_hook(endpoint: str, progress: Progress) -> Any:
+def _total_hook(endpoint: str, spec: ResourceSpec, progress: Progress) -> Any:
     """A response hook that reads the listing's ``total`` (when the API gives one) for the progress bar."""
-    offers_path = urlsplit(endpoint).path.rstrip("/") + "/offers"
+    listing_path = urlsplit(endpoint).path.rstrip("/") + spec.endpoint.collection
 
     def hook(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
         try:
             if (response.request.method == "GET" and response.status_code == 200
-                    and urlsplit(response.url).path.rstrip("/") == offers_path):
+                    and urlsplit(response.url).path.rstrip("/") == listing_path):
                 total = response.json().get("total")
                 if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
                     progress.total = total
@@ -300,12 +360,13 @@ def _total_hook(endpoint: str, progress: Progress) -> Any:
     return hook
 
 
-def _nothing_found(sandbox: str, filters: Sequence[str], listed: int) -> str:
+def _nothing_found(sandbox: str, filters: Sequence[str], listed: int, specs: Sequence[ResourceSpec]) -> str:
+    what = "objects" if len(specs) != 1 else f"{specs[0].label}s"
     if listed:
-        return f"all {listed} fallback offers of sandbox {sandbox} were created by excluded clients"
+        return f"all {listed} {what} of sandbox {sandbox} were created by excluded clients"
     if filters:
-        return f"no fallback offers in sandbox {sandbox} match {' and '.join(filters)}"
-    return f"no fallback offers found in sandbox {sandbox} (check the sandbox name)"
+        return f"no {what} in sandbox {sandbox} match {' and '.join(filters)}"
+    return f"no {what} found in sandbox {sandbox} (check the sandbox name)"
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -313,6 +374,10 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        # mkstemp makes a private file; a program is an ordinary one (0644 with the usual umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         try:

@@ -28,3 +28,18 @@ def timestamp(owner: str, prop: str, value: Any) -> Any:
     if isinstance(value, pulumi.Output):
         return value.apply(lambda resolved: timestamp(owner, prop, resolved))
     return value
+
+
+def timestamps_within(owner: str, value: Any, path: str = "") -> Any:
+    """``value`` with every ``datetime`` or ``date`` inside its dicts and lists as ISO 8601 text.
+
+    Plain-dict inputs reach the SDK's serializer as they are, and it refuses a ``datetime``
+    ("unexpected input of type datetime"); typed Args convert theirs as they are built (``timestamp``).
+    """
+    if isinstance(value, datetime.date):
+        return timestamp(owner, path, value)
+    if isinstance(value, Mapping):
+        return {key: timestamps_within(owner, item, f"{path}.{key}" if path else str(key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [timestamps_within(owner, item, f"{path}[{index}]") for index, item in enumerate(value)]
+    return value

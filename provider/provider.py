@@ -26,6 +26,7 @@ from pulumi.dynamic import (
 from .claims import CLAIMS
 from .errors import NotFoundError
 from .model import SERVER_OUTPUTS, Metadata
+from .reporting import reported
 from .runtime import RUNTIME
 from .settings import Settings
 from .spec import SANDBOX_NAME, ResourceSpec
@@ -53,10 +54,12 @@ class SpecProvider(ResourceProvider):
     def __setstate__(self, state: dict[str, Any]) -> None:
         pass
 
+    @reported
     def configure(self, req: ConfigureRequest) -> None:
         """Called once per plugin process and kind, before any other method: read ``adobe:*`` config and the environment."""
         RUNTIME.configure(req.config.get)
 
+    @reported
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Called on every preview and up: validate and canonicalise the inputs. No network.
 
@@ -66,6 +69,7 @@ class SpecProvider(ResourceProvider):
         checked = check_inputs(self.spec, news, olds.get(SANDBOX_NAME) or self.settings.sandbox_name)
         return CheckResult(checked.inputs, [CheckFailure(f.property, f.reason) for f in checked.failures])
 
+    @reported
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Called on every preview and up for an existing object: what would change. No network.
 
@@ -85,6 +89,7 @@ class SpecProvider(ResourceProvider):
         # SDK's plugin has no way to send.
         return DiffResult(changes=None, replaces=replaces, delete_before_replace=False)
 
+    @reported
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Called by up for a new resource: one POST, or the adoption of the object named by the adopt input."""
         sandbox = self._sandbox(props)
@@ -96,6 +101,7 @@ class SpecProvider(ResourceProvider):
                         else writer.create(sandbox, desired, budget))
         return CreateResult(metadata.id, self._outputs(desired, sandbox, metadata, adopt))
 
+    @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Called by refresh and by ``get``: one GET; an object gone outside the stack reads as gone."""
         sandbox = self._sandbox(props)
@@ -113,6 +119,7 @@ class SpecProvider(ResourceProvider):
             inputs[self.spec.adopt_input] = adopt
         return ReadResult(metadata.id, self._outputs(live, sandbox, metadata, adopt), inputs)
 
+    @reported
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Called by up when diff found changes: one PATCH, guarded by what the stack last saw."""
         sandbox = self._sandbox(olds)
@@ -128,6 +135,7 @@ class SpecProvider(ResourceProvider):
                 outputs["etag"] = int(outputs["etag"])
         return UpdateResult(outputs)
 
+    @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Called by up and destroy: one DELETE; an object already gone counts as deleted."""
         sandbox = self._sandbox(props)

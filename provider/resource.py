@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Mapping, Optional
 import pulumi
 from pulumi.dynamic import Resource
 
+from .inputs import timestamps_within
 from .model import SERVER_OUTPUTS
 from .provider import SpecProvider
 from .schema import fields_of, snake_case
@@ -48,7 +49,8 @@ class SpecResource(Resource):
             raise TypeError(f"{cls._spec.kind}: args must be {cls._spec.kind}Args or a dict, not an Output; "
                             "put Outputs inside the fields instead")
         if isinstance(args, Mapping):
-            return dict(args)
+            converted: dict[str, Any] = timestamps_within(cls._spec.kind, dict(args))
+            return converted
         if not isinstance(args, _args_class(cls._spec)):
             raise TypeError(f"{cls._spec.kind}: args must be {cls._spec.kind}Args or a dict, "
                             f"got {type(args).__name__}")

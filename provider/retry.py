@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
-from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, ResponseError
 from urllib3.util.retry import Retry
 
 from .redact import Redactor, http_log
@@ -131,6 +131,10 @@ class RetryPolicy(Retry):
     def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
                   error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "RetryPolicy":
         attempt = len(self.history) + 1
+        if isinstance(error, NameResolutionError):
+            # A host name that does not resolve is a typo or a missing network, not a passing fault.
+            self._log(method, url, _pool, response, error, attempt, "not retried: the host name does not resolve")
+            raise MaxRetryError(_pool, url or "", error) from error
         try:
             new_retry: RetryPolicy = super().increment(method, url, response, error, _pool, _stacktrace)
         except MaxRetryError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -26,13 +26,18 @@ class Reference:
     """A field that names an object of another kind by id: ``criteria[].placements[]`` names placements.
 
     The path is dotted, with ``[]`` after a list: ``fallback``, ``representations[].placement``.
+    ``when`` makes the reference hold only while a top-level field has one of some values (a
+    collection's ``ids`` name qualifiers or offers depending on its ``filterType``).
     """
 
     path: str
     kind: str
+    when: Optional[tuple[str, tuple[str, ...]]] = None
 
     def ids(self, body: Any) -> list[str]:
         """Every id this reference holds in ``body`` (an API-shaped object), in document order."""
+        if self.when is not None and (not isinstance(body, Mapping) or body.get(self.when[0]) not in self.when[1]):
+            return []
         return [value for value in _walk(body, self.path.split(".")) if isinstance(value, str)]
 
 

@@ -157,7 +157,7 @@ def _reason(spec: ResourceSpec, error: Mapping[str, Any]) -> str:
         hint = ""
         if isinstance(given, str) and given.lower() != given and f"'{given.lower()}'" in allowed:
             hint = "; the values are lower-case"
-        return f"must be one of {allowed}, got {given!r}{hint}"
+        return f"must be one of {allowed}, got {_shown(given)}{hint}"
     if kind in ("model_type", "model_attributes_type"):
         holder = model_at(spec.model, (*location, ""))
         arg = f", or {holder.__name__}Args in Python" if holder is not None else ""
@@ -170,9 +170,9 @@ def _reason(spec: ResourceSpec, error: Mapping[str, Any]) -> str:
     if kind == "string_type":
         return f"must be a string, got {_described(given)}"
     if kind in ("int_type", "int_from_float", "int_parsing"):
-        return f"must be an integer, got {given!r}"
+        return f"must be an integer, got {_shown(given)}"
     if kind == "bool_type":
-        return f"must be true or false, got {given!r}"
+        return f"must be true or false, got {_shown(given)}"
     return str(error["msg"]).removeprefix("Value error, ")
 
 
@@ -185,7 +185,14 @@ def _unknown_property(key: str, known: tuple[str, ...], where: str = "", top_lev
     return f"{text}; known properties{scope} are: {', '.join(known)}"
 
 
+def _shown(value: Any) -> str:
+    """A scalar as written (``'Approved'``, ``1.5``); anything else described (``an object``, ``null (None)``)."""
+    return repr(value) if isinstance(value, (str, int, float)) else _described(value)
+
+
 def _described(value: Any) -> str:
+    if value is None:
+        return "null (None)"
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, (list, tuple)):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -13,6 +16,19 @@ from .engine import Plugin, Stack
 
 ORG = "1234ABCD5678@AdobeOrg"
 SANDBOX = "dev"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def pulumi_bin() -> Path:
+    """The pinned ``pulumi`` and its Python plugins (``./run.sh`` finds or builds it): the kit's fixture, overridden."""
+    given = os.environ.get("OFFERFORM_PULUMI_BIN")
+    if given:
+        return Path(given)
+    found = subprocess.run([str(REPO / "run.sh"), "cli"], capture_output=True, text=True, timeout=3600)
+    if found.returncode != 0:
+        pytest.fail(f"no Pulumi CLI for the engine tests: {found.stderr.strip()}", pytrace=False)
+    return Path(found.stdout.strip().splitlines()[-1])
 
 
 def plugin_config(emu: Emulator, **overrides: Any) -> dict[str, Any]:

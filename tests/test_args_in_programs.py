@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 from typing import Any
 
 import pulumi
+import pytest
 
 from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX
 from .engine import Plugin
 from .offers import WEB
+from .offers import offer as plain_offer
 from .test_example_stack import PluginMocks
 
 
@@ -89,3 +92,28 @@ def test_a_decision_takes_its_references_as_outputs(shared_plugin: Plugin, emu: 
         assert live["status"] == "draft"
 
     return pulumi.Output.all(web.id, fallback.id, decision.id).apply(verify)
+
+
+@pulumi.runtime.test
+def test_a_plain_dict_may_hold_datetime_and_date_values(shared_plugin: Plugin, emu: Emulator) -> Any:
+    from provider import FallbackOffer
+
+    _mocked(shared_plugin)
+    offer = FallbackOffer("fallback", {**plain_offer(), "selectionConstraint": {
+        "startDate": datetime.datetime(2026, 6, 1, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+        "endDate": datetime.date(2026, 9, 1)}})
+
+    def verify(offer_id: str) -> None:
+        live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
+        assert live["selectionConstraint"] == {"startDate": "2026-06-01T07:30:00.000+00:00",
+                                               "endDate": "2026-09-01T00:00:00.000+00:00"}
+
+    return offer.id.apply(verify)
+
+
+def test_a_datetime_without_a_time_zone_in_a_plain_dict_is_refused_naming_its_path() -> None:
+    from provider import FallbackOffer
+
+    with pytest.raises(TypeError, match=r"^FallbackOffer\.selectionConstraint\.startDate: the datetime "
+                                        r"2026-06-01T00:00:00 has no time zone"):
+        FallbackOffer("fallback", {**plain_offer(), "selectionConstraint": {"startDate": datetime.datetime(2026, 6, 1)}})

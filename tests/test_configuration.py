@@ -13,6 +13,7 @@ from provider import __version__
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import Plugin, PluginError, Stack
+from .kinds import KINDS
 from .offers import offer
 
 
@@ -63,6 +64,19 @@ def test_one_token_serves_every_call_of_a_process(emulator: Emulator, start_plug
         stack.refresh(f"offer-{index}")
 
     assert emulator.tokens_issued == 1
+
+
+def test_one_token_serves_every_kind_of_a_process(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    plugin = start_plugin(plugin_config(emulator))
+
+    for case in KINDS:
+        stack = Stack(plugin, case.spec)
+        stack.up("it", case.declare())
+        stack.refresh("it")
+
+    assert emulator.tokens_issued == 1
+    assert {entry.kind for entry in emulator.log.entries(service="dps")} == {case.emulator_kind for case in KINDS}
 
 
 def test_a_token_about_to_expire_is_replaced_before_use(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:

@@ -12,8 +12,11 @@ import keyword
 import os
 import pty
 import select
+import socket
+import stat
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -28,6 +31,7 @@ from offerform_emulator.faults import Fault
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import ROOT, Plugin, Stack
+from .sandbox import seed_connected_sandbox
 from .offers import EMAIL, WEB, offer, plain_inputs
 from .ui import AdobeUi
 
@@ -52,13 +56,17 @@ def export_env(emu: Emulator, **overrides: str) -> dict[str, str]:
 
 
 def run_export(emu: Emulator, out: Path | None, *args: str, env: dict[str, str] | None = None,
-               sandbox: str | None = SANDBOX) -> subprocess.CompletedProcess[str]:
+               sandbox: str | None = SANDBOX, kinds: str | None = "FallbackOffer",
+               cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``python -m provider.export`` as a user runs it; fallback offers only unless ``kinds`` says otherwise."""
     command = [sys.executable, "-m", "provider.export", "--page-size", str(PAGE_SIZE), *args]
+    if kinds is not None:
+        command += ["--kind", kinds]
     if sandbox is not None:
         command += ["--sandbox", sandbox]
     if out is not None:
         command += ["--out", str(out)]
-    return subprocess.run(command, cwd=ROOT, env=env or export_env(emu), capture_output=True, text=True,
+    return subprocess.run(command, cwd=cwd, env=env or export_env(emu), capture_output=True, text=True,
                           timeout=120)
 
 
@@ -178,7 +186,7 @@ def test_round_trip_of_thirty_varied_offers_adopts_all_with_no_write_and_empty_d
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"exported 30 fallback offers from sandbox {SANDBOX} to {tmp_path}/exported/__main__.py " \
-                            f"(wrote {tmp_path}/exported/Pulumi.yaml)\n"
+                            f"(wrote {tmp_path}/exported/Pulumi.yaml; wrote {tmp_path}/exported/requirements.txt)\n"
     assert result.stderr == ""
     list_calls = [e for e in emulator.log.entries(service="dps") if e.method == "GET"]
     assert len(list_calls) == 5 and all(e.query["limit"] == [str(PAGE_SIZE)] for e in list_calls)  # every page
@@ -227,7 +235,9 @@ def test_pulumi_yaml_stub_is_written_only_when_the_directory_has_none(emulator: 
     seed(emulator, [offer()])
     assert run_export(emulator, tmp_path).returncode == 0
     stub = (tmp_path / "Pulumi.yaml").read_text()
-    assert "runtime: python" in stub and f"name: fallback-offers-{SANDBOX}" in stub
+    assert f"name: offers-{SANDBOX}" in stub
+    assert "runtime:\n  name: python\n  options:\n    toolchain: pip\n    virtualenv: .venv\n" in stub
+    assert "pulumi>=3.140,<4" in (tmp_path / "requirements.txt").read_text()
 
     (tmp_path / "Pulumi.yaml").write_text("name: mine\nruntime: python\n")
     result = run_export(emulator, tmp_path)
@@ -447,3 +457,96 @@ def test_help_describes_the_command_and_exits_zero() -> None:
     for option in ("--sandbox", "--filter", "--out", "--page-size", "--endpoint", "--ims-endpoint",
                    "--exclude-client", "ADOBE_CLIENT_ID", "Exit status"):
         assert option in result.stdout
+
+
+# -- a sandbox per folder, every kind, and endpoints that do not answer ---------------------------------
+
+def test_each_sandbox_goes_to_a_folder_of_its_own_by_default(emulator: Emulator, tmp_path: Path) -> None:
+    seed(emulator, [offer("In dev")])
+    seed(emulator, [offer("In staging")], sandbox="staging")
+
+    first = run_export(emulator, None, cwd=tmp_path)
+    second = run_export(emulator, None, sandbox="staging", cwd=tmp_path)
+
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "In dev" in (tmp_path / "exported" / SANDBOX / "__main__.py").read_text()
+    assert "In staging" in (tmp_path / "exported" / "staging" / "__main__.py").read_text()
+
+
+def test_another_sandboxs_export_is_never_overwritten(emulator: Emulator, tmp_path: Path) -> None:
+    seed(emulator, [offer("In dev")])
+    seed(emulator, [offer("In staging")], sandbox="staging")
+    assert run_export(emulator, tmp_path).returncode == 0
+    before = (tmp_path / "__main__.py").read_text()
+
+    refused = run_export(emulator, tmp_path, sandbox="staging")
+
+    assert refused.returncode == 1
+    assert _one_clear_line(refused) == (f"offerform export: {tmp_path}/__main__.py holds the export of another "
+                                        "sandbox; choose another --out (the default is exported/<sandbox>), or pass "
+                                        "--force to replace it")
+    assert (tmp_path / "__main__.py").read_text() == before
+
+
+def test_the_written_files_are_ordinary_files(emulator: Emulator, tmp_path: Path) -> None:
+    seed(emulator, [offer()])
+    old_umask = os.umask(0o022)
+    try:
+        assert run_export(emulator, tmp_path).returncode == 0
+    finally:
+        os.umask(old_umask)
+
+    for name in ("__main__.py", "Pulumi.yaml", "requirements.txt"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+
+
+def test_every_kind_is_exported_unless_kind_narrows_it(emulator: Emulator, tmp_path: Path) -> None:
+    seed_connected_sandbox(emulator, ORG, SANDBOX)
+
+    everything = run_export(emulator, tmp_path / "all", kinds=None)
+    narrowed = run_export(emulator, tmp_path / "two", kinds="Placement,Decision")
+
+    assert everything.returncode == 0 and narrowed.returncode == 0, everything.stderr + narrowed.stderr
+    assert "8 placements" in everything.stdout and "12 personalized offers" in everything.stdout
+    assert narrowed.stdout.startswith(f"exported 8 placements and 6 decisions from sandbox {SANDBOX} to ")
+    program = (tmp_path / "two" / "__main__.py").read_text()
+    assert "placements=[placement_0.id, placement_1.id]" in program
+    assert "# not in this export" in program  # the fallback offers a decision names were left out
+
+
+def test_an_unknown_kind_is_a_usage_error_naming_the_kinds(emulator: Emulator, tmp_path: Path) -> None:
+    result = run_export(emulator, tmp_path, kinds="Offer")
+
+    assert result.returncode == 2
+    assert "unknown --kind Offer; the kinds are CollectionQualifier, Placement" in result.stderr
+
+
+def test_an_endpoint_whose_name_does_not_resolve_fails_at_once_naming_it_and_the_retry_settings(
+        emulator: Emulator, tmp_path: Path) -> None:
+    env = export_env(emulator, ADOBE_ENDPOINT="http://offer-library.invalid/data/core/dps", ADOBE_RETRY_DEADLINE="60")
+
+    started = time.monotonic()
+    result = run_export(emulator, tmp_path, env=env)
+
+    assert result.returncode == 1 and time.monotonic() - started < 20
+    line = _one_clear_line(result)
+    assert "http://offer-library.invalid/data/core/dps" in line
+    assert "the host name does not resolve: check the endpoint" in line
+    assert "not retried, as a name that does not resolve will not; other failures are retried for at most 60 s " \
+           "with up to 8 retries per call (ADOBE_RETRY_DEADLINE, ADOBE_MAX_RETRIES)" in line
+
+
+def test_an_endpoint_that_refuses_connections_names_it_and_the_retry_settings(emulator: Emulator, tmp_path: Path) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    env = export_env(emulator, ADOBE_ENDPOINT=f"http://127.0.0.1:{port}/data/core/dps", ADOBE_MAX_RETRIES="1",
+                     ADOBE_RETRY_DEADLINE="5")
+
+    result = run_export(emulator, tmp_path, env=env)
+
+    assert result.returncode == 1
+    line = _one_clear_line(result)
+    assert f"http://127.0.0.1:{port}/data/core/dps" in line and "connection refused" in line
+    assert "with up to 1 retries per call" in line

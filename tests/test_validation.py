@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import copy
+import re
+from typing import Any, Callable, Iterator
 
 import pytest
 from pulumi.output import Unknown
 
 from offerform_emulator import Emulator
+from provider.schema import Field, blocks_of, fields_of
+from provider.validation import property_path
 
 from .engine import Plugin, Stack
+from .kinds import KINDS, KindCase
 from .offers import WEB, offer
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -170,3 +175,89 @@ def test_integer_fields_survive_the_wire_as_integers(shared_plugin: Plugin, emu:
 
     assert failures == []
     assert inputs["rank"] == {"priority": 3}
+
+
+# -- what a new user tripped on (issue 13): each message read as they would read it ---------------
+
+SNAKE_CASE_KEYS = [
+    ((), "selection_constraint", "selectionConstraint", "known properties are: name, description, status"),
+    (("representations", 0, "components", 0), "delivery_url", "deliveryURL",
+     "known properties of representations[0].components[0] are: type, format, language, content, deliveryURL, linkURL"),
+    (("representations", 0), "Placement", "placement",
+     "known properties of representations[0] are: channel, placement, components"),
+    (("selectionConstraint",), "start_date", "startDate",
+     "known properties of selectionConstraint are: startDate, endDate, profileConstraintType"),
+]
+
+
+@pytest.mark.parametrize(("where", "given", "meant", "listed"), SNAKE_CASE_KEYS, ids=[case[1] for case in SNAKE_CASE_KEYS])
+def test_a_key_in_another_case_suggests_the_api_name_and_lists_the_properties_of_its_level(
+        shared_plugin: Plugin, emu: Emulator, where: tuple[Any, ...], given: str, meant: str, listed: str) -> None:
+    declared = offer(selectionConstraint={"endDate": "2026-09-01T00:00:00Z"})
+    holder: Any = declared
+    for part in where:
+        holder = holder[part]
+    holder[given] = holder.pop(meant, "2026-06-01T00:00:00Z")
+
+    _, failures = shared_plugin.check("snake", declared)
+
+    [(prop, reason)] = [failure for failure in failures if failure[0].endswith(given)]
+    assert f"did you mean {meant}?" in reason and listed in reason, reason
+
+
+def test_an_enum_value_in_another_case_is_echoed_with_the_hint_that_values_are_lower_case(
+        shared_plugin: Plugin, emu: Emulator) -> None:
+    _, failures = shared_plugin.check("enum", offer(status="Approved"))
+
+    assert failures == [("status", "must be one of 'draft', 'approved' or 'archived', got 'Approved'; "
+                                   "the values are lower-case")]
+
+
+def _declared_paths(model: Any, value: dict[str, Any], prefix: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Field]]:
+    """Every field of ``model`` as a path into the valid declaration ``value``, nested blocks and first list items included."""
+    for f in fields_of(model):
+        yield (*prefix, f.api), f
+        item = value.get(f.api)
+        if f.shape.kind == "block" and isinstance(item, dict):
+            yield from _declared_paths(f.shape.block, item, (*prefix, f.api))
+        if f.shape.kind == "list" and f.shape.item is not None and f.shape.item.block is not None and item:
+            yield from _declared_paths(f.shape.item.block, item[0], (*prefix, f.api, 0))
+
+
+def _with(declared: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(declared)
+    holder: Any = changed
+    for part in path[:-1]:
+        holder = holder[part]
+    holder[path[-1]] = copy.deepcopy(value)
+    return changed
+
+
+WRONG_VALUES = [{"a": 1, "b": 2}, [1, 2], ["x"], [{"unknown": 1}], "Zz", 7, 1.5, True, None]
+MODEL_CLASS_NAMES = {model.__name__ for case in KINDS for model in (case.spec.model, *blocks_of(case.spec.model))}
+
+
+@pytest.mark.parametrize("case", KINDS, ids=str)
+def test_no_message_names_an_internal_class_or_speaks_pydantic(shared_plugin: Plugin, emu: Emulator, case: KindCase) -> None:
+    declared = case.make()
+    internal = re.compile(r"instance of|Input should|NoneType|\b(" + "|".join(MODEL_CLASS_NAMES) + r")\b(?!Args)")
+
+    for path, _ in _declared_paths(case.spec.model, declared):
+        for wrong in WRONG_VALUES:
+            _, failures = shared_plugin.check("wrong", _with(declared, path, wrong), spec=case.spec)
+            for prop, reason in failures:
+                assert not internal.search(reason), f"{prop}: {reason}"
+
+
+LIST_FIELDS = [(case, path) for case in KINDS for path, f in _declared_paths(case.spec.model, case.make())
+               if f.shape.kind == "list"]
+
+
+@pytest.mark.parametrize(("case", "path"), LIST_FIELDS, ids=[f"{case}.{property_path(path)}" for case, path in LIST_FIELDS])
+def test_a_dictionary_given_where_a_list_is_expected_is_one_failure_saying_so(
+        shared_plugin: Plugin, emu: Emulator, case: KindCase, path: tuple[Any, ...]) -> None:
+    given = {"channel": WEB, "placement": "dps:offer-placement:1", "name": 1}
+
+    _, failures = shared_plugin.check("dict", _with(case.make(), path, given), spec=case.spec)
+
+    assert failures == [(property_path(path), "must be a list, got an object holding one item: wrap it in a list, [...]")]

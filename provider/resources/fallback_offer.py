@@ -36,6 +36,29 @@ ChannelUri = Annotated[str, AfterValidator(_channel_uri)]
 """An XDM channel type URI, ``https://ns.adobe.com/xdm/channel-types/web``."""
 
 
+def _characteristics(value: dict[str, str]) -> dict[str, str]:
+    for key, item in value.items():
+        if not _CHARACTERISTIC_KEY.match(key):
+            raise ValueError(f"key {key!r} must be 1-100 letters, digits, '_', '-' or '.'")
+        if len(item) > MAX_CHARACTERISTIC_LENGTH:
+            raise ValueError(f"value of {key!r} is longer than {MAX_CHARACTERISTIC_LENGTH} characters")
+    return value
+
+
+def _qualifiers(value: list[str]) -> list[str]:
+    for tag in value:
+        non_blank(tag)
+    if len(set(value)) != len(value):
+        raise ValueError("must not repeat a collection qualifier")
+    return value
+
+
+Characteristics = Annotated[dict[str, str], AfterValidator(_characteristics)]
+"""An offer's custom attributes: short keys, string values."""
+QualifierIds = Annotated[list[str], Field(max_length=MAX_TAGS), AfterValidator(_qualifiers)]
+"""The ids of an offer's collection qualifiers (formerly tags), each once."""
+
+
 class Component(ApiModel):
     """One piece of content of a representation: an image link, a block of HTML, JSON or text."""
 
@@ -92,8 +115,8 @@ class Rank(ApiModel):
     priority: Optional[int] = Field(default=None, description="The offer's priority.")
 
 
-class FallbackOfferFields(ApiModel):
-    """The user-owned fields of a fallback offer, in the API's own (camelCase) shape."""
+class OfferFields(ApiModel):
+    """What every offer has, fallback or personalized: the fields that come first in both."""
 
     name: Name = Field(description="The offer's name, unique enough to find it again in the sandbox.")
     description: Optional[str] = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH, description="What the offer is for.")
@@ -101,31 +124,17 @@ class FallbackOfferFields(ApiModel):
         default="draft", description="`draft` (the default), `approved` or `archived`.")
     representations: list[Representation] = Field(
         min_length=1, description="How the offer shows, one entry per channel and placement: at least one.")
-    characteristics: Optional[dict[str, str]] = Field(default=None, description="Custom attributes, string to string.")
+    characteristics: Optional[Characteristics] = Field(default=None, description="Custom attributes, string to string.")
+
+
+class FallbackOfferFields(OfferFields):
+    """The user-owned fields of a fallback offer, in the API's own (camelCase) shape."""
+
     selection_constraint: Optional[SelectionConstraint] = Field(
         default=None, alias="selectionConstraint", description="Dates and profile constraint (pass-through).")
     rank: Optional[Rank] = Field(default=None, description="The offer's priority (pass-through).")
-    tags: Optional[list[str]] = Field(default=None, max_length=MAX_TAGS,
-                                      description="Ids of the collection qualifiers (formerly tags) of the offer, at most 20.")
-
-    @field_validator("characteristics")
-    @classmethod
-    def _characteristics(cls, value: Optional[dict[str, str]]) -> Optional[dict[str, str]]:
-        for key, item in (value or {}).items():
-            if not _CHARACTERISTIC_KEY.match(key):
-                raise ValueError(f"key {key!r} must be 1-100 letters, digits, '_', '-' or '.'")
-            if len(item) > MAX_CHARACTERISTIC_LENGTH:
-                raise ValueError(f"value of {key!r} is longer than {MAX_CHARACTERISTIC_LENGTH} characters")
-        return value
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, value: Optional[list[str]]) -> Optional[list[str]]:
-        for tag in value or []:
-            non_blank(tag)
-        if value is not None and len(set(value)) != len(value):
-            raise ValueError("must not repeat a collection qualifier")
-        return value
+    tags: Optional[QualifierIds] = Field(
+        default=None, description="Ids of the collection qualifiers (formerly tags) of the offer, at most 20.")
 
 
 FALLBACK_OFFER = ResourceSpec(

@@ -142,8 +142,8 @@ def test_recover_on_a_healthy_stack_changes_nothing(make_project: ProjectFactory
     assert project.export() == before
 
 
-def test_recover_outside_a_project_fails_in_one_line(cli: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "PATH": f"{cli}{os.pathsep}{os.environ.get('PATH', '')}"}
+def test_recover_outside_a_project_fails_in_one_line(pulumi_bin: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": f"{pulumi_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
     done = subprocess.run([sys.executable, "-m", "provider.recover", "--cwd", str(tmp_path)],
                           env=env, capture_output=True, text=True, timeout=120)
 

@@ -133,7 +133,7 @@ def test_an_offer_created_later_with_the_same_name_does_not_rename_the_existing_
 def test_names_from_the_previous_export_win_even_after_the_oldest_duplicate_is_deleted() -> None:
     offers = [listed("dps:fallback-offer:a", "Spring", "2024-01-01T00:00:00.000+00:00"),
               listed("dps:fallback-offer:b", "Spring", "2024-02-01T00:00:00.000+00:00")]
-    first = render_program(offers, "prod")
+    first = render_program({"FallbackOffer": offers}, "prod")
 
     again = assign_names(offers[1:], previous_names(first.source))
 
@@ -180,7 +180,7 @@ def test_string_literals_prefer_double_quotes_like_black() -> None:
 
 
 def test_only_fields_present_on_the_offer_are_written() -> None:
-    source = render_program([listed("dps:fallback-offer:a", "Bare")], "prod").source
+    source = render_program({"FallbackOffer": [listed("dps:fallback-offer:a", "Bare")]}, "prod").source
     for absent in ("description=", "characteristics=", "selection_constraint=", "rank=", "tags=", "language=",
                    "content=", "link_url="):
         assert absent not in source
@@ -206,7 +206,7 @@ def test_the_program_declares_exactly_the_canonical_offer_plus_sandbox_and_adopt
         listed("dps:fallback-offer:b", "class"),
     ]
 
-    program = render_program(offers, "prod")
+    program = render_program({"FallbackOffer": offers}, "prod")
     resources, exported = run_program(program.source, monkeypatch)
 
     by_id = {resource.inputs["adoptOfferId"]: resource for resource in resources.values()}
@@ -220,7 +220,7 @@ def test_the_program_declares_exactly_the_canonical_offer_plus_sandbox_and_adopt
 
 def test_the_layout_is_black_like(monkeypatch: pytest.MonkeyPatch) -> None:
     offers = [listed(f"dps:fallback-offer:{n}", f"Offer {n}", characteristics={"k": "v" * n}) for n in range(1, 4)]
-    source = render_program(offers, "prod").source
+    source = render_program({"FallbackOffer": offers}, "prod").source
 
     lines = source.splitlines()
     assert source.endswith(")\n") and not source.endswith("\n\n")
@@ -229,11 +229,11 @@ def test_the_layout_is_black_like(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(len(line) <= LINE_LENGTH for line in lines if not line.startswith("#"))
     assert "\t" not in source
     assert "        name=\"Offer 1\",\n        status=\"approved\",\n" in source  # one field per line
-    assert render_program(list(reversed(offers)), "prod").source == source  # deterministic, order-free
+    assert render_program({"FallbackOffer": list(reversed(offers))}, "prod").source == source  # deterministic, order-free
 
 
 def test_imports_name_only_the_classes_the_program_uses() -> None:
-    source = render_program([listed("dps:fallback-offer:a", "Bare")], "prod").source
+    source = render_program({"FallbackOffer": [listed("dps:fallback-offer:a", "Bare")]}, "prod").source
     tree = ast.parse(source)
     [from_import] = [node for node in tree.body if isinstance(node, ast.ImportFrom)]
     assert sorted(alias.name for alias in from_import.names) == [
@@ -245,7 +245,7 @@ def test_an_offer_the_provider_would_reject_is_still_written_with_a_note(monkeyp
                  representations=[{"channel": WEB, "placement": "p",
                                    "components": [{"type": "text", "format": "text/plain", "extra": 1}]}])
 
-    program = render_program([odd], "prod")
+    program = render_program({"FallbackOffer": [odd]}, "prod")
 
     assert any("characteristics: key 'has space'" in problem for problem in program.problems["dps:fallback-offer:odd"])
     assert "# NOTE: the provider's check rejects this fallback offer as it is" in program.source
@@ -258,12 +258,36 @@ def test_an_offer_the_provider_would_reject_is_still_written_with_a_note(monkeyp
 def test_comments_cannot_be_broken_by_names_or_creators_with_line_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
     sneaky = listed("dps:fallback-offer:x", "two\nlines\u2028x = 1\rprint('owned')",
                     createdBy="a\nb@techacct.adobe.com")
-    program = render_program([sneaky], "prod\nimport os")
+    program = render_program({"FallbackOffer": [sneaky]}, "prod\nimport os")
     resources, _ = run_program(program.source, monkeypatch)
     assert [r.inputs["name"] for r in resources.values()] == [sneaky["name"]]
     assert [r.inputs["sandboxName"] for r in resources.values()] == ["prod\nimport os"]
 
 
 def test_an_empty_listing_renders_a_program_that_declares_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    resources, exported = run_program(render_program([], "prod").source, monkeypatch)
+    resources, exported = run_program(render_program({"FallbackOffer": []}, "prod").source, monkeypatch)
     assert resources == {} and exported == {"fallbackOfferIds": {}}
+
+
+def test_a_reference_to_an_exported_object_is_its_variables_id_and_others_stay_literal() -> None:
+    placement = {"id": "dps:offer-placement:aaaa", "name": "Home banner", "channel": WEB, "componentType": "text",
+                 "created": "2024-01-01T00:00:00.000+00:00"}
+    shown = listed("dps:fallback-offer:b", "Shown", representations=[
+        {"channel": WEB, "placement": "dps:offer-placement:aaaa", "components": [{"type": "text", "format": "text/plain"}]},
+        {"channel": WEB, "placement": "dps:offer-placement:elsewhere", "components": [{"type": "text", "format": "text/plain"}]},
+    ], tags=["dps:tag:not-exported"])
+
+    source = render_program({"FallbackOffer": [shown], "Placement": [placement]}, "prod").source
+
+    assert source.index("home_banner = Placement(") < source.index("shown = FallbackOffer(")
+    assert "placement=home_banner.id," in source
+    assert 'placement="dps:offer-placement:elsewhere",  # not in this export' in source
+    assert '"dps:tag:not-exported",  # not in this export' in source
+    compile(source, "__main__.py", "exec")
+
+
+def test_names_given_to_objects_of_every_kind_are_kept_on_a_second_export() -> None:
+    placement = {"id": "dps:offer-placement:aaaa", "name": "Home banner", "channel": WEB, "componentType": "text"}
+    first = render_program({"Placement": [placement]}, "prod")
+
+    assert previous_names(first.source) == first.names

@@ -1,0 +1,84 @@
+"""``DecisionRule``: a PQL condition on the profile that decides who is eligible (``/offer-rules``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Mapping, Optional, Union
+
+import pulumi
+from pydantic import Field, field_validator
+
+from ..args import DecisionRuleArgs, DecisionRuleOutputs
+from ..model import ApiModel, Name
+from ..provider import SpecProvider
+from ..resource import SpecResource
+from ..spec import Endpoint, ResourceSpec
+
+MAX_RULE_BYTES = 15_000  # Adobe's published guardrail: a PQL rule of at most 15K.
+
+
+def pql_text(value: str, most: int) -> str:
+    """A PQL expression: not blank, and within Adobe's size limit in UTF-8 bytes."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if len(value.encode("utf-8")) > most:
+        raise ValueError(f"is {len(value.encode('utf-8'))} bytes of PQL; Adobe accepts at most {most}")
+    return value
+
+
+class RuleCondition(ApiModel):
+    """The rule's condition, in Profile Query Language."""
+
+    type: Literal["PQL"] = Field(default="PQL", description="`PQL`, the only language Adobe takes.")
+    format: Literal["pql/text"] = Field(default="pql/text", description="`pql/text`.")
+    value: str = Field(description="The condition, such as `profile.person.name.firstName.equals(\"John\", false)`.")
+
+    @field_validator("value")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        return pql_text(value, MAX_RULE_BYTES)
+
+
+class DecisionRuleFields(ApiModel):
+    """The user-owned fields of a decision rule."""
+
+    name: Name = Field(description="The rule's name.")
+    description: Optional[str] = Field(default=None, max_length=4000, description="What it decides.")
+    condition: RuleCondition = Field(description="The PQL condition a profile must meet.")
+    defined_on: Optional[dict[str, Any]] = Field(
+        default=None, alias="definedOn",
+        description="The profile schema the condition is defined on (`{\"profile\": {\"schema\": {\"ref\": ..., \"version\": ...}}}`).")
+
+
+DECISION_RULE = ResourceSpec(
+    kind="DecisionRule",
+    label="decision rule",
+    model=DecisionRuleFields,
+    endpoint=Endpoint("/offer-rules"),
+)
+
+
+class DecisionRuleProvider(SpecProvider):
+    """CRUD for Adobe Journey Optimizer decision rules through the Offer Library API."""
+
+    spec = DECISION_RULE
+
+
+class DecisionRule(SpecResource, DecisionRuleOutputs, module="adobe", name="DecisionRule"):
+    """A decision rule in an Adobe Journey Optimizer sandbox, managed by Pulumi.
+
+    Offers and decisions name it for eligibility (``eligibility_rule=rule.id``).
+    """
+
+    _spec = DECISION_RULE
+    _provider_class = DecisionRuleProvider
+
+    def __init__(self, resource_name: str, args: Union[DecisionRuleArgs, Mapping[str, Any], None] = None,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        """Declare a decision rule: ``args`` as ``DecisionRuleArgs`` or a dict in the API's camelCase shape."""
+        super().__init__(resource_name, args, opts)
+
+    @classmethod
+    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
+            opts: Optional[pulumi.ResourceOptions] = None) -> "DecisionRule":
+        """A read-only reference to a decision rule this stack does not manage."""
+        return cls._read(resource_name, id, sandbox_name, opts)

@@ -12,7 +12,7 @@ from .cli_measure import CliResults
 from .cli_stack import CLI_OPERATIONS, EXPECTED_REQUESTS
 from .drive import ENGINE_WORKERS
 from .loop import LOOP_OPERATIONS
-from .measure import ColdStart
+from .measure import ColdStarts
 from .report import MISSED, OK, limit_seconds, markdown_table, seconds_text
 
 TARGET_RATIO = 1.3  # up, refresh and destroy at the largest N, over the physical limit
@@ -44,8 +44,8 @@ def speedup(results: CliResults, count: int, operation: str, mode: str = "defaul
     return results.loop[count][operation] / results.timings[count][mode][operation].seconds
 
 
-def markdown(results: CliResults, image: str, plugin_cold: tuple[ColdStart, ColdStart]) -> str:
-    """The CLI part of the report; ``plugin_cold``: (ours, trivial) first Check through the plugin alone."""
+def markdown(results: CliResults, image: str, plugin_cold: ColdStarts) -> str:
+    """The CLI part of the report; ``plugin_cold``: the first Check through the plugin alone."""
     parts = [
         _intro(results),
         _wall_time_table(results),
@@ -215,21 +215,24 @@ def _cpu_table(results: CliResults) -> str:
             f"limit.\n\n" + markdown_table(rows))
 
 
-def _cold_start(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -> str:
+def _cold_start(results: CliResults, plugin_cold: ColdStarts) -> str:
     """`pulumi preview` of one offer against one trivial resource, and the plugin's first Check."""
     cold = results.cold
     if cold is None:
         return ""
-    ours, trivial = plugin_cold
-    rows = [["", "our provider", "trivial provider", "ratio"], ["---", "---:", "---:", "---:"],
+    ours, trivial, floor = plugin_cold.ours, plugin_cold.trivial, plugin_cold.pydantic
+    rows = [["", "our provider", "trivial provider", "ratio", "trivial + pydantic (ratio)"],
+            ["---", "---:", "---:", "---:", "---:"],
             [f"`pulumi preview` of a 1-resource stack (median of {cold.repeats})", f"{cold.offer_seconds * 1000:.0f} ms",
-             f"{cold.trivial_seconds * 1000:.0f} ms", f"{cold.ratio:.2f}×"],
+             f"{cold.trivial_seconds * 1000:.0f} ms", f"{cold.ratio:.2f}×", "–"],
             ["the plugin alone: `Popen` to the first Check answered", f"{ours.to_check_ms:.0f} ms",
-             f"{trivial.to_check_ms:.0f} ms", f"{ours.to_check_ms / trivial.to_check_ms:.2f}×"]]
+             f"{trivial.to_check_ms:.0f} ms", f"{plugin_cold.ratio:.2f}×",
+             f"{floor.to_check_ms:.0f} ms ({plugin_cold.pydantic_ratio:.2f}×)"]]
     return ("#### Cold start\n\nA preview of one offer against the same stack with one resource of "
             "`benchmarks/trivial_provider.py`, alternately; and the plugin's own start (second part below). The "
             "preview pays our import twice: in the program (`from provider import FallbackOffer`) and in the "
-            "plugin (unpickling the provider).\n\n" + markdown_table(rows))
+            "plugin (unpickling the provider). The last column is the trivial provider validating its input with "
+            "one pydantic model: the floor of any provider whose Check validates with pydantic.\n\n" + markdown_table(rows))
 
 
 def _memory_and_state(results: CliResults) -> str:
@@ -244,7 +247,7 @@ def _memory_and_state(results: CliResults) -> str:
     return "#### Memory and state\n\n" + markdown_table(rows)
 
 
-def _targets(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -> str:
+def _targets(results: CliResults, plugin_cold: ColdStarts) -> str:
     """Every target of the issue, met or not, with the measured value."""
     largest = results.largest
     rows = [["target", "measured", ""], ["---", "---", "---"]]
@@ -268,15 +271,15 @@ def _targets(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -> s
         worst = max(profile, key=lambda op: profile[op].ours_share)
         rows.append([f"our code ≤ {TARGET_OURS_SHARE:.0%} of each step's time", f"at most {profile[worst].ours_share:.2%} "
                      f"({CLI_OPERATIONS[worst]})", _mark(profile[worst].ours_share <= TARGET_OURS_SHARE)])
-    ours, trivial = plugin_cold
-    cold_ratio = ours.to_check_ms / trivial.to_check_ms
+    ours, trivial = plugin_cold.ours, plugin_cold.trivial
     rows.append([f"the plugin's cold start ≤ {TARGET_COLD_RATIO:g}× the trivial provider's",
-                 f"{cold_ratio:.2f}× ({ours.to_check_ms:.0f} ms against {trivial.to_check_ms:.0f} ms)",
-                 _mark(cold_ratio <= TARGET_COLD_RATIO)])
+                 f"{plugin_cold.ratio:.2f}× ({ours.to_check_ms:.0f} ms against {trivial.to_check_ms:.0f} ms; "
+                 f"pydantic alone: {plugin_cold.pydantic_ratio:.2f}×)",
+                 _mark(plugin_cold.ratio <= TARGET_COLD_RATIO)])
     return "#### Targets\n\n" + markdown_table(rows) + _why_missed(results, plugin_cold)
 
 
-def _why_missed(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -> str:
+def _why_missed(results: CliResults, plugin_cold: ColdStarts) -> str:
     """Why each missed target is missed, in the measured numbers."""
     largest, latency = results.largest, results.latency
     profile, skip = results.profile.get("default", {}), results.profile.get("skip", {})
@@ -338,13 +341,16 @@ def _why_missed(results: CliResults, plugin_cold: tuple[ColdStart, ColdStart]) -
             "; against the whole command's wall time per offer (" + ", ".join(
                 f"{profile[op].wall * 1000:.1f} ms" for op in share_missed) + ") that is " + ", ".join(
                 f"{profile[op].ours / profile[op].wall:.1%}" for op in share_missed) + ".")
-    ours, trivial = plugin_cold
-    if ours.to_check_ms / trivial.to_check_ms > TARGET_COLD_RATIO:
+    ours, trivial, floor = plugin_cold.ours, plugin_cold.trivial, plugin_cold.pydantic
+    if plugin_cold.ratio > TARGET_COLD_RATIO:
         notes.append(
             f"**Cold start**: the plugin's first Check imports `provider`, {ours.to_check_ms - trivial.to_check_ms:.0f} "
-            "ms more than the trivial provider: pydantic and the models of every kind (`provider/__init__.py` "
-            "imports them all, and the generated Args the resource classes derive from), not the HTTP client any "
-            "more (it loads with the first call to Adobe). See the README's performance notes.")
+            f"ms more than the trivial provider. {floor.to_check_ms - trivial.to_check_ms:.0f} ms of it is pydantic "
+            f"itself: the trivial provider validating with one pydantic model is already {plugin_cold.pydantic_ratio:.2f}× "
+            f"(the target leaves {(TARGET_COLD_RATIO - 1) * trivial.to_check_ms:.0f} ms). The other "
+            f"{max(ours.to_check_ms - floor.to_check_ms, 0.0):.0f} ms are the served kind's models and our modules: "
+            "the first Check loads no HTTP client (it comes with the first call to Adobe), no other kind and no Args "
+            "(`tests/unit/test_lazy_imports.py`). Meeting 1.3× would mean validating without pydantic.")
     return "\n\n" + "\n\n".join(f"- {note}" for note in notes) if notes else ""
 
 

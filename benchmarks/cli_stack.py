@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from tests.e2e.project import Project, adobe_config
+from tests.e2e.project import Project
 from tests.offers import offer
 
 from .drive import UPDATED_DESCRIPTION, BenchmarkError, median_by_operation
@@ -95,8 +95,9 @@ class CliStack:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="offerform-bench-")))
 
     def __post_init__(self) -> None:
-        self.project = Project(self.workdir / "project", self.cli, self.program, name=PROJECT, stack="bench")
-        self.project.configure(adobe_config(self.emu))  # type: ignore[arg-type]  # the handle has the URLs
+        # The kit's project needs only the emulator's URLs and credentials, which the handle has.
+        self.project = Project(self.workdir / "offers", self.cli, self.program, self.emu,  # type: ignore[arg-type]
+                               name=PROJECT, stack="bench")
 
     def environment(self, operation: str, profile: Optional[Path]) -> dict[str, str]:
         """The command's environment: the declared count and description, checkpoints, and the probe if profiling."""
@@ -183,10 +184,8 @@ class CliColdStart:
 def measure_cli_cold_start(emu: EmulatorHandle, cli: Path, repeats: int) -> CliColdStart:
     """``pulumi preview`` of one offer against one trivial dynamic resource, alternately, ``repeats`` each."""
     offer_stack = CliStack(emu, cli, 1, skip_checkpoints=False)
-    trivial = Project(offer_stack.workdir / "trivial", cli, TRIVIAL_PROGRAM, name="offerform-trivial", stack="bench",
-                      backend=offer_stack.project.backend)
-    # One config key: a stack with none fails in our language host (it passes PULUMI_CONFIG=null).
-    trivial.configure({"bench:purpose": "cold-start baseline"})
+    trivial = Project(offer_stack.workdir / "trivial", cli, TRIVIAL_PROGRAM, emu,  # type: ignore[arg-type]
+                      name="offerform-trivial", stack="bench", backend=offer_stack.project.backend)
     env = {"PYTHONPATH": str(ROOT)}
     samples: dict[str, list[float]] = {"offer": [], "trivial": []}
     try:

@@ -10,7 +10,7 @@ resource, so that a lost create's look-up never takes it (``claims.py``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, ContextManager, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, ContextManager, Optional, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -38,6 +38,16 @@ if TYPE_CHECKING:
     from .client import OfferLibraryClient
     from .retry import Budget
     from .writes import Writer
+
+
+_Provider = TypeVar("_Provider", bound=type)
+
+
+def pickled_by_package(cls: _Provider) -> _Provider:
+    """Pin a kind's provider class to the package: every state names it ``provider.<Kind>Provider``
+    in its pickled ``__provider``, whichever file defines it, for good."""
+    cls.__module__ = __package__ or "provider"
+    return cls
 
 
 class SpecProvider(ResourceProvider):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import signal
 import sys
 import time
@@ -56,6 +57,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cli", default=None, help="directory of the pulumi CLI (default: ./run.sh cli)")
     parser.add_argument("--emulator", default="subprocess", choices=("subprocess", "inprocess"),
                         help="run the emulator in its own process, or as a thread of this one (as the tests do)")
+    parser.add_argument("--raw", default=None,
+                        help="also keep the measurements in this file (pickle), to render the report again later")
+    parser.add_argument("--render", metavar="RAW", default=None,
+                        help="measure nothing: write the report from a --raw file of an earlier run")
     parser.add_argument("--readme", action="append", default=None,
                         help="README whose marked block gets the report (repeatable); "
                              "default: README.md and benchmarks/README.md")
@@ -158,6 +163,11 @@ def stop_on_sigterm() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, report, clean up."""
     args = parse_args(argv)
+    readmes = [Path(p) for p in args.readme] if args.readme else [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]
+    if args.render:
+        harness, cli = pickle.loads(Path(args.render).read_bytes())
+        write_outputs(harness, cli, Path(args.out), readmes)
+        return 0
     stop_on_sigterm()
     started = time.perf_counter()
     progress(f"emulator: {args.emulator}; sizes {args.sizes}; latency {args.latency:g} s; {args.repeat} runs each")
@@ -168,7 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         emu.close()
     harness.run_seconds = time.perf_counter() - started
-    readmes = [Path(p) for p in args.readme] if args.readme else [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]
+    if args.raw:
+        Path(args.raw).write_bytes(pickle.dumps((harness, cli)))
     write_outputs(harness, cli, Path(args.out), readmes)
     return 0
 

@@ -30,7 +30,7 @@ from .reporting import reported
 from .runtime import RUNTIME
 from .settings import Settings
 from .spec import SANDBOX_NAME, ResourceSpec
-from .validation import canonical, check_inputs, contains_unknown, is_unknown
+from .validation import canonical, check_inputs, is_unknown
 
 if TYPE_CHECKING:
     # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
@@ -86,8 +86,9 @@ class SpecProvider(ResourceProvider):
         ``olds`` are the last outputs (inputs plus server fields); only user-owned fields count.
         """
         CLAIMS.claim(self._sandbox(olds), _id)
-        changed = [field for field in self.spec.user_fields
-                   if contains_unknown(news.get(field)) or olds.get(field) != news.get(field)]
+        # A value unknown until apply is never equal to what the state holds (an Unknown equals only
+        # itself), so inequality alone finds it: no walk through every value on every preview.
+        changed = [field for field in self.spec.user_fields if olds.get(field) != news.get(field)]
         replaces = [field for field in changed if field in self.spec.replace_on_change]
         old_sandbox, new_sandbox = olds.get(SANDBOX_NAME), news.get(SANDBOX_NAME)
         if old_sandbox and new_sandbox and (is_unknown(new_sandbox) or new_sandbox != old_sandbox):

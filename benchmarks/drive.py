@@ -12,7 +12,7 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional, Protocol, TypeVar
 
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import provider_pb2
@@ -22,6 +22,7 @@ from tests.offers import offer
 
 ENGINE_WORKERS = 4  # the plugin's gRPC server has 4 worker threads; the engine keeps them busy
 CALL_TIMEOUT = 60.0  # seconds; a stuck call ends the benchmark instead of hanging it
+UPDATED_DESCRIPTION = "Updated by the benchmark"  # what every "update all" changes, on every path
 
 
 class BenchmarkError(RuntimeError):
@@ -88,7 +89,7 @@ def check(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> struct
 
 
 def diff(plugin: Plugin, resource: Resource, inputs: struct_pb2.Struct) -> int:
-    """Diff against the last outputs: DIFF_NONE / DIFF_SOME (replacements are not expected here)."""
+    """Diff against the last outputs: DIFF_NONE, or DIFF_UNKNOWN / DIFF_SOME (no replacement is expected here)."""
     response = plugin.stub.Diff(provider_pb2.DiffRequest(
         id=resource.id, urn=resource.urn, olds=resource.outputs, news=inputs, name=resource.name, type=TYPE),
         timeout=CALL_TIMEOUT)
@@ -149,7 +150,8 @@ def step_preview(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) ->
 def step_update(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> Resource:
     """``up`` of a changed resource: Check + Diff (must find a change) + Update."""
     inputs = check(plugin, resource, news)
-    if diff(plugin, resource, inputs) != provider_pb2.DiffResponse.DIFF_SOME:
+    # A change answers "unknown" (the engine then diffs the inputs itself, see provider.py), or "some".
+    if diff(plugin, resource, inputs) == provider_pb2.DiffResponse.DIFF_NONE:
         raise BenchmarkError(f"{resource.name}: a changed description did not show as a change")
     return update(plugin, resource, inputs)
 
@@ -185,6 +187,24 @@ def run_phase(plugin: Plugin, step: Step, resources: list[Resource],
         pool.shutdown(wait=True, cancel_futures=True)
     seconds = time.perf_counter() - started
     return PhaseResult(seconds, [t for _, t in outcomes], [r for r, _ in outcomes])
+
+
+class Timed(Protocol):
+    """A run of something that took ``seconds`` (a phase through the plugin, a command through the CLI)."""
+
+    seconds: float
+
+
+TimedRun = TypeVar("TimedRun", bound=Timed)
+
+
+def median_by_operation(cycles: list[dict[str, TimedRun]], operations: Iterable[str]) -> dict[str, TimedRun]:
+    """Per operation, the cycle's run whose wall time is the median (its other figures come with it)."""
+    chosen: dict[str, TimedRun] = {}
+    for operation in operations:
+        runs = sorted((cycle[operation] for cycle in cycles), key=lambda run: run.seconds)
+        chosen[operation] = runs[len(runs) // 2]
+    return chosen
 
 
 def new_resources(count: int) -> list[Resource]:

@@ -23,11 +23,13 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from provider import FallbackOfferProvider
+from provider.resources.fallback_offer import FALLBACK_OFFER
 from tests.conftest import ORG, SANDBOX
 from tests.engine import PROVIDER_KEY, ROOT, TYPE, Plugin, from_struct, to_struct, urn
 
 from .drive import (
     ENGINE_WORKERS,
+    UPDATED_DESCRIPTION,
     BenchmarkError,
     PhaseResult,
     Resource,
@@ -37,6 +39,7 @@ from .drive import (
     declared_structs,
     delete,
     diff,
+    median_by_operation,
     new_resources,
     read,
     run_phase,
@@ -49,9 +52,9 @@ from .drive import (
     warm_up,
 )
 from .emulator_process import EmulatorHandle
-from .trivial_provider import TrivialProvider
+from .loop import plain_api
+from .trivial_provider import PydanticProvider, TrivialProvider
 
-UPDATED_DESCRIPTION = "Updated by the benchmark"
 # The engine operations timed, in the order a stack lives through them.
 OPERATIONS: dict[str, str] = {
     "create": "create all (check + create)",
@@ -203,11 +206,7 @@ def time_cycle(emu: EmulatorHandle, config: dict[str, Any], count: int, latency:
 
 def median_phases(cycles: list[dict[str, PhaseResult]]) -> dict[str, PhaseResult]:
     """Per operation, the cycle whose wall time is the median (its other figures come with it)."""
-    chosen: dict[str, PhaseResult] = {}
-    for operation in OPERATIONS:
-        runs = sorted((cycle[operation] for cycle in cycles), key=lambda result: result.seconds)
-        chosen[operation] = runs[len(runs) // 2]
-    return chosen
+    return median_by_operation(cycles, OPERATIONS)
 
 
 # -- CPU per call, and where one Read's time goes -----------------------------------------------------
@@ -336,21 +335,8 @@ def _read_breakdown(emu: EmulatorHandle, config: dict[str, Any], plugin: Plugin,
 
 def bare_get(config: dict[str, Any], offer_id: str) -> Callable[[], requests.Response]:
     """A plain ``requests`` GET of one offer with a fresh token: the HTTP floor under ``provider.read``."""
-    session = requests.Session()
-    token = session.post(config["adobe:imsEndpoint"], data={
-        "grant_type": "client_credentials", "client_id": config["adobe:clientId"],
-        "client_secret": config["adobe:clientSecret"], "scope": "openid"}, timeout=10).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}", "x-api-key": config["adobe:clientId"],
-               "x-gw-ims-org-id": config["adobe:imsOrgId"], "x-sandbox-name": config["adobe:sandboxName"]}
-    url = f"{config['adobe:endpoint']}/offers/{offer_id}"
-
-    def get() -> requests.Response:
-        """One GET of the offer; raises on an HTTP error."""
-        response = session.get(url, params={"offer-type": "fallback"}, headers=headers, timeout=10)
-        response.raise_for_status()
-        return response
-
-    return get
+    api, path = plain_api(config), FALLBACK_OFFER.endpoint.item(offer_id)
+    return lambda: api.call("GET", path)
 
 
 # -- cold start --------------------------------------------------------------------------------------
@@ -395,21 +381,43 @@ def cold_start_once(blob: str, news: dict[str, Any], config: dict[str, Any]) -> 
                 process.stdout.close()
 
 
-def measure_cold_start(config: dict[str, Any], repeats: int) -> tuple[ColdStart, ColdStart]:
-    """(ours, trivial): median cold start of each, the two measured alternately in the same run."""
-    ours_blob, trivial_blob = serialize_provider(FallbackOfferProvider()), serialize_provider(TrivialProvider())
-    samples: dict[str, list[tuple[float, float]]] = {"ours": [], "trivial": []}
+@dataclass(frozen=True)
+class ColdStarts:
+    """Our provider's cold start, the trivial provider's, and the trivial one validating with pydantic."""
+
+    ours: ColdStart
+    trivial: ColdStart
+    pydantic: ColdStart
+
+    @property
+    def ratio(self) -> float:
+        """Ours over the trivial provider's, to the first Check answered."""
+        return self.ours.to_check_ms / self.trivial.to_check_ms
+
+    @property
+    def pydantic_ratio(self) -> float:
+        """The pydantic floor over the trivial provider's."""
+        return self.pydantic.to_check_ms / self.trivial.to_check_ms
+
+
+def measure_cold_start(config: dict[str, Any], repeats: int) -> ColdStarts:
+    """Median cold start of each plugin, the three measured in turn in the same run."""
+    blobs = {"ours": serialize_provider(FallbackOfferProvider()), "trivial": serialize_provider(TrivialProvider()),
+             "pydantic": serialize_provider(PydanticProvider())}
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in blobs}
     for _ in range(repeats):
-        samples["trivial"].append(cold_start_once(trivial_blob, {"value": 1}, config))
-        samples["ours"].append(cold_start_once(ours_blob, declaration(0), config))
+        samples["trivial"].append(cold_start_once(blobs["trivial"], {"value": 1}, config))
+        samples["pydantic"].append(cold_start_once(blobs["pydantic"], {"value": 1}, config))
+        samples["ours"].append(cold_start_once(blobs["ours"], declaration(0), config))
 
     def median(label: str, runs: list[tuple[float, float]]) -> ColdStart:
         """Medians of one plugin's cold starts, in ms."""
         return ColdStart(label, statistics.median(run[0] for run in runs) * 1000,
                          statistics.median(run[1] for run in runs) * 1000)
 
-    return (median("FallbackOfferProvider", samples["ours"]),
-            median("trivial provider (benchmarks/trivial_provider.py)", samples["trivial"]))
+    return ColdStarts(median("FallbackOfferProvider", samples["ours"]),
+                      median("trivial provider (benchmarks/trivial_provider.py)", samples["trivial"]),
+                      median("the trivial provider validating with one pydantic model", samples["pydantic"]))
 
 
 # -- state size --------------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ import platform
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .drive import ENGINE_WORKERS, PhaseResult
 from .measure import (
     GRPC_CALLS,
     OPERATIONS,
-    ColdStart,
+    ColdStarts,
     CpuResults,
     RequestCounts,
     StateSize,
@@ -41,7 +42,7 @@ class Results:
     alone: dict[str, PhaseResult]
     requests: RequestCounts
     cpu: CpuResults
-    cold: tuple[ColdStart, ColdStart]
+    cold: ColdStarts
     cold_repeats: int
     state: StateSize
     machine: dict[str, str]
@@ -114,7 +115,7 @@ def our_code_ms(results: Results, operation: str) -> float:
     return total / 1000
 
 
-def _seconds(value: float) -> str:
+def seconds_text(value: float) -> str:
     """Seconds with 3 decimals (2 from 10 s on)."""
     return f"{value:.3f} s" if value < 10 else f"{value:.2f} s"
 
@@ -124,7 +125,7 @@ def _mark(ok: bool) -> str:
     return OK if ok else MISSED
 
 
-def _table(rows: list[list[str]]) -> str:
+def markdown_table(rows: list[list[str]]) -> str:
     """Rows of cells as a markdown table."""
     return "\n".join("| " + " | ".join(cells) + " |" for cells in rows)
 
@@ -132,11 +133,11 @@ def _table(rows: list[list[str]]) -> str:
 # -- markdown ----------------------------------------------------------------------------------------
 
 def markdown(results: Results, image: str) -> str:
-    """The whole report as markdown; ``image`` is the plot's path relative to where the markdown lives."""
+    """The harness-path part of the report; ``image`` is its plot's path relative to where the markdown lives."""
     parts = [
         _header(results),
         _wall_time_table(results),
-        f"![Wall time against number of offers]({image})",
+        f"![Wall time against number of offers, through the plugin alone]({image})",
         _per_offer_table(results),
         _requests_table(results),
         _cpu_table(results),
@@ -148,17 +149,22 @@ def markdown(results: Results, image: str) -> str:
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
-def _header(results: Results) -> str:
-    """How, where and on what the numbers were measured."""
+def run_header(results: Results) -> str:
+    """The command, its duration and the machine: what every number of the report depends on."""
     facts = "; ".join(f"{key}: {value}" for key, value in results.machine.items())
+    return (f"Measured by `python benchmarks/run.py --sizes {','.join(map(str, results.sizes))} "
+            f"--latency {results.latency:g}` in {results.run_seconds:.0f} s.\n\nMachine: {facts}.")
+
+
+def _header(results: Results) -> str:
+    """How the harness path was driven."""
     return (
-        f"Measured by `python benchmarks/run.py --sizes {','.join(map(str, results.sizes))} "
-        f"--latency {results.latency:g}` in {results.run_seconds:.0f} s.\n\n"
-        f"Machine: {facts}.\n\n"
+        f"### Through the plugin alone: the harness path\n\n"
+        f"These isolate the plugin from the engine. "
         f"Path: gRPC → the SDK's own plugin `python -m pulumi.dynamic` ({ENGINE_WORKERS} worker threads) → "
         f"our provider → HTTP → the emulator, which adds {results.latency * 1000:g} ms to every request. "
-        f"Driven like the engine: {ENGINE_WORKERS} calls in flight, checked inputs and outputs passed on as the "
-        f"plugin returned them. "
+        f"Driven by our own harness like the engine: {ENGINE_WORKERS} calls in flight, checked inputs and outputs "
+        f"passed on as the plugin returned them, no engine, no program, no checkpoints. "
         f"Each phase is its own plugin process (as each `pulumi` command is), warmed by one offline Check "
         f"(cold start is measured below); times are the median of {results.repeats} runs."
     )
@@ -171,7 +177,7 @@ def _wall_time_table(results: Results) -> str:
     header.append(f"≤ {TARGET_RATIO:g}× limit at N={largest}")
     rows = [header, ["---"] * len(header)]
     limit_row = [f"**physical limit** N × {results.latency * 1000:g} ms ÷ {ENGINE_WORKERS}", ""]
-    limit_row += [_seconds(limit_seconds(n, results.latency)) for n in results.sizes] + [""]
+    limit_row += [seconds_text(limit_seconds(n, results.latency)) for n in results.sizes] + [""]
     rows.append(limit_row)
     for operation, label in OPERATIONS.items():
         big = results.timings[largest][operation]
@@ -180,11 +186,11 @@ def _wall_time_table(results: Results) -> str:
         cells = [label, requests_cell]
         for n in results.sizes:
             result = results.timings[n][operation]
-            cells.append(f"{_seconds(result.seconds)} ({ratio(result, n, results.latency):.2f}×)")
+            cells.append(f"{seconds_text(result.seconds)} ({ratio(result, n, results.latency):.2f}×)")
         big_ratio = ratio(big, largest, results.latency)
         cells.append(f"{_mark(big_ratio <= TARGET_RATIO)} {big_ratio:.3f}×")
         rows.append(cells)
-    return ("### Wall time\n\n" + _table(rows) +
+    return ("#### Wall time\n\n" + markdown_table(rows) +
             "\n\nIn brackets: the time over the physical limit. A preview makes no request, so it is far "
             "below it; its own bound is the plugin's CPU (see CPU per call).")
 
@@ -206,9 +212,9 @@ def _per_offer_table(results: Results) -> str:
             f"{alone_ms:.1f} ms", f"{busy_ms:.1f} ms",
             f"{alone_ms - answer_ms(alone):.1f} / {busy_ms - answer:.1f} ms",
         ])
-    return (f"### Per offer\n\nMedians per offer, at {results.latency * 1000:g} ms per request: alone "
+    return (f"#### Per offer\n\nMedians per offer, at {results.latency * 1000:g} ms per request: alone "
             f"({alone_count} offers, one at a time) and with {ENGINE_WORKERS} in flight. The {TARGET_RATIO:g}× target "
-            f"leaves {budget_ms(results.latency):.1f} ms per offer beyond the emulator's answer.\n\n" + _table(rows))
+            f"leaves {budget_ms(results.latency):.1f} ms per offer beyond the emulator's answer.\n\n" + markdown_table(rows))
 
 
 def _requests_table(results: Results) -> str:
@@ -222,9 +228,9 @@ def _requests_table(results: Results) -> str:
                  f"{counts.token_requests} POST /ims/token/v3", _mark(counts.token_requests == 1)])
     timed = sorted({phase.requests["ims"] for phases in results.timings.values()
                     for operation, phase in phases.items() if operation in HTTP_OPERATIONS})
-    return (f"### HTTP requests per operation\n\nCounted by the emulator over {counts.resources} offers, "
+    return (f"#### HTTP requests per operation\n\nCounted by the emulator over {counts.resources} offers, "
             f"all operations through one plugin process (no latency). In the timed runs, each plugin process "
-            f"that made requests asked IMS for {' or '.join(map(str, timed))} token(s).\n\n" + _table(rows))
+            f"that made requests asked IMS for {' or '.join(map(str, timed))} token(s).\n\n" + markdown_table(rows))
 
 
 def _cpu_table(results: Results) -> str:
@@ -234,11 +240,11 @@ def _cpu_table(results: Results) -> str:
     for cost in results.cpu.calls:
         rows.append([cost.call, f"{cost.round_trip_us:.0f} µs", f"{cost.plugin_cpu_us:.0f} µs",
                      f"{cost.provider_us:.1f} µs", f"{cost.provider_us / cost.round_trip_us:.1%}"])
-    return (f"### CPU per call, no latency\n\nOver {results.largest} offers, one call at a time. The round trip is "
+    return (f"#### CPU per call, no latency\n\nOver {results.largest} offers, one call at a time. The round trip is "
             f"the engine's gRPC call to the plugin and back; \"our provider code\" is "
             f"`FallbackOfferProvider().check/.diff` called directly on the same inputs (no gRPC, no SDK "
             f"(de)serialization). The plugin runs Python calls one at a time (one GIL), so a preview costs about "
-            f"N × (Check + Diff plugin CPU) whatever the concurrency.\n\n" + _table(rows))
+            f"N × (Check + Diff plugin CPU) whatever the concurrency.\n\n" + markdown_table(rows))
 
 
 def _read_breakdown(results: Results) -> str:
@@ -254,10 +260,9 @@ def _read_breakdown(results: Results) -> str:
             ["plugin protocol: Python gRPC server and threads, SDK (de)serialization with a new event loop per call",
              f"{protocol:.0f}"],
             ["our provider code around the HTTP call (canonical form, metadata, outputs)", f"{ours:.0f}"],
-            ["HTTP client (requests), a new TCP connection and werkzeug's thread per connection "
-             "(the emulator closes every connection)", f"{client:.0f}"],
+            ["HTTP client (requests, urllib3) over a kept-alive connection, and the loopback", f"{client:.0f}"],
             ["emulator handling the request", f"{breakdown.emulator_us:.0f}"]]
-    return ("### Where one call's time goes\n\n" + _table(rows) +
+    return ("#### Where one call's time goes\n\n" + markdown_table(rows) +
             f"\n\nEach part is a difference of two measurements (best of 4 interleaved rounds): the Read through the "
             f"plugin, `FallbackOfferProvider().read` in-process, a bare `requests` GET of the same offer, and the "
             f"emulator's own log. With {breakdown.latency_s * 1000:g} ms of latency, one Read alone took "
@@ -266,15 +271,17 @@ def _read_breakdown(results: Results) -> str:
 
 def _cold_start_table(results: Results) -> str:
     """Cold start of our provider against the trivial one."""
-    ours, trivial = results.cold
-    rows = [["plugin serving", "port printed", "first Check answered"], ["---", "---:", "---:"]]
-    for start in (trivial, ours):
-        rows.append([start.label, f"{start.to_port_ms:.0f} ms", f"{start.to_check_ms:.0f} ms"])
-    extra = ours.to_check_ms - trivial.to_check_ms
-    return (f"### Cold start\n\nFrom `Popen` of `python -m pulumi.dynamic` to the first answered Check (Configure "
-            f"included), median of {results.cold_repeats} each, measured alternately in this run.\n\n" + _table(rows) +
-            f"\n\nOurs: {ours.to_check_ms / trivial.to_check_ms:.2f}× the trivial provider; importing and configuring "
-            f"our provider (pydantic models, requests) adds {extra:.0f} ms once per plugin process.")
+    cold = results.cold
+    rows = [["plugin serving", "port printed", "first Check answered", "÷ trivial"], ["---", "---:", "---:", "---:"]]
+    for start in (cold.trivial, cold.pydantic, cold.ours):
+        rows.append([start.label, f"{start.to_port_ms:.0f} ms", f"{start.to_check_ms:.0f} ms",
+                     f"{start.to_check_ms / cold.trivial.to_check_ms:.2f}×"])
+    return (f"#### Cold start\n\nFrom `Popen` of `python -m pulumi.dynamic` to the first answered Check (Configure "
+            f"included), median of {results.cold_repeats} each, measured in turn in this run.\n\n" + markdown_table(rows) +
+            f"\n\nImporting and configuring our provider adds {cold.ours.to_check_ms - cold.trivial.to_check_ms:.0f} ms "
+            f"once per plugin process, of which {cold.pydantic.to_check_ms - cold.trivial.to_check_ms:.0f} ms is "
+            "importing pydantic and building a model at all; the rest is the served kind's models and our modules "
+            "(no HTTP client, no other kind, no Args: `tests/unit/test_lazy_imports.py`).")
 
 
 def _state_table(results: Results) -> str:
@@ -287,7 +294,7 @@ def _state_table(results: Results) -> str:
             ["outputs as protobuf Struct (gRPC)", str(state.outputs_protobuf)],
             ["inputs as JSON (with `__provider`)", str(state.inputs_json)],
             [f"inputs + outputs JSON for {results.largest} offers", f"{per_offer * results.largest / 1024:.0f} KiB"]]
-    return "### State size\n\nFor the suite's sample offer (one representation, one component).\n\n" + _table(rows)
+    return "#### State size\n\nFor the suite's sample offer (one representation, one component).\n\n" + markdown_table(rows)
 
 
 def _notes(results: Results) -> str:
@@ -305,7 +312,7 @@ def _notes(results: Results) -> str:
                  f"{rounds} round{'s' if rounds != 1 else ''} of {results.latency * 1000:g} ms, and each plugin "
                  f"process asks IMS for a token (one more latency) before its first request: at least "
                  f"{floor * 1000:g} ms against a limit of {limit_seconds(smallest, results.latency) * 1000:g} ms.")
-    return "### Targets missed\n\n" + body
+    return f"#### Harness-path targets missed (the earlier {TARGET_RATIO:g}× target)\n\n" + body
 
 
 def missed_targets(results: Results) -> list[str]:
@@ -325,8 +332,8 @@ def missed_targets(results: Results) -> list[str]:
                        f"and having {ENGINE_WORKERS} in flight adds nothing measurable")
         without_ours = (busy.seconds - largest * our_code_ms(results, operation) / 1000 / ENGINE_WORKERS)
         notes.append(
-            f"**{label}, N={largest}: {measured:.3f}× the limit** ({_seconds(busy.seconds)} against "
-            f"{_seconds(limit_seconds(largest, latency))}). Each offer spends "
+            f"**{label}, N={largest}: {measured:.3f}× the limit** ({seconds_text(busy.seconds)} against "
+            f"{seconds_text(limit_seconds(largest, latency))}). Each offer spends "
             f"{busy.median_per_resource * 1000 - answer_ms(busy):.1f} ms (median) beyond the emulator's answer, "
             f"against a budget of {budget_ms(latency):.1f} ms: {fixed:.1f} ms even alone (the fixed cost of {calls} "
             f"gRPC call{'s' if calls != 1 else ''} and one HTTP request), {concurrency}. Our provider code is "
@@ -356,7 +363,7 @@ def _why(results: Results) -> str:
     return (f"Why: the {TARGET_RATIO:g}× target leaves {budget_ms(results.latency):.1f} ms per offer, and one gRPC "
             f"call with one HTTP request already costs {read.round_trip_us / 1000:.1f} ms without any latency: "
             f"{protocol:.1f} ms in the SDK's Python plugin (gRPC server, threads, property (de)serialization), "
-            f"{client:.1f} ms in the HTTP client and the emulator's connection-per-request server, "
+            f"{client:.1f} ms in the HTTP client and the loopback, "
             f"{ours:.2f} ms in our code. With the latency on, the same Read spends {beyond_alone:.1f} ms beyond the "
             f"emulator's answer even alone: about {idle:.1f} ms more, for waking the threads and processes that idled "
             f"through the {results.latency * 1000:g} ms. Operations with more gRPC calls per offer (create: 2, "
@@ -418,15 +425,14 @@ def _minor_label(value: float, _position: int) -> str:
 
 # -- README ---------------------------------------------------------------------------------------------
 
-def update_readme(readme: Path, results: Results, image: Path) -> str:
-    """Replace the marked block of ``readme`` with the report; a line saying what happened."""
+def update_readme(readme: Path, render: Callable[[Path], str]) -> str:
+    """Replace the marked block of ``readme`` with ``render(readme's folder)``; a line saying what happened."""
     if not readme.exists():
         return f"{readme}: not found, left alone"
     text = readme.read_text()
     pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.DOTALL)
     if not pattern.search(text):
         return f"{readme}: no benchmark markers, left alone (add {README_START!r} and {README_END!r})"
-    relative = os.path.relpath(image, readme.parent)
-    block = f"{README_START}\n{markdown(results, relative)}{README_END}"
+    block = f"{README_START}\n{render(readme.parent)}{README_END}"
     readme.write_text(pattern.sub(lambda _: block, text, count=1))
     return f"{readme}: performance block updated"

@@ -1,24 +1,30 @@
-"""Benchmark of offerform through the real plugin path: ``python benchmarks/run.py [--sizes 10,100,500]``.
+"""Benchmark of offerform: ``python benchmarks/run.py [--sizes 10,100,500]``.
 
-Not a test. Starts the emulator (own process, 127.0.0.1 only) and the SDK's dynamic-provider
-plugin (``python -m pulumi.dynamic``), drives them over gRPC like the Pulumi engine, prints one
-markdown report, writes it to ``<out>/results.md`` with the plot ``<out>/results.png``, and
-refreshes the marked performance block of the READMEs. Every process it starts, it stops.
+Not a test. Starts the emulator (own process, 127.0.0.1 only), then measures two paths: stacks
+run with the real ``pulumi`` CLI, beside a sequential ``requests`` loop (what a user waits for),
+and the SDK's dynamic-provider plugin (``python -m pulumi.dynamic``) driven over gRPC by our own
+harness (the plugin without the engine). Prints one markdown report, writes it to
+``<out>/results.md`` with the plots ``<out>/results.png`` (CLI) and ``<out>/results-harness.png``,
+and refreshes the marked performance block of the READMEs. Every process it starts, it stops.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import pickle
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence, cast
+from typing import Any, Optional, Sequence, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import cli_report  # noqa: E402
+from benchmarks.cli_measure import CliResults, find_cli, measure_cli  # noqa: E402
 from benchmarks.emulator_process import EmulatorHandle, start_emulator  # noqa: E402
 from benchmarks.measure import (  # noqa: E402
     OPERATIONS,
@@ -29,7 +35,7 @@ from benchmarks.measure import (  # noqa: E402
     median_phases,
     time_cycle,
 )
-from benchmarks.report import Results, machine_facts, markdown, plot, update_readme  # noqa: E402
+from benchmarks.report import Results, machine_facts, markdown, plot, run_header, update_readme  # noqa: E402
 from tests.conftest import plugin_config  # noqa: E402
 
 
@@ -44,15 +50,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--count-offers", default=20, type=int, help="offers in the request-count pass")
     parser.add_argument("--alone-offers", default=40, type=int,
                         help="offers timed one at a time (no concurrency), for the fixed cost per offer")
+    parser.add_argument("--loop-repeat", default=3, type=int,
+                        help="runs of the sequential requests loop at each size; the median is reported")
+    parser.add_argument("--cli-cold-starts", default=5, type=int,
+                        help="previews of the 1-offer and the trivial stack each, through the CLI")
+    parser.add_argument("--cli", default=None, help="directory of the pulumi CLI (default: ./run.sh cli)")
     parser.add_argument("--emulator", default="subprocess", choices=("subprocess", "inprocess"),
                         help="run the emulator in its own process, or as a thread of this one (as the tests do)")
+    parser.add_argument("--raw", default=None,
+                        help="also keep the measurements in this file (pickle), to render the report again later")
+    parser.add_argument("--render", metavar="RAW", default=None,
+                        help="measure nothing: write the report from a --raw file of an earlier run")
     parser.add_argument("--readme", action="append", default=None,
                         help="README whose marked block gets the report (repeatable); "
                              "default: README.md and benchmarks/README.md")
     args = parser.parse_args(argv)
-    if min(args.repeat, args.cold_starts, args.count_offers, args.alone_offers) < 1 or args.latency <= 0:
-        parser.error("--repeat, --cold-starts, --count-offers and --alone-offers must be at least 1, "
-                     "--latency above 0")
+    counts = (args.repeat, args.cold_starts, args.count_offers, args.alone_offers, args.loop_repeat,
+              args.cli_cold_starts)
+    if min(counts) < 1 or args.loop_repeat > args.repeat or args.latency <= 0:
+        parser.error("--repeat, --cold-starts, --count-offers, --alone-offers, --loop-repeat and --cli-cold-starts "
+                     "must be at least 1, --loop-repeat at most --repeat, --latency above 0")
     return args
 
 
@@ -70,7 +87,7 @@ def progress(message: str) -> None:
 
 
 def measure_all(emu: EmulatorHandle, args: argparse.Namespace) -> Results:
-    """Every measurement, in an order that keeps the emulator's sandbox empty between them."""
+    """Every harness-path measurement, in an order that keeps the emulator's sandbox empty between them."""
     # The handle has what plugin_config reads from an Emulator: its URLs and credentials.
     config: dict[str, Any] = plugin_config(cast(Any, emu))
     progress(f"requests per operation over {args.count_offers} offers")
@@ -96,42 +113,80 @@ def measure_all(emu: EmulatorHandle, args: argparse.Namespace) -> Results:
                    state=measure_state_size(cpu.sample), machine=machine_facts(args.emulator))
 
 
-def write_outputs(results: Results, out: Path, readmes: list[Path]) -> None:
-    """results.md and results.png in ``out``, the READMEs' marked blocks, and the report on stdout."""
+def measure_through_cli(emu: EmulatorHandle, args: argparse.Namespace) -> CliResults:
+    """The stacks through the real CLI, the loop beside them, the profiled cycle and the CLI cold start."""
+    cli = Path(args.cli) if args.cli else find_cli()
+    progress(f"through the CLI ({cli}): sizes {args.sizes}, {args.repeat} runs each, the loop {args.loop_repeat}")
+    config: dict[str, Any] = plugin_config(cast(Any, emu))
+    return measure_cli(emu, config, cli, args.sizes, args.latency, args.repeat, args.loop_repeat,
+                       args.cli_cold_starts, progress)
+
+
+def report(harness: Results, cli: CliResults, folder: Path, out: Path) -> str:
+    """The whole report, with the plots' paths relative to ``folder`` (where the markdown will live)."""
+    def image(name: str) -> str:
+        """A plot's path as the markdown in ``folder`` links it."""
+        return os.path.relpath(out / name, folder)
+
+    return "\n\n".join([run_header(harness), cli_report.markdown(cli, image("results.png"), harness.cold, _quiet_preview_us(harness)),
+                         markdown(harness, image("results-harness.png"))])
+
+
+def _quiet_preview_us(harness: Results) -> Optional[float]:
+    """Our provider's Check plus Diff, in-process on an idle machine (µs): a preview's calls with nothing around them."""
+    costs = {cost.call: cost.provider_us for cost in harness.cpu.calls}
+    return costs["check"] + costs["diff"] if {"check", "diff"} <= set(costs) else None
+
+
+def write_outputs(harness: Results, cli: CliResults, out: Path, readmes: list[Path]) -> None:
+    """results.md and both plots in ``out``, the READMEs' marked blocks, and the report on stdout."""
     out.mkdir(parents=True, exist_ok=True)
-    image = out / "results.png"
-    plot(results, image)
-    report = markdown(results, "results.png")
-    (out / "results.md").write_text(report)
-    print(report)
-    progress(f"wrote {out / 'results.md'} and {image}")
+    cli_report.plot(cli, out / "results.png")
+    plot(harness, out / "results-harness.png")
+    text = report(harness, cli, out, out)
+    (out / "results.md").write_text(text)
+    print(text)
+    progress(f"wrote {out / 'results.md'}, {out / 'results.png'} and {out / 'results-harness.png'}")
     for readme in readmes:
-        progress(update_readme(readme, results, image))
+        progress(update_readme(readme, lambda folder: report(harness, cli, folder, out)))
 
 
 def stop_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit, so that the ``finally`` blocks stop the plugin and emulator processes."""
+    """Turn SIGTERM into SystemExit, so that the ``finally`` blocks stop the plugin and emulator processes.
+
+    And give SIGINT back its usual meaning: a shell starts a background command (``... &``) with
+    SIGINT ignored, every child inherits that, and the CLI stops our language host with SIGINT,
+    then SIGKILL 5 s later; every ``pulumi up`` and ``preview`` would then wait those 5 s.
+    """
     def stop(_signum: int, _frame: Any) -> None:
         """Raise SystemExit in the main thread."""
         raise SystemExit(143)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, report, clean up."""
     args = parse_args(argv)
+    readmes = [Path(p) for p in args.readme] if args.readme else [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]
+    if args.render:
+        harness, cli = pickle.loads(Path(args.render).read_bytes())
+        write_outputs(harness, cli, Path(args.out), readmes)
+        return 0
     stop_on_sigterm()
     started = time.perf_counter()
     progress(f"emulator: {args.emulator}; sizes {args.sizes}; latency {args.latency:g} s; {args.repeat} runs each")
     emu = start_emulator(args.emulator)
     try:
-        results = measure_all(emu, args)
+        cli = measure_through_cli(emu, args)
+        harness = measure_all(emu, args)
     finally:
         emu.close()
-    results.run_seconds = time.perf_counter() - started
-    readmes = [Path(p) for p in args.readme] if args.readme else [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]
-    write_outputs(results, Path(args.out), readmes)
+    harness.run_seconds = time.perf_counter() - started
+    if args.raw:
+        Path(args.raw).write_bytes(pickle.dumps((harness, cli)))
+    write_outputs(harness, cli, Path(args.out), readmes)
     return 0
 
 

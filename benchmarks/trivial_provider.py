@@ -1,20 +1,50 @@
-"""A dynamic provider that does nothing, the baseline for the plugin's cold start.
+"""A dynamic provider that does nothing, and its resource: the baselines for the cold start.
 
 It lives in an importable module (``benchmarks.trivial_provider``) so that dill pickles it by
 reference, exactly like ``provider.FallbackOfferProvider``: the plugin then has to import this
 module, and the difference in cold start is what importing and configuring our provider costs.
+``PydanticProvider`` is the same with one pydantic model validating its inputs: the floor of any
+provider whose Check validates with pydantic, measured beside ours.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pulumi.dynamic import CheckResult, ResourceProvider
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, Resource, ResourceProvider
 
 
 class TrivialProvider(ResourceProvider):
-    """Accepts any inputs as they are; never called for anything but ``check`` here."""
+    """Accepts any inputs as they are, and creates nothing anywhere (a stack of it can be up'd and previewed)."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Hand the inputs back unchanged, with no failures."""
         return CheckResult(news, [])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """A fixed id and the inputs as outputs: no network, no state."""
+        return CreateResult("trivial", props)
+
+
+class PydanticProvider(TrivialProvider):
+    """The trivial provider, validating its inputs with one pydantic model (imported on its first Check)."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate ``value`` with a one-field model; fail the Check as a real provider would."""
+        from pydantic import BaseModel, ValidationError
+
+        class Inputs(BaseModel):
+            value: int
+
+        try:
+            Inputs.model_validate({"value": news.get("value")})
+        except ValidationError as error:
+            return CheckResult(news, [CheckFailure("value", str(error))])
+        return CheckResult(news, [])
+
+
+class TrivialResource(Resource, module="bench", name="Trivial"):
+    """One resource of the trivial provider: the cold-start baseline of a whole ``pulumi preview``."""
+
+    def __init__(self, resource_name: str) -> None:
+        super().__init__(TrivialProvider(), resource_name, {"value": 1})

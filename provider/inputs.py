@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 
@@ -30,16 +31,25 @@ def timestamp(owner: str, prop: str, value: Any) -> Any:
     return value
 
 
-def timestamps_within(owner: str, value: Any, path: str = "") -> Any:
+def timestamps_within(owner: str, value: Any, path: tuple[str | int, ...] = ()) -> Any:
     """``value`` with every ``datetime`` or ``date`` inside its dicts and lists as ISO 8601 text.
 
     Plain-dict inputs reach the SDK's serializer as they are, and it refuses a ``datetime``
     ("unexpected input of type datetime"); typed Args convert theirs as they are built (``timestamp``).
+    The path is spelled out only for a date found: this runs for every object a program declares.
     """
     if isinstance(value, datetime.date):
-        return timestamp(owner, path, value)
+        return timestamp(owner, _spelled(path), value)
     if isinstance(value, Mapping):
-        return {key: timestamps_within(owner, item, f"{path}.{key}" if path else str(key)) for key, item in value.items()}
+        return {key: timestamps_within(owner, item, (*path, str(key))) for key, item in value.items()}
     if isinstance(value, list):
-        return [timestamps_within(owner, item, f"{path}[{index}]") for index, item in enumerate(value)]
+        return [timestamps_within(owner, item, (*path, index)) for index, item in enumerate(value)]
     return value
+
+
+def _spelled(path: tuple[str | int, ...]) -> str:
+    """``("representations", 0, "startDate")`` -> ``representations[0].startDate``."""
+    spelled = ""
+    for part in path:
+        spelled += f"[{part}]" if isinstance(part, int) else (f".{part}" if spelled else part)
+    return spelled

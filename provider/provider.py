@@ -10,7 +10,7 @@ resource, so that a lost create's look-up never takes it (``claims.py``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, ContextManager, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, ContextManager, Optional, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -24,16 +24,30 @@ from pulumi.dynamic import (
 )
 
 from .claims import CLAIMS
-from .client import OfferLibraryClient
 from .errors import NotFoundError
 from .model import SERVER_OUTPUTS, Metadata
 from .reporting import reported
-from .retry import Budget, spending
 from .runtime import RUNTIME
 from .settings import Settings
 from .spec import SANDBOX_NAME, ResourceSpec
-from .validation import canonical, check_inputs, contains_unknown, is_unknown
-from .writes import WritePolicy, Writer
+from .validation import canonical, check_inputs, is_unknown
+
+if TYPE_CHECKING:
+    # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
+    # requests and urllib3, which preview never uses (the cold start of every `pulumi` command).
+    from .client import OfferLibraryClient
+    from .retry import Budget
+    from .writes import Writer
+
+
+_Provider = TypeVar("_Provider", bound=type)
+
+
+def pickled_by_package(cls: _Provider) -> _Provider:
+    """Pin a kind's provider class to the package: every state names it ``provider.<Kind>Provider``
+    in its pickled ``__provider``, whichever file defines it, for good."""
+    cls.__module__ = __package__ or "provider"
+    return cls
 
 
 class SpecProvider(ResourceProvider):
@@ -72,8 +86,9 @@ class SpecProvider(ResourceProvider):
         ``olds`` are the last outputs (inputs plus server fields); only user-owned fields count.
         """
         CLAIMS.claim(self._sandbox(olds), _id)
-        changed = [field for field in self.spec.user_fields
-                   if contains_unknown(news.get(field)) or olds.get(field) != news.get(field)]
+        # A value unknown until apply is never equal to what the state holds (an Unknown equals only
+        # itself), so inequality alone finds it: no walk through every value on every preview.
+        changed = [field for field in self.spec.user_fields if olds.get(field) != news.get(field)]
         replaces = [field for field in changed if field in self.spec.replace_on_change]
         old_sandbox, new_sandbox = olds.get(SANDBOX_NAME), news.get(SANDBOX_NAME)
         if old_sandbox and new_sandbox and (is_unknown(new_sandbox) or new_sandbox != old_sandbox):
@@ -151,9 +166,13 @@ class SpecProvider(ResourceProvider):
 
     def _one_budget(self) -> ContextManager[Budget]:
         """One ``adobe:retryDeadline`` for the whole engine call: every retry below it draws on this clock."""
+        from .retry import Budget, spending
+
         return spending(Budget.starting_now(self.settings.retry_deadline))
 
     def _writer(self) -> Writer:
+        from .writes import WritePolicy, Writer
+
         settings = self.settings
         # A request that timed out was sent adobe:requestTimeout ago at the latest, and Adobe's side may
         # still commit it until adobe:lateWriteWindow after it was sent (a slow gateway keeps working

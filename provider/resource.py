@@ -16,6 +16,7 @@ from .inputs import timestamps_within
 from .model import SERVER_OUTPUTS
 from .provider import SpecProvider
 from .schema import fields_of, snake_case
+from .sdk_workarounds import unwrap_dictionary_pickling
 from .spec import SANDBOX_NAME, ResourceSpec
 
 
@@ -26,7 +27,9 @@ class SpecResource(Resource):
     _provider_class: ClassVar[type[SpecProvider]]
 
     def __init__(self, resource_name: str, args: Any = None, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        super().__init__(self._provider_class(), resource_name, self._with_output_slots(self._props(args)), opts)
+        props = self._with_output_slots(self._props(args))
+        unwrap_dictionary_pickling()
+        super().__init__(self._provider_class(), resource_name, props, opts)
         self._type_outputs()
 
     @classmethod
@@ -35,6 +38,7 @@ class SpecResource(Resource):
         """A read-only reference to an object the stack does not manage: the engine reads it by id."""
         resource = cls.__new__(cls)
         slots = cls._with_output_slots({SANDBOX_NAME: sandbox_name} if sandbox_name is not None else {})
+        unwrap_dictionary_pickling()
         Resource.__init__(resource, cls._provider_class(), resource_name, slots,
                           pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
         resource._type_outputs()

@@ -8,10 +8,12 @@ so a stack of eight kinds still mints one token and keeps one connection pool.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from .client import OfferLibraryClient
 from .settings import Settings
+
+if TYPE_CHECKING:  # imported where first used: a preview never loads the HTTP client (requests, urllib3)
+    from .client import OfferLibraryClient
 
 
 class Runtime:
@@ -40,6 +42,8 @@ class Runtime:
     @property
     def client(self) -> OfferLibraryClient:
         """The process's one client, built on first use so that preview needs no credentials."""
+        from .client import OfferLibraryClient
+
         settings = self.settings
         with self._lock:
             if self._client is None:

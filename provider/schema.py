@@ -47,6 +47,7 @@ class Field:
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def snake_case(name: str) -> str:
     """``createdByClientId`` -> ``created_by_client_id``; ``deliveryURL`` -> ``delivery_url``."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()

@@ -43,17 +43,6 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
-def contains_unknown(value: Any) -> bool:
-    """True if the value or anything inside it is unknown."""
-    if is_unknown(value):
-        return True
-    if isinstance(value, dict):
-        return any(contains_unknown(item) for item in value.values())
-    if isinstance(value, list):
-        return any(contains_unknown(item) for item in value)
-    return False
-
-
 def property_path(location: Iterable[Any]) -> str:
     """``("representations", 0, "channel")`` -> ``representations[0].channel``."""
     path = ""

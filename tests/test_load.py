@@ -57,3 +57,28 @@ def test_200_offers_created_updated_and_half_deleted_under_10_percent_faults(
         assert (record["name"], record["description"], record["etag"]) == (f"Load {index:03d}", f"Revision {index}", 2)
     assert emulator.tokens_issued == 1
     assert sum(fault.fired for fault in emulator.faults.active) >= 25  # about 55 expected: faults really fired
+
+
+def test_the_plugin_reuses_kept_alive_connections_across_its_4_workers(
+        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    """One pooled session per plugin process: 40 creates, 4 at a time, ride on about 4 connections, not 40.
+
+    Adobe's gateway keeps connections alive and so does the emulator, so a new TCP connection
+    (and TLS handshake, against Adobe) is paid only when all pooled ones are busy. The emulator logs
+    each request's client port, one per connection.
+    """
+    emulator.faults.latency = 0.01  # so that the 4 workers really overlap
+    plugin = start_plugin(plugin_config(emulator))
+
+    def create(index: int) -> str:
+        inputs, failures = plugin.check(f"offer-{index}", offer(f"Pooled {index:02d}"))
+        assert failures == []
+        return plugin.create(f"offer-{index}", inputs)[0]
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        created = list(pool.map(create, range(40)))
+
+    ports = [entry.client_port for entry in emulator.log.entries(service="dps")]
+    assert len(set(created)) == 40 and len(ports) == 40 and None not in ports
+    assert 2 <= len(set(ports)) <= 2 * WORKERS, f"{len(set(ports))} connections for 40 requests"
+    assert emulator.log.count(service="ims") == 1

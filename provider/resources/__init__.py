@@ -1,19 +1,36 @@
-"""Every Offer Library kind, one module each: its model, its spec, its provider and its resource."""
+"""Every Offer Library kind, one module each: its model, its spec, its provider and its resource.
+
+Nothing here imports them: a plugin process loads only the kind it serves (``provider.__getattr__``).
+"""
 
 from __future__ import annotations
 
-from ..spec import ResourceSpec
-from .collection import COLLECTION
-from .collection_qualifier import COLLECTION_QUALIFIER
-from .decision import DECISION
-from .decision_rule import DECISION_RULE
-from .fallback_offer import FALLBACK_OFFER
-from .personalized_offer import PERSONALIZED_OFFER
-from .placement import PLACEMENT
-from .ranking_formula import RANKING_FORMULA
+import importlib
+from typing import TYPE_CHECKING, Any
 
-SPECS: tuple[ResourceSpec, ...] = (
-    COLLECTION_QUALIFIER, PLACEMENT, DECISION_RULE, RANKING_FORMULA,
-    FALLBACK_OFFER, PERSONALIZED_OFFER, COLLECTION, DECISION,
-)
-"""Every kind, in an order where what is referenced comes first (the order of the generated Args and docs)."""
+if TYPE_CHECKING:
+    from ..spec import ResourceSpec
+
+    SPECS: tuple[ResourceSpec, ...]
+
+KIND_MODULES: dict[str, str] = {
+    "CollectionQualifier": "collection_qualifier",
+    "Placement": "placement",
+    "DecisionRule": "decision_rule",
+    "RankingFormula": "ranking_formula",
+    "FallbackOffer": "fallback_offer",
+    "PersonalizedOffer": "personalized_offer",
+    "Collection": "collection",
+    "Decision": "decision",
+}
+"""Every kind and its module, in an order where what is referenced comes first (the order of the generated Args and docs)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name != "SPECS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Each module names its spec after itself: fallback_offer holds FALLBACK_OFFER.
+    specs = tuple(getattr(importlib.import_module(f".{module}", __name__), module.upper())
+                  for module in KIND_MODULES.values())
+    globals()["SPECS"] = specs
+    return specs

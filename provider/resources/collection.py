@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import Field, field_validator, model_validator
 
-from ..args import CollectionArgs, CollectionOutputs
 from ..model import ApiModel, Name, ObjectId, unique
-from ..provider import SpecProvider
+from ..outputs import CollectionOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, Reference, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import CollectionArgs
 
 MAX_QUALIFIERS = 20  # Adobe's published guardrails: 20 qualifiers per collection, 500 offers.
 MAX_OFFERS = 500
@@ -53,6 +56,7 @@ COLLECTION = ResourceSpec(
 )
 
 
+@pickled_by_package
 class CollectionProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer collections through the Offer Library API."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 import pulumi
 from pydantic import Field
 
-from ..args import CollectionQualifierArgs, CollectionQualifierOutputs
 from ..model import ApiModel, Name
-from ..provider import SpecProvider
+from ..outputs import CollectionQualifierOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import CollectionQualifierArgs
 
 
 class CollectionQualifierFields(ApiModel):
@@ -29,6 +32,7 @@ COLLECTION_QUALIFIER = ResourceSpec(
 )
 
 
+@pickled_by_package
 class CollectionQualifierProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer collection qualifiers through the Offer Library API."""
 

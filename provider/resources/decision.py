@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import Field, field_validator, model_validator
 
-from ..args import DecisionArgs, DecisionOutputs
 from ..model import ApiModel, Name, ObjectId, Timestamp, unique
-from ..provider import SpecProvider
+from ..outputs import DecisionOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, Reference, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import DecisionArgs
 
 MAX_DESCRIPTION_LENGTH = 4000
 MAX_PLACEMENTS = 30  # Adobe's published guardrail: 30 placements per decision.
@@ -115,6 +118,7 @@ DECISION = ResourceSpec(
 )
 
 
+@pickled_by_package
 class DecisionProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer decisions through the Offer Library API."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import Field, field_validator
 
-from ..args import DecisionRuleArgs, DecisionRuleOutputs
 from ..model import ApiModel, Name
-from ..provider import SpecProvider
+from ..outputs import DecisionRuleOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import DecisionRuleArgs
 
 MAX_RULE_BYTES = 15_000  # Adobe's published guardrail: a PQL rule of at most 15K.
 
@@ -57,6 +60,7 @@ DECISION_RULE = ResourceSpec(
 )
 
 
+@pickled_by_package
 class DecisionRuleProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer decision rules through the Offer Library API."""
 

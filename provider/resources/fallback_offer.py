@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..args import FallbackOfferArgs, FallbackOfferOutputs
 from ..model import ApiModel, Name, Timestamp, absolute_url, non_blank
-from ..provider import SpecProvider
+from ..outputs import FallbackOfferOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, Reference, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import FallbackOfferArgs
 
 CHANNEL_PREFIX = "https://ns.adobe.com/xdm/channel-types/"
 MAX_DESCRIPTION_LENGTH = 4000
@@ -148,6 +151,7 @@ FALLBACK_OFFER = ResourceSpec(
 )
 
 
+@pickled_by_package
 class FallbackOfferProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer fallback offers through the Offer Library API."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import Field
 
-from ..args import PersonalizedOfferArgs, PersonalizedOfferOutputs
 from ..model import ApiModel, Timestamp
-from ..provider import SpecProvider
+from ..outputs import PersonalizedOfferOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, Reference, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import PersonalizedOfferArgs
 from .decision import ProfileConstraint
 from .fallback_offer import OfferFields, QualifierIds, Rank
 
@@ -82,6 +85,7 @@ PERSONALIZED_OFFER = ResourceSpec(
 )
 
 
+@pickled_by_package
 class PersonalizedOfferProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer personalized offers through the Offer Library API."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import Field
 
-from ..args import PlacementArgs, PlacementOutputs
 from ..model import ApiModel, Name
-from ..provider import SpecProvider
+from ..outputs import PlacementOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import PlacementArgs
 from .fallback_offer import ChannelUri
 
 MAX_DESCRIPTION_LENGTH = 4000
@@ -60,6 +63,7 @@ PLACEMENT = ResourceSpec(
 )
 
 
+@pickled_by_package
 class PlacementProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer placements through the Offer Library API."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Union
 
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..args import RankingFormulaArgs, RankingFormulaOutputs
 from ..model import ApiModel, Name
-from ..provider import SpecProvider
+from ..outputs import RankingFormulaOutputs
+from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 from ..spec import Endpoint, ResourceSpec
+
+if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
+    from ..args import RankingFormulaArgs
 from .decision_rule import pql_text
 
 MAX_FORMULA_BYTES = 8_000  # Adobe's published guardrail: a ranking formula of at most 8K.
@@ -65,6 +68,7 @@ RANKING_FORMULA = ResourceSpec(
 )
 
 
+@pickled_by_package
 class RankingFormulaProvider(SpecProvider):
     """CRUD for Adobe Journey Optimizer ranking formulas through the Offer Library API."""
 

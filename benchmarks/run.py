@@ -155,8 +155,9 @@ def stop_on_sigterm() -> None:
     """Turn SIGTERM into SystemExit, so that the ``finally`` blocks stop the plugin and emulator processes.
 
     And give SIGINT back its usual meaning: a shell starts a background command (``... &``) with
-    SIGINT ignored, every child inherits that, and the CLI stops our language host with SIGINT,
-    then SIGKILL 5 s later; every ``pulumi up`` and ``preview`` would then wait those 5 s.
+    SIGINT ignored, every child inherits that, and the CLI stops its language host with SIGINT,
+    then SIGKILL 5 s later; with a host that keeps SIGINT ignored (ours did, before it asked for the
+    signal) every ``pulumi up`` and ``preview`` would wait those 5 s.
     """
     def stop(_signum: int, _frame: Any) -> None:
         """Raise SystemExit in the main thread."""

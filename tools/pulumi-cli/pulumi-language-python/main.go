@@ -20,9 +20,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -44,6 +46,7 @@ const (
 )
 
 func main() {
+	stopOnInterrupt()
 	tracing := flag.String("tracing", "", "emit tracing to a Zipkin-compatible endpoint")
 	flag.String("root", "", "the project's root directory (accepted for compatibility; the engine sends it per call)")
 	flag.Parse()
@@ -75,6 +78,22 @@ func main() {
 		fmt.Fprintf(os.Stderr, "the language host stopped serving: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// stopOnInterrupt makes SIGINT stop the host even when it was started with SIGINT ignored.
+//
+// The engine stops its language host with SIGINT and kills it only 5 s later. A process started in
+// the background by a non-interactive shell (`cmd &`, nohup, some CI runners) inherits SIGINT
+// ignored, and Go keeps it ignored, so every `pulumi` command would wait those 5 s. Asking for the
+// signal undoes the inherited ignore; the host then exits as a process killed by SIGINT reports it
+// (128 + 2), which is what it does by default. (signal.Reset would bring the inherited ignore back.)
+func stopOnInterrupt() {
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
+	go func() {
+		<-interrupts
+		os.Exit(128 + int(syscall.SIGINT))
+	}()
 }
 
 // execShim finds `pulumi-language-python-exec` next to the real (symlink-resolved) host binary.

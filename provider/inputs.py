@@ -8,6 +8,8 @@ from typing import Any
 
 import pulumi
 
+from .validation import property_path
+
 
 def sequence(owner: str, prop: str, value: Any, item: str) -> Any:
     """``value`` unless it is one item where a list is expected: then a TypeError that says what to pass."""
@@ -39,17 +41,10 @@ def timestamps_within(owner: str, value: Any, path: tuple[str | int, ...] = ()) 
     The path is spelled out only for a date found: this runs for every object a program declares.
     """
     if isinstance(value, datetime.date):
-        return timestamp(owner, _spelled(path), value)
+        return timestamp(owner, property_path(path), value)
     if isinstance(value, Mapping):
         return {key: timestamps_within(owner, item, (*path, str(key))) for key, item in value.items()}
     if isinstance(value, list):
         return [timestamps_within(owner, item, (*path, index)) for index, item in enumerate(value)]
     return value
 
-
-def _spelled(path: tuple[str | int, ...]) -> str:
-    """``("representations", 0, "startDate")`` -> ``representations[0].startDate``."""
-    spelled = ""
-    for part in path:
-        spelled += f"[{part}]" if isinstance(part, int) else (f".{part}" if spelled else part)
-    return spelled

@@ -9,6 +9,7 @@ provider whose Check validates with pydantic, measured beside ours.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, Resource, ResourceProvider
@@ -31,16 +32,24 @@ class PydanticProvider(TrivialProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate ``value`` with a one-field model; fail the Check as a real provider would."""
-        from pydantic import BaseModel, ValidationError
-
-        class Inputs(BaseModel):
-            value: int
+        from pydantic import ValidationError
 
         try:
-            Inputs.model_validate({"value": news.get("value")})
+            _inputs_model().model_validate({"value": news.get("value")})
         except ValidationError as error:
             return CheckResult(news, [CheckFailure("value", str(error))])
         return CheckResult(news, [])
+
+
+@functools.cache
+def _inputs_model() -> Any:
+    """The one-field model, built once; here, not at import, because TrivialProvider shares this module."""
+    from pydantic import BaseModel
+
+    class Inputs(BaseModel):
+        value: int
+
+    return Inputs
 
 
 class TrivialResource(Resource, module="bench", name="Trivial"):

@@ -102,8 +102,12 @@ def offer_time(run: CliRun, count: int, latency: float, emulator_cpu: float) -> 
     assert run.trace is not None and run.probe is not None
     spans = list(read_spans(run.trace))
     probe = read_probe(run.probe)
-    plugin_calls = [call for record in probe.get("plugin", []) for call in record["calls"]
-                    if call["method"] in PROVIDER_CALLS and OFFER_TYPE in call["urn"]]
+    plugin_calls = [
+        call
+        for record in probe.get("plugin", [])
+        for call in record["calls"]
+        if call["method"] in PROVIDER_CALLS and OFFER_TYPE in call["urn"]
+    ]
     programs = probe.get("program", [])
     requests = sum(run.requests["dps"].values()) + run.requests["ims"]
     server_mean = float(run.server.get("mean", 0.0))
@@ -111,9 +115,12 @@ def offer_time(run: CliRun, count: int, latency: float, emulator_cpu: float) -> 
     return OfferTime(
         count=count,
         wall=run.seconds / count,
-        engine_calls=sum(span.seconds for span in spans
-                         if span.name.startswith("pulumirpc.ResourceProvider/")
-                         and span.name.rsplit("/", 1)[1] in PROVIDER_CALLS) / count,
+        engine_calls=sum(
+            span.seconds
+            for span in spans
+            if span.name.startswith("pulumirpc.ResourceProvider/") and span.name.rsplit("/", 1)[1] in PROVIDER_CALLS
+        )
+        / count,
         plugin_calls=sum(call["end"] - call["start"] for call in plugin_calls) / count,
         provider=sum(call["provider"] - call["http"] for call in plugin_calls) / count,
         provider_cpu=sum(call["provider_cpu"] - call["http_cpu"] for call in plugin_calls) / count,

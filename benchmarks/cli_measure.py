@@ -53,9 +53,17 @@ def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-def measure_cli(emu: EmulatorHandle, config: dict[str, Any], cli: Path, sizes: list[int], latency: float,
-                repeats: int, loop_repeats: int, cold_repeats: int,
-                progress: Callable[[str], None]) -> CliResults:
+def measure_cli(
+    emu: EmulatorHandle,
+    config: dict[str, Any],
+    cli: Path,
+    sizes: list[int],
+    latency: float,
+    repeats: int,
+    loop_repeats: int,
+    cold_repeats: int,
+    progress: Callable[[str], None],
+) -> CliResults:
     """Every CLI measurement; the stacks' projects and backends are removed at the end."""
     results = CliResults(sizes, latency, repeats, loop_repeats)
     for count in sizes:
@@ -67,12 +75,16 @@ def measure_cli(emu: EmulatorHandle, config: dict[str, Any], cli: Path, sizes: l
                 order = list(MODES) if repeat % 2 == 0 else list(reversed(MODES))
                 for mode in order:
                     cycles[mode].append(stacks[mode].cycle(latency))
-                    progress(f"CLI N={count} {mode} run {repeat + 1}/{repeats}: " + ", ".join(
-                        f"{op} {cycles[mode][-1][op].seconds:.2f}s" for op in CLI_OPERATIONS))
+                    progress(
+                        f"CLI N={count} {mode} run {repeat + 1}/{repeats}: "
+                        + ", ".join(f"{op} {cycles[mode][-1][op].seconds:.2f}s" for op in CLI_OPERATIONS)
+                    )
                 if repeat < loop_repeats:
                     loops.append(time_loop(emu, config, count, latency))
-                    progress(f"loop N={count} run {repeat + 1}/{loop_repeats}: " + ", ".join(
-                        f"{op} {seconds:.2f}s" for op, seconds in loops[-1].items()))
+                    progress(
+                        f"loop N={count} run {repeat + 1}/{loop_repeats}: "
+                        + ", ".join(f"{op} {seconds:.2f}s" for op, seconds in loops[-1].items())
+                    )
             results.timings[count] = {mode: median_runs(runs) for mode, runs in cycles.items()}
             results.loop[count] = {op: _median([run[op] for run in loops]) for op in LOOP_OPERATIONS}
             if count == results.largest:
@@ -85,8 +97,9 @@ def measure_cli(emu: EmulatorHandle, config: dict[str, Any], cli: Path, sizes: l
     return results
 
 
-def _profile(emu: EmulatorHandle, stacks: dict[str, CliStack], latency: float,
-             progress: Callable[[str], None]) -> dict[str, dict[str, OfferTime]]:
+def _profile(
+    emu: EmulatorHandle, stacks: dict[str, CliStack], latency: float, progress: Callable[[str], None]
+) -> dict[str, dict[str, OfferTime]]:
     """One more cycle of each stack, traced and timed inside, taken apart per offer (not part of the timings)."""
     emulator_pid: Optional[int] = getattr(emu, "pid", None)
     profiles: dict[str, dict[str, OfferTime]] = {}
@@ -98,6 +111,8 @@ def _profile(emu: EmulatorHandle, stacks: dict[str, CliStack], latency: float,
                 run = stack.run(operation, latency, Path(folder) / mode / operation)
                 emulator_cpu = process_cpu_seconds(emulator_pid) - before if emulator_pid else 0.0
                 profiles[mode][operation] = offer_time(run, stack.count, latency, emulator_cpu)
-            progress(f"profiled cycle, {mode}: " + ", ".join(
-                f"{op} {profiles[mode][op].wall * stack.count:.2f}s" for op in CLI_OPERATIONS))
+            progress(
+                f"profiled cycle, {mode}: "
+                + ", ".join(f"{op} {profiles[mode][op].wall * stack.count:.2f}s" for op in CLI_OPERATIONS)
+            )
     return profiles

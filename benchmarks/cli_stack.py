@@ -48,7 +48,13 @@ _COMMANDS: dict[str, tuple[str, ...]] = {
 _UPDATED = frozenset({"update", "refresh"})  # the program declares the changed description from update on
 # What the offers' requests must be: (method, per offer); preview and a no-op up make none.
 EXPECTED_REQUESTS: dict[str, Optional[str]] = {
-    "create": "POST", "preview": None, "noop": None, "update": "PATCH", "refresh": "GET", "destroy": "DELETE"}
+    "create": "POST",
+    "preview": None,
+    "noop": None,
+    "update": "PATCH",
+    "refresh": "GET",
+    "destroy": "DELETE",
+}
 
 # The program a user would write: N offers in a loop, each the suite's valid offer with its own name.
 PROGRAM = """\
@@ -96,15 +102,23 @@ class CliStack:
 
     def __post_init__(self) -> None:
         # The kit's project needs only the emulator's URLs and credentials, which the handle has.
-        self.project = Project(self.workdir / "offers", self.cli, self.program, self.emu,  # type: ignore[arg-type]
-                               name=PROJECT, stack="bench")
+        self.project = Project(
+            self.workdir / "offers",
+            self.cli,
+            self.program,
+            self.emu,  # type: ignore[arg-type]
+            name=PROJECT,
+            stack="bench",
+        )
 
     def environment(self, operation: str, profile: Optional[Path]) -> dict[str, str]:
         """The command's environment: the declared count and description, checkpoints, and the probe if profiling."""
-        env = {"BENCH_COUNT": str(self.count),
-               "BENCH_DESCRIPTION": UPDATED_DESCRIPTION if operation in _UPDATED else "",
-               "PULUMI_SKIP_CHECKPOINTS": "true" if self.skip_checkpoints else "false",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            "BENCH_COUNT": str(self.count),
+            "BENCH_DESCRIPTION": UPDATED_DESCRIPTION if operation in _UPDATED else "",
+            "PULUMI_SKIP_CHECKPOINTS": "true" if self.skip_checkpoints else "false",
+            "PYTHONPATH": str(ROOT),
+        }
         if profile is not None:
             env["OFFERFORM_BENCH_PROBE"] = str(profile)
             env["PYTHONPATH"] = f"{PROBE}:{ROOT}"
@@ -127,15 +141,24 @@ class CliStack:
         finally:
             seconds = time.perf_counter() - started
             self.emu.set_latency(0.0)
-        run = CliRun(seconds, self.emu.counts(), self.emu.durations(), _children_cpu() - cpu_before,
-                     self.state_bytes(), trace, profile)
+        run = CliRun(
+            seconds,
+            self.emu.counts(),
+            self.emu.durations(),
+            _children_cpu() - cpu_before,
+            self.state_bytes(),
+            trace,
+            profile,
+        )
         self._check_requests(operation, run)
         return run
 
     def cycle(self, latency: float, profile: Optional[Path] = None) -> dict[str, CliRun]:
         """The whole life of the stack, each operation one command; ends with the sandbox empty again."""
-        return {operation: self.run(operation, latency, None if profile is None else profile / operation)
-                for operation in CLI_OPERATIONS}
+        return {
+            operation: self.run(operation, latency, None if profile is None else profile / operation)
+            for operation in CLI_OPERATIONS
+        }
 
     def close(self) -> None:
         """Remove the project, its backend and PULUMI_HOME (the stack is destroyed by then)."""
@@ -167,6 +190,7 @@ def median_runs(cycles: list[dict[str, CliRun]]) -> dict[str, CliRun]:
 
 # -- cold start ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CliColdStart:
     """Median seconds of ``pulumi preview`` of a 1-offer stack and of the same stack with one trivial resource."""
@@ -184,8 +208,15 @@ class CliColdStart:
 def measure_cli_cold_start(emu: EmulatorHandle, cli: Path, repeats: int) -> CliColdStart:
     """``pulumi preview`` of one offer against one trivial dynamic resource, alternately, ``repeats`` each."""
     offer_stack = CliStack(emu, cli, 1, skip_checkpoints=False)
-    trivial = Project(offer_stack.workdir / "trivial", cli, TRIVIAL_PROGRAM, emu,  # type: ignore[arg-type]
-                      name="offerform-trivial", stack="bench", backend=offer_stack.project.backend)
+    trivial = Project(
+        offer_stack.workdir / "trivial",
+        cli,
+        TRIVIAL_PROGRAM,
+        emu,  # type: ignore[arg-type]
+        name="offerform-trivial",
+        stack="bench",
+        backend=offer_stack.project.backend,
+    )
     env = {"PYTHONPATH": str(ROOT)}
     samples: dict[str, list[float]] = {"offer": [], "trivial": []}
     try:

@@ -78,11 +78,14 @@ def declared_structs(plugin: Plugin, count: int, description: Optional[str] = No
 
 # -- one resource, one engine step ----------------------------------------------------------------
 
+
 def check(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> struct_pb2.Struct:
     """Check: the canonical inputs, or BenchmarkError when the plugin reports failures."""
     olds = resource.inputs if resource.inputs is not None else props(plugin, {})
-    response = plugin.stub.Check(provider_pb2.CheckRequest(
-        urn=resource.urn, olds=olds, news=news, name=resource.name, type=TYPE), timeout=CALL_TIMEOUT)
+    response = plugin.stub.Check(
+        provider_pb2.CheckRequest(urn=resource.urn, olds=olds, news=news, name=resource.name, type=TYPE),
+        timeout=CALL_TIMEOUT,
+    )
     if response.failures:
         raise BenchmarkError(f"{resource.name}: check failed: {[(f.property, f.reason) for f in response.failures]}")
     return response.inputs
@@ -90,9 +93,12 @@ def check(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> struct
 
 def diff(plugin: Plugin, resource: Resource, inputs: struct_pb2.Struct) -> int:
     """Diff against the last outputs: DIFF_NONE, or DIFF_UNKNOWN / DIFF_SOME (no replacement is expected here)."""
-    response = plugin.stub.Diff(provider_pb2.DiffRequest(
-        id=resource.id, urn=resource.urn, olds=resource.outputs, news=inputs, name=resource.name, type=TYPE),
-        timeout=CALL_TIMEOUT)
+    response = plugin.stub.Diff(
+        provider_pb2.DiffRequest(
+            id=resource.id, urn=resource.urn, olds=resource.outputs, news=inputs, name=resource.name, type=TYPE
+        ),
+        timeout=CALL_TIMEOUT,
+    )
     if response.replaces:
         raise BenchmarkError(f"{resource.name}: unexpected replacement of {list(response.replaces)}")
     return response.changes
@@ -100,24 +106,37 @@ def diff(plugin: Plugin, resource: Resource, inputs: struct_pb2.Struct) -> int:
 
 def create(plugin: Plugin, resource: Resource, inputs: struct_pb2.Struct) -> Resource:
     """Create with checked inputs: the resource with its id and outputs."""
-    response = plugin.stub.Create(provider_pb2.CreateRequest(
-        urn=resource.urn, properties=inputs, name=resource.name, type=TYPE), timeout=CALL_TIMEOUT)
+    response = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=resource.urn, properties=inputs, name=resource.name, type=TYPE),
+        timeout=CALL_TIMEOUT,
+    )
     return replace(resource, id=response.id, inputs=inputs, outputs=response.properties)
 
 
 def update(plugin: Plugin, resource: Resource, inputs: struct_pb2.Struct) -> Resource:
     """Update from the last outputs to checked inputs."""
-    response = plugin.stub.Update(provider_pb2.UpdateRequest(
-        id=resource.id, urn=resource.urn, olds=resource.outputs, news=inputs, name=resource.name, type=TYPE),
-        timeout=CALL_TIMEOUT)
+    response = plugin.stub.Update(
+        provider_pb2.UpdateRequest(
+            id=resource.id, urn=resource.urn, olds=resource.outputs, news=inputs, name=resource.name, type=TYPE
+        ),
+        timeout=CALL_TIMEOUT,
+    )
     return replace(resource, inputs=inputs, outputs=response.properties)
 
 
 def read(plugin: Plugin, resource: Resource) -> Resource:
     """Read (refresh): the resource with what the server holds now."""
-    response = plugin.stub.Read(provider_pb2.ReadRequest(
-        id=resource.id, urn=resource.urn, properties=resource.outputs, inputs=resource.inputs,
-        name=resource.name, type=TYPE), timeout=CALL_TIMEOUT)
+    response = plugin.stub.Read(
+        provider_pb2.ReadRequest(
+            id=resource.id,
+            urn=resource.urn,
+            properties=resource.outputs,
+            inputs=resource.inputs,
+            name=resource.name,
+            type=TYPE,
+        ),
+        timeout=CALL_TIMEOUT,
+    )
     if not response.id:
         raise BenchmarkError(f"{resource.name}: read found the offer gone")
     inputs = response.inputs if response.HasField("inputs") else resource.inputs
@@ -126,13 +145,17 @@ def read(plugin: Plugin, resource: Resource) -> Resource:
 
 def delete(plugin: Plugin, resource: Resource) -> Resource:
     """Delete: the resource without id or state."""
-    plugin.stub.Delete(provider_pb2.DeleteRequest(
-        id=resource.id, urn=resource.urn, properties=resource.outputs, name=resource.name, type=TYPE),
-        timeout=CALL_TIMEOUT)
+    plugin.stub.Delete(
+        provider_pb2.DeleteRequest(
+            id=resource.id, urn=resource.urn, properties=resource.outputs, name=resource.name, type=TYPE
+        ),
+        timeout=CALL_TIMEOUT,
+    )
     return Resource(resource.name)
 
 
 # -- the engine's operations, one resource's worth each ---------------------------------------------
+
 
 def step_create(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> Resource:
     """``up`` of a new resource: Check + Create."""
@@ -169,9 +192,15 @@ def step_delete(plugin: Plugin, resource: Resource, _news: Optional[struct_pb2.S
 Step = Callable[[Plugin, Resource, Optional[struct_pb2.Struct]], Resource]
 
 
-def run_phase(plugin: Plugin, step: Step, resources: list[Resource],
-              news: Optional[list[struct_pb2.Struct]] = None, workers: int = ENGINE_WORKERS) -> PhaseResult:
+def run_phase(
+    plugin: Plugin,
+    step: Step,
+    resources: list[Resource],
+    news: Optional[list[struct_pb2.Struct]] = None,
+    workers: int = ENGINE_WORKERS,
+) -> PhaseResult:
     """Run ``step`` for every resource with ``workers`` calls in flight; the wall time and per-resource times."""
+
     def timed(index: int) -> tuple[Resource, float]:
         """Run the step for one resource and time it."""
         started = time.perf_counter()

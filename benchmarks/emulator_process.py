@@ -37,6 +37,7 @@ from offerform_emulator import Emulator  # noqa: E402
 
 # -- what both kinds report ---------------------------------------------------------------------
 
+
 def counts(emu: Emulator) -> dict[str, Any]:
     """Requests logged so far: per HTTP method for the Offer Library, in total for IMS; and tokens issued."""
     dps = Counter(entry.method for entry in emu.log.entries(service="dps"))
@@ -52,6 +53,7 @@ def durations(emu: Emulator) -> dict[str, Any]:
 
 
 # -- server side (the subprocess) ---------------------------------------------------------------
+
 
 def handle(emu: Emulator, line: str) -> dict[str, Any]:
     """Carry out one command line and say how it went (unknown commands answer an error, not a crash)."""
@@ -86,8 +88,12 @@ def _set_latency(emu: Emulator, seconds: float) -> dict[str, Any]:
 def main() -> int:
     """Start the emulator on 127.0.0.1, announce it, and serve commands until stdin closes."""
     with Emulator(host="127.0.0.1", port=0) as emu:
-        announce = {"dps_url": emu.dps_url, "ims_url": emu.ims_url,
-                    "client_id": emu.client_id, "client_secret": emu.client_secret}
+        announce = {
+            "dps_url": emu.dps_url,
+            "ims_url": emu.ims_url,
+            "client_id": emu.client_id,
+            "client_secret": emu.client_secret,
+        }
         print(json.dumps(announce), flush=True)
         for line in sys.stdin:
             if line.strip():
@@ -96,6 +102,7 @@ def main() -> int:
 
 
 # -- client side (what the benchmark holds) -----------------------------------------------------
+
 
 class EmulatorHandle(Protocol):
     """What the benchmark needs from an emulator, wherever it runs."""
@@ -119,8 +126,11 @@ class SubprocessEmulator:
     def __init__(self) -> None:
         """Start ``python -m benchmarks.emulator_process`` and read its URLs and credentials."""
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.emulator_process"], cwd=ROOT,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "benchmarks.emulator_process"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         announce = self._read()
         self.client_id: str = announce["client_id"]

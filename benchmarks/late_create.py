@@ -24,6 +24,7 @@ from typing import Optional, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from offerform_emulator import Emulator, Fault  # noqa: E402
+
 from tests.conftest import ORG, SANDBOX, plugin_config  # noqa: E402
 from tests.engine import Plugin, PluginError, Stack  # noqa: E402
 from tests.offers import offer  # noqa: E402
@@ -31,8 +32,11 @@ from tests.offers import offer  # noqa: E402
 
 def trial(request_timeout: float, lateness: float, window: Optional[float], deadline: float) -> tuple[str, float]:
     """One create whose POST lands ``lateness`` seconds after the client timed out: the outcome and how long it took."""
-    overrides = {"adobe:requestTimeout": f"{request_timeout:g}", "adobe:retryDeadline": f"{deadline:g}",
-                 "adobe:lateWriteWindow": None if window is None else f"{window:g}"}
+    overrides = {
+        "adobe:requestTimeout": f"{request_timeout:g}",
+        "adobe:retryDeadline": f"{deadline:g}",
+        "adobe:lateWriteWindow": None if window is None else f"{window:g}",
+    }
     with Emulator() as emu:
         plugin = Plugin()
         try:
@@ -56,19 +60,28 @@ def trial(request_timeout: float, lateness: float, window: Optional[float], dead
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--request-timeout", type=float, default=30.0, help="adobe:requestTimeout (seconds)")
-    parser.add_argument("--late-write-window", type=float, default=None,
-                        help="adobe:lateWriteWindow (seconds; default: the provider's)")
+    parser.add_argument(
+        "--late-write-window", type=float, default=None, help="adobe:lateWriteWindow (seconds; default: the provider's)"
+    )
     parser.add_argument("--retry-deadline", type=float, default=300.0, help="adobe:retryDeadline (seconds)")
     parser.add_argument("--lateness", default="", help="comma-separated seconds after the client's timeout")
-    parser.add_argument("--bisect", nargs=2, type=float, metavar=("LO", "HI"),
-                        help="find the largest adopted lateness between LO (adopted) and HI (posted again)")
+    parser.add_argument(
+        "--bisect",
+        nargs=2,
+        type=float,
+        metavar=("LO", "HI"),
+        help="find the largest adopted lateness between LO (adopted) and HI (posted again)",
+    )
     parser.add_argument("--precision", type=float, default=0.5, help="bisection precision (seconds)")
     args = parser.parse_args(argv)
 
     def run(lateness: float) -> bool:
         outcome, took = trial(args.request_timeout, lateness, args.late_write_window, args.retry_deadline)
-        print(f"requestTimeout={args.request_timeout:g} lateWriteWindow={args.late_write_window} "
-              f"lands {lateness:g} s after the timeout: {outcome} in {took:.1f} s", flush=True)
+        print(
+            f"requestTimeout={args.request_timeout:g} lateWriteWindow={args.late_write_window} "
+            f"lands {lateness:g} s after the timeout: {outcome} in {took:.1f} s",
+            flush=True,
+        )
         return outcome == "adopted"
 
     for value in filter(None, args.lateness.split(",")):
@@ -78,8 +91,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         while hi - lo > args.precision:
             middle = (lo + hi) / 2
             lo, hi = (middle, hi) if run(middle) else (lo, middle)
-        print(f"adopted up to {lo:g} s after the timeout, posted again from {hi:g} s "
-              f"({args.request_timeout + lo:g}-{args.request_timeout + hi:g} s after the POST was sent)")
+        print(
+            f"adopted up to {lo:g} s after the timeout, posted again from {hi:g} s "
+            f"({args.request_timeout + lo:g}-{args.request_timeout + hi:g} s after the POST was sent)"
+        )
     return 0
 
 

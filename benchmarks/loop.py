@@ -33,8 +33,14 @@ class PlainApi:
 
     def call(self, method: str, path: str, body: Any = None) -> requests.Response:
         """One request on the fallback-offer endpoints; raises on an HTTP error."""
-        response = self.session.request(method, self.endpoint + path, params=FALLBACK_OFFER.endpoint.query,
-                                        json=body, headers=self.headers, timeout=10)
+        response = self.session.request(
+            method,
+            self.endpoint + path,
+            params=FALLBACK_OFFER.endpoint.query,
+            json=body,
+            headers=self.headers,
+            timeout=10,
+        )
         response.raise_for_status()
         return response
 
@@ -42,11 +48,22 @@ class PlainApi:
 def plain_api(config: dict[str, Any]) -> PlainApi:
     """A new session and one token from IMS, with the headers every Offer Library call carries."""
     session = requests.Session()
-    token = session.post(config["adobe:imsEndpoint"], data={
-        "grant_type": "client_credentials", "client_id": config["adobe:clientId"],
-        "client_secret": config["adobe:clientSecret"], "scope": "openid"}, timeout=10).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}", "x-api-key": config["adobe:clientId"],
-               "x-gw-ims-org-id": config["adobe:imsOrgId"], "x-sandbox-name": config["adobe:sandboxName"]}
+    token = session.post(
+        config["adobe:imsEndpoint"],
+        data={
+            "grant_type": "client_credentials",
+            "client_id": config["adobe:clientId"],
+            "client_secret": config["adobe:clientSecret"],
+            "scope": "openid",
+        },
+        timeout=10,
+    ).json()["access_token"]
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "x-api-key": config["adobe:clientId"],
+        "x-gw-ims-org-id": config["adobe:imsOrgId"],
+        "x-sandbox-name": config["adobe:sandboxName"],
+    }
     return PlainApi(session, headers, config["adobe:endpoint"])
 
 
@@ -62,9 +79,14 @@ def time_loop(emu: EmulatorHandle, config: dict[str, Any], count: int, latency: 
 
     def update(index: int) -> None:
         """PATCH its description, guarded by the one the loop last wrote."""
-        api.call("PATCH", endpoint.item(ids[index]), [
-            {"op": "test", "path": "/description", "value": declaration(index)["description"]},
-            {"op": "replace", "path": "/description", "value": UPDATED_DESCRIPTION}])
+        api.call(
+            "PATCH",
+            endpoint.item(ids[index]),
+            [
+                {"op": "test", "path": "/description", "value": declaration(index)["description"]},
+                {"op": "replace", "path": "/description", "value": UPDATED_DESCRIPTION},
+            ],
+        )
 
     def read(index: int) -> None:
         """GET it."""

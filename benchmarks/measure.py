@@ -103,6 +103,7 @@ def dps_total(counts: dict[str, Any]) -> int:
 
 # -- HTTP requests per operation --------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RequestCount:
     """Requests the emulator saw for ``calls`` engine operations of one kind, against the target per call."""
@@ -155,12 +156,17 @@ def count_requests(emu: EmulatorHandle, config: dict[str, Any], count: int) -> R
         inputs = counted("check", 0, lambda: [check(plugin, r, n) for r, n in zip(fresh, news, strict=True)])
         stack = counted("create", 1, lambda: [create(plugin, r, i) for r, i in zip(fresh, inputs, strict=True)])
         counted("diff (preview)", 0, lambda: [diff(plugin, r, r.inputs) for r in stack])
-        counted("no-op up (check + diff, no change)", 0,
-                lambda: [step_preview(plugin, r, n) for r, n in zip(stack, news, strict=True)])
-        stack = counted("update (check + diff + update)", 1,
-                        lambda: [step_update(plugin, r, n) for r, n in zip(stack, changed, strict=True)])
-        counted("no-op update (update call, nothing changed)", 0,
-                lambda: [update(plugin, r, r.inputs) for r in stack])
+        counted(
+            "no-op up (check + diff, no change)",
+            0,
+            lambda: [step_preview(plugin, r, n) for r, n in zip(stack, news, strict=True)],
+        )
+        stack = counted(
+            "update (check + diff + update)",
+            1,
+            lambda: [step_update(plugin, r, n) for r, n in zip(stack, changed, strict=True)],
+        )
+        counted("no-op update (update call, nothing changed)", 0, lambda: [update(plugin, r, r.inputs) for r in stack])
         stack = counted("read (refresh)", 1, lambda: [read(plugin, r) for r in stack])
         counted("delete", 1, lambda: [delete(plugin, r) for r in stack])
     if emu.offer_count(ORG, SANDBOX) != 0:
@@ -170,8 +176,10 @@ def count_requests(emu: EmulatorHandle, config: dict[str, Any], count: int) -> R
 
 # -- wall time per phase ----------------------------------------------------------------------------
 
-def time_cycle(emu: EmulatorHandle, config: dict[str, Any], count: int, latency: float,
-               workers: int = ENGINE_WORKERS) -> dict[str, PhaseResult]:
+
+def time_cycle(
+    emu: EmulatorHandle, config: dict[str, Any], count: int, latency: float, workers: int = ENGINE_WORKERS
+) -> dict[str, PhaseResult]:
     """One stack's life (create, preview, update, refresh, delete) of ``count`` offers, each a fresh plugin process.
 
     Each phase is its own engine run, so its own plugin process: warmed by one offline Check
@@ -179,8 +187,13 @@ def time_cycle(emu: EmulatorHandle, config: dict[str, Any], count: int, latency:
     ``workers=1`` gives the cost of one offer alone, without any concurrency.
     """
     resources = new_resources(count)
-    steps = {"create": step_create, "preview": step_preview, "update": step_update,
-             "refresh": step_refresh, "delete": step_delete}
+    steps = {
+        "create": step_create,
+        "preview": step_preview,
+        "update": step_update,
+        "refresh": step_refresh,
+        "delete": step_delete,
+    }
     results: dict[str, PhaseResult] = {}
     for operation, step in steps.items():
         with started_plugin(config) as plugin:
@@ -210,6 +223,7 @@ def median_phases(cycles: list[dict[str, PhaseResult]]) -> dict[str, PhaseResult
 
 
 # -- CPU per call, and where one Read's time goes -----------------------------------------------------
+
 
 @dataclass
 class CallCost:
@@ -290,8 +304,7 @@ def measure_cpu(emu: EmulatorHandle, config: dict[str, Any], count: int, latency
     return results
 
 
-def _check_cost(plugin: Plugin, provider: FallbackOfferProvider, stack: list[Resource],
-                news: list[Any]) -> CallCost:
+def _check_cost(plugin: Plugin, provider: FallbackOfferProvider, stack: list[Resource], news: list[Any]) -> CallCost:
     """Check: round trip and plugin CPU over the stack, and our ``check`` in-process on the same inputs."""
     pairs = list(zip(stack, news, strict=True))
     round_trip, cpu = sequential_cost(plugin, lambda pair: check(plugin, pair[0], pair[1]), pairs)
@@ -303,14 +316,22 @@ def _check_cost(plugin: Plugin, provider: FallbackOfferProvider, stack: list[Res
 def _diff_cost(plugin: Plugin, provider: FallbackOfferProvider, stack: list[Resource]) -> CallCost:
     """Diff: round trip and plugin CPU over the stack, and our ``diff`` in-process on the same inputs."""
     round_trip, cpu = sequential_cost(plugin, lambda r: diff(plugin, r, r.inputs), stack)
-    decoded = [(r.id, from_struct(r.outputs, keep_unknowns=True), from_struct(r.inputs, keep_unknowns=True))
-               for r in stack]
+    decoded = [
+        (r.id, from_struct(r.outputs, keep_unknowns=True), from_struct(r.inputs, keep_unknowns=True)) for r in stack
+    ]
     ours = mean_us(lambda item: provider.diff(*item), decoded)
     return CallCost("diff", round_trip, cpu, ours)
 
 
-def _read_breakdown(emu: EmulatorHandle, config: dict[str, Any], plugin: Plugin, provider: FallbackOfferProvider,
-                    resource: Resource, latency: float, repeats: int = 400) -> ReadBreakdown:
+def _read_breakdown(
+    emu: EmulatorHandle,
+    config: dict[str, Any],
+    plugin: Plugin,
+    provider: FallbackOfferProvider,
+    resource: Resource,
+    latency: float,
+    repeats: int = 400,
+) -> ReadBreakdown:
     """One offer read ``repeats`` times each way: through the plugin, by our provider in-process, by a bare GET.
 
     Each way's figure is the best of 4 interleaved rounds (the least disturbed by the machine).
@@ -341,6 +362,7 @@ def bare_get(config: dict[str, Any], offer_id: str) -> Callable[[], requests.Res
 
 # -- cold start --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ColdStart:
     """Median ms from ``Popen`` to the port being printed and to the first Check answered."""
@@ -353,12 +375,18 @@ class ColdStart:
 def cold_start_once(blob: str, news: dict[str, Any], config: dict[str, Any]) -> tuple[float, float]:
     """Start ``python -m pulumi.dynamic``, Configure, Check once: (s to port printed, s to Check answered)."""
     configure = provider_pb2.ConfigureRequest(args=to_struct(config), acceptSecrets=True)
-    request = provider_pb2.CheckRequest(urn=urn("cold"), olds=to_struct({PROVIDER_KEY: blob}),
-                                        news=to_struct({**news, PROVIDER_KEY: blob}), name="cold", type=TYPE)
+    request = provider_pb2.CheckRequest(
+        urn=urn("cold"),
+        olds=to_struct({PROVIDER_KEY: blob}),
+        news=to_struct({**news, PROVIDER_KEY: blob}),
+        name="cold",
+        type=TYPE,
+    )
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "pulumi.dynamic"], cwd=ROOT,
-                                   stdout=subprocess.PIPE, stderr=stderr)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pulumi.dynamic"], cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr
+        )
         try:
             assert process.stdout is not None
             line = process.stdout.readline()
@@ -402,8 +430,11 @@ class ColdStarts:
 
 def measure_cold_start(config: dict[str, Any], repeats: int) -> ColdStarts:
     """Median cold start of each plugin, the three measured in turn in the same run."""
-    blobs = {"ours": serialize_provider(FallbackOfferProvider()), "trivial": serialize_provider(TrivialProvider()),
-             "pydantic": serialize_provider(PydanticProvider())}
+    blobs = {
+        "ours": serialize_provider(FallbackOfferProvider()),
+        "trivial": serialize_provider(TrivialProvider()),
+        "pydantic": serialize_provider(PydanticProvider()),
+    }
     samples: dict[str, list[tuple[float, float]]] = {label: [] for label in blobs}
     for _ in range(repeats):
         samples["trivial"].append(cold_start_once(blobs["trivial"], {"value": 1}, config))
@@ -412,15 +443,19 @@ def measure_cold_start(config: dict[str, Any], repeats: int) -> ColdStarts:
 
     def median(label: str, runs: list[tuple[float, float]]) -> ColdStart:
         """Medians of one plugin's cold starts, in ms."""
-        return ColdStart(label, statistics.median(run[0] for run in runs) * 1000,
-                         statistics.median(run[1] for run in runs) * 1000)
+        return ColdStart(
+            label, statistics.median(run[0] for run in runs) * 1000, statistics.median(run[1] for run in runs) * 1000
+        )
 
-    return ColdStarts(median("FallbackOfferProvider", samples["ours"]),
-                      median("trivial provider (benchmarks/trivial_provider.py)", samples["trivial"]),
-                      median("the trivial provider validating with one pydantic model", samples["pydantic"]))
+    return ColdStarts(
+        median("FallbackOfferProvider", samples["ours"]),
+        median("trivial provider (benchmarks/trivial_provider.py)", samples["trivial"]),
+        median("the trivial provider validating with one pydantic model", samples["pydantic"]),
+    )
 
 
 # -- state size --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StateSize:

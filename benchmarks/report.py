@@ -56,6 +56,7 @@ class Results:
 
 # -- the machine ----------------------------------------------------------------------------------
 
+
 def machine_facts(emulator: str) -> dict[str, str]:
     """CPU model, cores, OS, Python, SDK versions and the date: what the numbers depend on."""
     return {
@@ -83,6 +84,7 @@ def _cpu_model() -> str:
 
 
 # -- arithmetic ------------------------------------------------------------------------------------
+
 
 def limit_seconds(count: int, latency: float) -> float:
     """The physical limit: one latency per offer, ``ENGINE_WORKERS`` offers at once."""
@@ -132,6 +134,7 @@ def markdown_table(rows: list[list[str]]) -> str:
 
 # -- markdown ----------------------------------------------------------------------------------------
 
+
 def markdown(results: Results, image: str) -> str:
     """The harness-path part of the report; ``image`` is its plot's path relative to where the markdown lives."""
     parts = [
@@ -152,8 +155,10 @@ def markdown(results: Results, image: str) -> str:
 def run_header(results: Results) -> str:
     """The command, its duration and the machine: what every number of the report depends on."""
     facts = "; ".join(f"{key}: {value}" for key, value in results.machine.items())
-    return (f"Measured by `python benchmarks/run.py --sizes {','.join(map(str, results.sizes))} "
-            f"--latency {results.latency:g}` in {results.run_seconds:.0f} s.\n\nMachine: {facts}.")
+    return (
+        f"Measured by `python benchmarks/run.py --sizes {','.join(map(str, results.sizes))} "
+        f"--latency {results.latency:g}` in {results.run_seconds:.0f} s.\n\nMachine: {facts}."
+    )
 
 
 def _header(results: Results) -> str:
@@ -190,31 +195,48 @@ def _wall_time_table(results: Results) -> str:
         big_ratio = ratio(big, largest, results.latency)
         cells.append(f"{_mark(big_ratio <= TARGET_RATIO)} {big_ratio:.3f}×")
         rows.append(cells)
-    return ("#### Wall time\n\n" + markdown_table(rows) +
-            "\n\nIn brackets: the time over the physical limit. A preview makes no request, so it is far "
-            "below it; its own bound is the plugin's CPU (see CPU per call).")
+    return (
+        "#### Wall time\n\n"
+        + markdown_table(rows)
+        + "\n\nIn brackets: the time over the physical limit. A preview makes no request, so it is far "
+        "below it; its own bound is the plugin's CPU (see CPU per call)."
+    )
 
 
 def _per_offer_table(results: Results) -> str:
     """Per offer: alone against 4 in flight, to separate the fixed cost from concurrency."""
     largest = results.largest
     alone_count = len(results.alone["refresh"].per_resource)
-    rows = [["operation", "gRPC calls per offer", "emulator's answer", "one offer alone",
-             f"{ENGINE_WORKERS} in flight (N={largest})", "beyond the answer: alone / in flight"],
-            ["---"] + ["---:"] * 5]
+    rows = [
+        [
+            "operation",
+            "gRPC calls per offer",
+            "emulator's answer",
+            "one offer alone",
+            f"{ENGINE_WORKERS} in flight (N={largest})",
+            "beyond the answer: alone / in flight",
+        ],
+        ["---"] + ["---:"] * 5,
+    ]
     for operation, label in OPERATIONS.items():
         alone, busy = results.alone[operation], results.timings[largest][operation]
         answer = answer_ms(busy)
         alone_ms, busy_ms = alone.median_per_resource * 1000, busy.median_per_resource * 1000
-        rows.append([
-            label, " + ".join(GRPC_CALLS[operation]),
-            f"{answer:.1f} ms" if answer else "no request",
-            f"{alone_ms:.1f} ms", f"{busy_ms:.1f} ms",
-            f"{alone_ms - answer_ms(alone):.1f} / {busy_ms - answer:.1f} ms",
-        ])
-    return (f"#### Per offer\n\nMedians per offer, at {results.latency * 1000:g} ms per request: alone "
-            f"({alone_count} offers, one at a time) and with {ENGINE_WORKERS} in flight. The {TARGET_RATIO:g}× target "
-            f"leaves {budget_ms(results.latency):.1f} ms per offer beyond the emulator's answer.\n\n" + markdown_table(rows))
+        rows.append(
+            [
+                label,
+                " + ".join(GRPC_CALLS[operation]),
+                f"{answer:.1f} ms" if answer else "no request",
+                f"{alone_ms:.1f} ms",
+                f"{busy_ms:.1f} ms",
+                f"{alone_ms - answer_ms(alone):.1f} / {busy_ms - answer:.1f} ms",
+            ]
+        )
+    return (
+        f"#### Per offer\n\nMedians per offer, at {results.latency * 1000:g} ms per request: alone "
+        f"({alone_count} offers, one at a time) and with {ENGINE_WORKERS} in flight. The {TARGET_RATIO:g}× target "
+        f"leaves {budget_ms(results.latency):.1f} ms per offer beyond the emulator's answer.\n\n" + markdown_table(rows)
+    )
 
 
 def _requests_table(results: Results) -> str:
@@ -224,27 +246,59 @@ def _requests_table(results: Results) -> str:
     for row in counts.rows:
         seen = ", ".join(f"{count} {method}" for method, count in sorted(row.dps.items())) or "none"
         rows.append([row.operation, f"{row.target:g}", f"{row.per_call:g}", seen, _mark(row.met)])
-    rows.append(["IMS token requests per plugin process", "1", str(counts.token_requests),
-                 f"{counts.token_requests} POST /ims/token/v3", _mark(counts.token_requests == 1)])
-    timed = sorted({phase.requests["ims"] for phases in results.timings.values()
-                    for operation, phase in phases.items() if operation in HTTP_OPERATIONS})
-    return (f"#### HTTP requests per operation\n\nCounted by the emulator over {counts.resources} offers, "
-            f"all operations through one plugin process (no latency). In the timed runs, each plugin process "
-            f"that made requests asked IMS for {' or '.join(map(str, timed))} token(s).\n\n" + markdown_table(rows))
+    rows.append(
+        [
+            "IMS token requests per plugin process",
+            "1",
+            str(counts.token_requests),
+            f"{counts.token_requests} POST /ims/token/v3",
+            _mark(counts.token_requests == 1),
+        ]
+    )
+    timed = sorted(
+        {
+            phase.requests["ims"]
+            for phases in results.timings.values()
+            for operation, phase in phases.items()
+            if operation in HTTP_OPERATIONS
+        }
+    )
+    return (
+        f"#### HTTP requests per operation\n\nCounted by the emulator over {counts.resources} offers, "
+        f"all operations through one plugin process (no latency). In the timed runs, each plugin process "
+        f"that made requests asked IMS for {' or '.join(map(str, timed))} token(s).\n\n" + markdown_table(rows)
+    )
 
 
 def _cpu_table(results: Results) -> str:
     """Check and Diff: round trip, plugin CPU, and our own code's share."""
-    rows = [["call", "round trip through the plugin", "plugin process CPU", "our provider code (in-process)",
-             "ours / round trip"], ["---"] + ["---:"] * 4]
+    rows = [
+        [
+            "call",
+            "round trip through the plugin",
+            "plugin process CPU",
+            "our provider code (in-process)",
+            "ours / round trip",
+        ],
+        ["---"] + ["---:"] * 4,
+    ]
     for cost in results.cpu.calls:
-        rows.append([cost.call, f"{cost.round_trip_us:.0f} µs", f"{cost.plugin_cpu_us:.0f} µs",
-                     f"{cost.provider_us:.1f} µs", f"{cost.provider_us / cost.round_trip_us:.1%}"])
-    return (f"#### CPU per call, no latency\n\nOver {results.largest} offers, one call at a time. The round trip is "
-            f"the engine's gRPC call to the plugin and back; \"our provider code\" is "
-            f"`FallbackOfferProvider().check/.diff` called directly on the same inputs (no gRPC, no SDK "
-            f"(de)serialization). The plugin runs Python calls one at a time (one GIL), so a preview costs about "
-            f"N × (Check + Diff plugin CPU) whatever the concurrency.\n\n" + markdown_table(rows))
+        rows.append(
+            [
+                cost.call,
+                f"{cost.round_trip_us:.0f} µs",
+                f"{cost.plugin_cpu_us:.0f} µs",
+                f"{cost.provider_us:.1f} µs",
+                f"{cost.provider_us / cost.round_trip_us:.1%}",
+            ]
+        )
+    return (
+        f"#### CPU per call, no latency\n\nOver {results.largest} offers, one call at a time. The round trip is "
+        f'the engine\'s gRPC call to the plugin and back; "our provider code" is '
+        f"`FallbackOfferProvider().check/.diff` called directly on the same inputs (no gRPC, no SDK "
+        f"(de)serialization). The plugin runs Python calls one at a time (one GIL), so a preview costs about "
+        f"N × (Check + Diff plugin CPU) whatever the concurrency.\n\n" + markdown_table(rows)
+    )
 
 
 def _read_breakdown(results: Results) -> str:
@@ -255,18 +309,26 @@ def _read_breakdown(results: Results) -> str:
     protocol = breakdown.round_trip_us - breakdown.provider_us
     ours = breakdown.provider_us - breakdown.http_get_us
     client = breakdown.http_get_us - breakdown.emulator_us
-    rows = [["part of one Read, no latency", "µs"], ["---", "---:"],
-            ["round trip through the plugin (all of the below)", f"{breakdown.round_trip_us:.0f}"],
-            ["plugin protocol: Python gRPC server and threads, SDK (de)serialization with a new event loop per call",
-             f"{protocol:.0f}"],
-            ["our provider code around the HTTP call (canonical form, metadata, outputs)", f"{ours:.0f}"],
-            ["HTTP client (requests, urllib3) over a kept-alive connection, and the loopback", f"{client:.0f}"],
-            ["emulator handling the request", f"{breakdown.emulator_us:.0f}"]]
-    return ("#### Where one call's time goes\n\n" + markdown_table(rows) +
-            f"\n\nEach part is a difference of two measurements (best of 4 interleaved rounds): the Read through the "
-            f"plugin, `FallbackOfferProvider().read` in-process, a bare `requests` GET of the same offer, and the "
-            f"emulator's own log. With {breakdown.latency_s * 1000:g} ms of latency, one Read alone took "
-            f"{breakdown.sequential_at_latency_ms:.1f} ms.")
+    rows = [
+        ["part of one Read, no latency", "µs"],
+        ["---", "---:"],
+        ["round trip through the plugin (all of the below)", f"{breakdown.round_trip_us:.0f}"],
+        [
+            "plugin protocol: Python gRPC server and threads, SDK (de)serialization with a new event loop per call",
+            f"{protocol:.0f}",
+        ],
+        ["our provider code around the HTTP call (canonical form, metadata, outputs)", f"{ours:.0f}"],
+        ["HTTP client (requests, urllib3) over a kept-alive connection, and the loopback", f"{client:.0f}"],
+        ["emulator handling the request", f"{breakdown.emulator_us:.0f}"],
+    ]
+    return (
+        "#### Where one call's time goes\n\n"
+        + markdown_table(rows)
+        + f"\n\nEach part is a difference of two measurements (best of 4 interleaved rounds): the Read through the "
+        f"plugin, `FallbackOfferProvider().read` in-process, a bare `requests` GET of the same offer, and the "
+        f"emulator's own log. With {breakdown.latency_s * 1000:g} ms of latency, one Read alone took "
+        f"{breakdown.sequential_at_latency_ms:.1f} ms."
+    )
 
 
 def _cold_start_table(results: Results) -> str:
@@ -274,27 +336,41 @@ def _cold_start_table(results: Results) -> str:
     cold = results.cold
     rows = [["plugin serving", "port printed", "first Check answered", "÷ trivial"], ["---", "---:", "---:", "---:"]]
     for start in (cold.trivial, cold.pydantic, cold.ours):
-        rows.append([start.label, f"{start.to_port_ms:.0f} ms", f"{start.to_check_ms:.0f} ms",
-                     f"{start.to_check_ms / cold.trivial.to_check_ms:.2f}×"])
-    return (f"#### Cold start\n\nFrom `Popen` of `python -m pulumi.dynamic` to the first answered Check (Configure "
-            f"included), median of {results.cold_repeats} each, measured in turn in this run.\n\n" + markdown_table(rows) +
-            f"\n\nImporting and configuring our provider adds {cold.ours.to_check_ms - cold.trivial.to_check_ms:.0f} ms "
-            f"once per plugin process, of which {cold.pydantic.to_check_ms - cold.trivial.to_check_ms:.0f} ms is "
-            "importing pydantic and building a model at all; the rest is the served kind's models and our modules "
-            "(no HTTP client, no other kind, no Args: `tests/unit/test_lazy_imports.py`).")
+        rows.append(
+            [
+                start.label,
+                f"{start.to_port_ms:.0f} ms",
+                f"{start.to_check_ms:.0f} ms",
+                f"{start.to_check_ms / cold.trivial.to_check_ms:.2f}×",
+            ]
+        )
+    return (
+        f"#### Cold start\n\nFrom `Popen` of `python -m pulumi.dynamic` to the first answered Check (Configure "
+        f"included), median of {results.cold_repeats} each, measured in turn in this run.\n\n"
+        + markdown_table(rows)
+        + f"\n\nImporting and configuring our provider adds {cold.ours.to_check_ms - cold.trivial.to_check_ms:.0f} ms "
+        f"once per plugin process, of which {cold.pydantic.to_check_ms - cold.trivial.to_check_ms:.0f} ms is "
+        "importing pydantic and building a model at all; the rest is the served kind's models and our modules "
+        "(no HTTP client, no other kind, no Args: `tests/unit/test_lazy_imports.py`)."
+    )
 
 
 def _state_table(results: Results) -> str:
     """Bytes one offer adds to the stack's state."""
     state = results.state
     per_offer = state.outputs_json + state.inputs_json
-    rows = [["per offer", "bytes"], ["---", "---:"],
-            ["`__provider` (base64 pickle, in inputs and outputs)", str(state.provider_b64)],
-            ["outputs as JSON (with `__provider`)", str(state.outputs_json)],
-            ["outputs as protobuf Struct (gRPC)", str(state.outputs_protobuf)],
-            ["inputs as JSON (with `__provider`)", str(state.inputs_json)],
-            [f"inputs + outputs JSON for {results.largest} offers", f"{per_offer * results.largest / 1024:.0f} KiB"]]
-    return "#### State size\n\nFor the suite's sample offer (one representation, one component).\n\n" + markdown_table(rows)
+    rows = [
+        ["per offer", "bytes"],
+        ["---", "---:"],
+        ["`__provider` (base64 pickle, in inputs and outputs)", str(state.provider_b64)],
+        ["outputs as JSON (with `__provider`)", str(state.outputs_json)],
+        ["outputs as protobuf Struct (gRPC)", str(state.outputs_protobuf)],
+        ["inputs as JSON (with `__provider`)", str(state.inputs_json)],
+        [f"inputs + outputs JSON for {results.largest} offers", f"{per_offer * results.largest / 1024:.0f} KiB"],
+    ]
+    return "#### State size\n\nFor the suite's sample offer (one representation, one component).\n\n" + markdown_table(
+        rows
+    )
 
 
 def _notes(results: Results) -> str:
@@ -303,15 +379,19 @@ def _notes(results: Results) -> str:
     smallest = min(results.sizes)
     rounds = math.ceil(smallest / ENGINE_WORKERS)
     body = "\n".join(f"- {note}" for note in notes) if notes else f"- None: every target is met. {OK}"
-    if any(ratio(results.timings[results.largest][op], results.largest, results.latency) > TARGET_RATIO
-           for op in HTTP_OPERATIONS):
+    if any(
+        ratio(results.timings[results.largest][op], results.largest, results.latency) > TARGET_RATIO
+        for op in HTTP_OPERATIONS
+    ):
         body += "\n\n" + _why(results)
     floor = (rounds + 1) * results.latency  # the rounds, and the token request before the first of them
     if floor / limit_seconds(smallest, results.latency) > TARGET_RATIO:
-        body += (f"\n\nAt N={smallest} the target cannot be met by construction: {ENGINE_WORKERS} workers need "
-                 f"{rounds} round{'s' if rounds != 1 else ''} of {results.latency * 1000:g} ms, and each plugin "
-                 f"process asks IMS for a token (one more latency) before its first request: at least "
-                 f"{floor * 1000:g} ms against a limit of {limit_seconds(smallest, results.latency) * 1000:g} ms.")
+        body += (
+            f"\n\nAt N={smallest} the target cannot be met by construction: {ENGINE_WORKERS} workers need "
+            f"{rounds} round{'s' if rounds != 1 else ''} of {results.latency * 1000:g} ms, and each plugin "
+            f"process asks IMS for a token (one more latency) before its first request: at least "
+            f"{floor * 1000:g} ms against a limit of {limit_seconds(smallest, results.latency) * 1000:g} ms."
+        )
     return f"#### Harness-path targets missed (the earlier {TARGET_RATIO:g}× target)\n\n" + body
 
 
@@ -327,10 +407,13 @@ def missed_targets(results: Results) -> list[str]:
         fixed = alone.median_per_resource * 1000 - answer_ms(alone)
         queued = (busy.median_per_resource - alone.median_per_resource) * 1000
         calls = len(GRPC_CALLS[operation])
-        concurrency = (f"plus {queued:.1f} ms from {ENGINE_WORKERS} in flight on {os.cpu_count()} cores shared by "
-                       f"the plugin, the emulator and the driver" if queued >= 0.5 else
-                       f"and having {ENGINE_WORKERS} in flight adds nothing measurable")
-        without_ours = (busy.seconds - largest * our_code_ms(results, operation) / 1000 / ENGINE_WORKERS)
+        concurrency = (
+            f"plus {queued:.1f} ms from {ENGINE_WORKERS} in flight on {os.cpu_count()} cores shared by "
+            f"the plugin, the emulator and the driver"
+            if queued >= 0.5
+            else f"and having {ENGINE_WORKERS} in flight adds nothing measurable"
+        )
+        without_ours = busy.seconds - largest * our_code_ms(results, operation) / 1000 / ENGINE_WORKERS
         notes.append(
             f"**{label}, N={largest}: {measured:.3f}× the limit** ({seconds_text(busy.seconds)} against "
             f"{seconds_text(limit_seconds(largest, latency))}). Each offer spends "
@@ -344,8 +427,9 @@ def missed_targets(results: Results) -> list[str]:
         if not row.met:
             notes.append(f"**{row.operation}**: {row.per_call:g} requests per offer, target {row.target:g}.")
     if results.requests.token_requests != 1:
-        notes.append(f"**IMS tokens**: {results.requests.token_requests} token requests in one plugin process, "
-                     f"target 1.")
+        notes.append(
+            f"**IMS tokens**: {results.requests.token_requests} token requests in one plugin process, target 1."
+        )
     return notes
 
 
@@ -360,18 +444,21 @@ def _why(results: Results) -> str:
     alone = results.alone["refresh"]
     beyond_alone = alone.median_per_resource * 1000 - answer_ms(alone)
     idle = beyond_alone - (read.round_trip_us - read.emulator_us) / 1000
-    return (f"Why: the {TARGET_RATIO:g}× target leaves {budget_ms(results.latency):.1f} ms per offer, and one gRPC "
-            f"call with one HTTP request already costs {read.round_trip_us / 1000:.1f} ms without any latency: "
-            f"{protocol:.1f} ms in the SDK's Python plugin (gRPC server, threads, property (de)serialization), "
-            f"{client:.1f} ms in the HTTP client and the loopback, "
-            f"{ours:.2f} ms in our code. With the latency on, the same Read spends {beyond_alone:.1f} ms beyond the "
-            f"emulator's answer even alone: about {idle:.1f} ms more, for waking the threads and processes that idled "
-            f"through the {results.latency * 1000:g} ms. Operations with more gRPC calls per offer (create: 2, "
-            f"update: 3) pay the plugin's share again for each call, and their Checks keep the plugin's one GIL "
-            f"busy, which is where concurrency starts to cost.")
+    return (
+        f"Why: the {TARGET_RATIO:g}× target leaves {budget_ms(results.latency):.1f} ms per offer, and one gRPC "
+        f"call with one HTTP request already costs {read.round_trip_us / 1000:.1f} ms without any latency: "
+        f"{protocol:.1f} ms in the SDK's Python plugin (gRPC server, threads, property (de)serialization), "
+        f"{client:.1f} ms in the HTTP client and the loopback, "
+        f"{ours:.2f} ms in our code. With the latency on, the same Read spends {beyond_alone:.1f} ms beyond the "
+        f"emulator's answer even alone: about {idle:.1f} ms more, for waking the threads and processes that idled "
+        f"through the {results.latency * 1000:g} ms. Operations with more gRPC calls per offer (create: 2, "
+        f"update: 3) pay the plugin's share again for each call, and their Checks keep the plugin's one GIL "
+        f"busy, which is where concurrency starts to cost."
+    )
 
 
 # -- plot ---------------------------------------------------------------------------------------------
+
 
 def plot(results: Results, path: Path) -> None:
     """Left: wall time against offers, with the physical limit and the target. Right: time over the limit."""
@@ -387,12 +474,27 @@ def plot(results: Results, path: Path) -> None:
         measured = [results.timings[n][operation] for n in sizes]
         line = times.plot(sizes, [m.seconds for m in measured], marker="o", label=label)[0]
         if operation in HTTP_OPERATIONS:
-            ratios.plot(sizes, [ratio(m, n, latency) for m, n in zip(measured, sizes, strict=True)], marker="o",
-                        color=line.get_color(), label=label)
-    times.plot(sizes, [limit_seconds(n, latency) for n in sizes], color="black", linestyle="--",
-               label=f"physical limit N × {latency * 1000:g} ms ÷ {ENGINE_WORKERS}")
-    times.plot(sizes, [TARGET_RATIO * limit_seconds(n, latency) for n in sizes], color="grey", linestyle=":",
-               label=f"target: {TARGET_RATIO:g}× the limit")
+            ratios.plot(
+                sizes,
+                [ratio(m, n, latency) for m, n in zip(measured, sizes, strict=True)],
+                marker="o",
+                color=line.get_color(),
+                label=label,
+            )
+    times.plot(
+        sizes,
+        [limit_seconds(n, latency) for n in sizes],
+        color="black",
+        linestyle="--",
+        label=f"physical limit N × {latency * 1000:g} ms ÷ {ENGINE_WORKERS}",
+    )
+    times.plot(
+        sizes,
+        [TARGET_RATIO * limit_seconds(n, latency) for n in sizes],
+        color="grey",
+        linestyle=":",
+        label=f"target: {TARGET_RATIO:g}× the limit",
+    )
     times.set_yscale("log")
     times.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
     times.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(_minor_label))
@@ -409,9 +511,11 @@ def plot(results: Results, path: Path) -> None:
         axes.set_xlabel("offers in the stack (N)")
         axes.grid(True, which="both", alpha=0.3)
         axes.legend(fontsize=8)
-    figure.suptitle(f"offerform through the plugin, {latency * 1000:g} ms per request, {ENGINE_WORKERS} calls in "
-                    f"flight — {results.machine['CPU']}, {results.machine['cores']} cores, {results.machine['date']}",
-                    fontsize=10)
+    figure.suptitle(
+        f"offerform through the plugin, {latency * 1000:g} ms per request, {ENGINE_WORKERS} calls in "
+        f"flight — {results.machine['CPU']}, {results.machine['cores']} cores, {results.machine['date']}",
+        fontsize=10,
+    )
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
@@ -424,6 +528,7 @@ def _minor_label(value: float, _position: int) -> str:
 
 
 # -- README ---------------------------------------------------------------------------------------------
+
 
 def update_readme(readme: Path, render: Callable[[Path], str]) -> str:
     """Replace the marked block of ``readme`` with ``render(readme's folder)``; a line saying what happened."""

@@ -48,28 +48,60 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", default=3, type=int, help="runs of each size; the median is reported")
     parser.add_argument("--cold-starts", default=5, type=int, help="cold starts of each plugin; median reported")
     parser.add_argument("--count-offers", default=20, type=int, help="offers in the request-count pass")
-    parser.add_argument("--alone-offers", default=40, type=int,
-                        help="offers timed one at a time (no concurrency), for the fixed cost per offer")
-    parser.add_argument("--loop-repeat", default=3, type=int,
-                        help="runs of the sequential requests loop at each size; the median is reported")
-    parser.add_argument("--cli-cold-starts", default=5, type=int,
-                        help="previews of the 1-offer and the trivial stack each, through the CLI")
+    parser.add_argument(
+        "--alone-offers",
+        default=40,
+        type=int,
+        help="offers timed one at a time (no concurrency), for the fixed cost per offer",
+    )
+    parser.add_argument(
+        "--loop-repeat",
+        default=3,
+        type=int,
+        help="runs of the sequential requests loop at each size; the median is reported",
+    )
+    parser.add_argument(
+        "--cli-cold-starts",
+        default=5,
+        type=int,
+        help="previews of the 1-offer and the trivial stack each, through the CLI",
+    )
     parser.add_argument("--cli", default=None, help="directory of the pulumi CLI (default: ./run.sh cli)")
-    parser.add_argument("--emulator", default="subprocess", choices=("subprocess", "inprocess"),
-                        help="run the emulator in its own process, or as a thread of this one (as the tests do)")
-    parser.add_argument("--raw", default=None,
-                        help="also keep the measurements in this file (pickle), to render the report again later")
-    parser.add_argument("--render", metavar="RAW", default=None,
-                        help="measure nothing: write the report from a --raw file of an earlier run")
-    parser.add_argument("--readme", action="append", default=None,
-                        help="README whose marked block gets the report (repeatable); "
-                             "default: README.md and benchmarks/README.md")
+    parser.add_argument(
+        "--emulator",
+        default="subprocess",
+        choices=("subprocess", "inprocess"),
+        help="run the emulator in its own process, or as a thread of this one (as the tests do)",
+    )
+    parser.add_argument(
+        "--raw", default=None, help="also keep the measurements in this file (pickle), to render the report again later"
+    )
+    parser.add_argument(
+        "--render",
+        metavar="RAW",
+        default=None,
+        help="measure nothing: write the report from a --raw file of an earlier run",
+    )
+    parser.add_argument(
+        "--readme",
+        action="append",
+        default=None,
+        help="README whose marked block gets the report (repeatable); default: README.md and benchmarks/README.md",
+    )
     args = parser.parse_args(argv)
-    counts = (args.repeat, args.cold_starts, args.count_offers, args.alone_offers, args.loop_repeat,
-              args.cli_cold_starts)
+    counts = (
+        args.repeat,
+        args.cold_starts,
+        args.count_offers,
+        args.alone_offers,
+        args.loop_repeat,
+        args.cli_cold_starts,
+    )
     if min(counts) < 1 or args.loop_repeat > args.repeat or args.latency <= 0:
-        parser.error("--repeat, --cold-starts, --count-offers, --alone-offers, --loop-repeat and --cli-cold-starts "
-                     "must be at least 1, --loop-repeat at most --repeat, --latency above 0")
+        parser.error(
+            "--repeat, --cold-starts, --count-offers, --alone-offers, --loop-repeat and --cli-cold-starts "
+            "must be at least 1, --loop-repeat at most --repeat, --latency above 0"
+        )
     return args
 
 
@@ -97,8 +129,10 @@ def measure_all(emu: EmulatorHandle, args: argparse.Namespace) -> Results:
         cycles = []
         for run in range(1, args.repeat + 1):
             cycle = time_cycle(emu, config, count, args.latency)
-            progress(f"N={count} run {run}/{args.repeat}: " +
-                     ", ".join(f"{op} {cycle[op].seconds:.2f}s" for op in OPERATIONS))
+            progress(
+                f"N={count} run {run}/{args.repeat}: "
+                + ", ".join(f"{op} {cycle[op].seconds:.2f}s" for op in OPERATIONS)
+            )
             cycles.append(cycle)
         timings[count] = median_phases(cycles)
     progress(f"{args.alone_offers} offers one at a time (the fixed cost per offer, without concurrency)")
@@ -108,9 +142,20 @@ def measure_all(emu: EmulatorHandle, args: argparse.Namespace) -> Results:
     progress(f"cold start, {args.cold_starts} of each plugin")
     cold = measure_cold_start(config, args.cold_starts)
     assert cpu.sample is not None
-    return Results(sizes=args.sizes, latency=args.latency, repeats=args.repeat, emulator=args.emulator,
-                   timings=timings, alone=alone, requests=requests, cpu=cpu, cold=cold, cold_repeats=args.cold_starts,
-                   state=measure_state_size(cpu.sample), machine=machine_facts(args.emulator))
+    return Results(
+        sizes=args.sizes,
+        latency=args.latency,
+        repeats=args.repeat,
+        emulator=args.emulator,
+        timings=timings,
+        alone=alone,
+        requests=requests,
+        cpu=cpu,
+        cold=cold,
+        cold_repeats=args.cold_starts,
+        state=measure_state_size(cpu.sample),
+        machine=machine_facts(args.emulator),
+    )
 
 
 def measure_through_cli(emu: EmulatorHandle, args: argparse.Namespace) -> CliResults:
@@ -118,18 +163,25 @@ def measure_through_cli(emu: EmulatorHandle, args: argparse.Namespace) -> CliRes
     cli = Path(args.cli) if args.cli else find_cli()
     progress(f"through the CLI ({cli}): sizes {args.sizes}, {args.repeat} runs each, the loop {args.loop_repeat}")
     config: dict[str, Any] = plugin_config(cast(Any, emu))
-    return measure_cli(emu, config, cli, args.sizes, args.latency, args.repeat, args.loop_repeat,
-                       args.cli_cold_starts, progress)
+    return measure_cli(
+        emu, config, cli, args.sizes, args.latency, args.repeat, args.loop_repeat, args.cli_cold_starts, progress
+    )
 
 
 def report(harness: Results, cli: CliResults, folder: Path, out: Path) -> str:
     """The whole report, with the plots' paths relative to ``folder`` (where the markdown will live)."""
+
     def image(name: str) -> str:
         """A plot's path as the markdown in ``folder`` links it."""
         return os.path.relpath(out / name, folder)
 
-    return "\n\n".join([run_header(harness), cli_report.markdown(cli, image("results.png"), harness.cold, _quiet_preview_us(harness)),
-                         markdown(harness, image("results-harness.png"))])
+    return "\n\n".join(
+        [
+            run_header(harness),
+            cli_report.markdown(cli, image("results.png"), harness.cold, _quiet_preview_us(harness)),
+            markdown(harness, image("results-harness.png")),
+        ]
+    )
 
 
 def _quiet_preview_us(harness: Results) -> Optional[float]:
@@ -159,6 +211,7 @@ def stop_on_sigterm() -> None:
     then SIGKILL 5 s later; with a host that keeps SIGINT ignored (ours did, before it asked for the
     signal) every ``pulumi up`` and ``preview`` would wait those 5 s.
     """
+
     def stop(_signum: int, _frame: Any) -> None:
         """Raise SystemExit in the main thread."""
         raise SystemExit(143)

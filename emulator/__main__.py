@@ -37,41 +37,86 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    parser.add_argument("--port", type=int, default=8787,
-                        help="TCP port to listen on; 0 picks a free port (the URLs printed show the real one)")
-    parser.add_argument("--client-id", default=DEMO_CLIENT_ID,
-                        help="the only client id IMS accepts; it is also the x-api-key the Offer Library expects")
-    parser.add_argument("--client-secret", default=DEMO_CLIENT_SECRET,
-                        help="the client secret IMS accepts for --client-id")
-    parser.add_argument("--token-lifetime", type=float, default=DEFAULT_TOKEN_LIFETIME, metavar="SECONDS",
-                        help="lifetime of issued access tokens (expires_in); small values let you watch expiry")
-    parser.add_argument("--data", metavar="FILE", default=None,
-                        help="JSON file that keeps the offers between runs: loaded at start if it exists, "
-                             "rewritten atomically after every change; without it offers live in memory only")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8787,
+        help="TCP port to listen on; 0 picks a free port (the URLs printed show the real one)",
+    )
+    parser.add_argument(
+        "--client-id",
+        default=DEMO_CLIENT_ID,
+        help="the only client id IMS accepts; it is also the x-api-key the Offer Library expects",
+    )
+    parser.add_argument(
+        "--client-secret", default=DEMO_CLIENT_SECRET, help="the client secret IMS accepts for --client-id"
+    )
+    parser.add_argument(
+        "--token-lifetime",
+        type=float,
+        default=DEFAULT_TOKEN_LIFETIME,
+        metavar="SECONDS",
+        help="lifetime of issued access tokens (expires_in); small values let you watch expiry",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="FILE",
+        default=None,
+        help="JSON file that keeps the offers between runs: loaded at start if it exists, "
+        "rewritten atomically after every change; without it offers live in memory only",
+    )
     parser.add_argument("--page-size", type=int, default=20, help="default list page size (limit when none given)")
     parser.add_argument("--max-page-size", type=int, default=100, help="largest page size a list request may ask for")
-    parser.add_argument("--test-failure-status", type=int, default=400,
-                        help="HTTP status answered when a PATCH 'test' operation fails")
-    parser.add_argument("--link-form", choices=LINK_FORMS, default="api",
-                        help="how list answers write their next/self links: relative to the dps base URL "
-                             "(/offers?...), root-relative (/data/core/dps/offers?...) or absolute")
-    parser.add_argument("--referential-integrity", action="store_true",
-                        help="refuse creates and patches that name missing objects (422) and deletes of objects "
-                             "others still name (409); Adobe documents neither, so it is off by default")
-    parser.add_argument("--seed", metavar="FILE", default=None,
-                        help="JSON file of objects made in the UI, stored at start (format: emulator/README.md); "
-                             "with --data, objects whose id is already kept are left alone")
-    parser.add_argument("--seed-client-id", metavar="ID", default=None,
-                        help=f"client id the seeded objects were made by (default: the file's clientId, "
-                             f"else {DEFAULT_SEED_CLIENT_ID})")
-    parser.add_argument("--sandboxes", metavar="NAMES", type=_sandbox_list, default=None,
-                        help="comma-separated sandbox names, e.g. dev,prod: the only sandboxes that exist; any "
-                             "other x-sandbox-name gets the gateway's 403 (default: every sandbox exists)")
-    parser.add_argument("--return-type-case", choices=RETURN_TYPE_CASES, default="upper",
-                        help="how a ranking formula's returnType.type is stored: upper-case as Adobe's look-up "
-                             "shows, or as sent")
-    parser.add_argument("--keep-alive-timeout", type=float, default=DEFAULT_KEEP_ALIVE_TIMEOUT, metavar="SECONDS",
-                        help="an idle HTTP/1.1 connection is closed after this long")
+    parser.add_argument(
+        "--test-failure-status", type=int, default=400, help="HTTP status answered when a PATCH 'test' operation fails"
+    )
+    parser.add_argument(
+        "--link-form",
+        choices=LINK_FORMS,
+        default="api",
+        help="how list answers write their next/self links: relative to the dps base URL "
+        "(/offers?...), root-relative (/data/core/dps/offers?...) or absolute",
+    )
+    parser.add_argument(
+        "--referential-integrity",
+        action="store_true",
+        help="refuse creates and patches that name missing objects (422) and deletes of objects "
+        "others still name (409); Adobe documents neither, so it is off by default",
+    )
+    parser.add_argument(
+        "--seed",
+        metavar="FILE",
+        default=None,
+        help="JSON file of objects made in the UI, stored at start (format: emulator/README.md); "
+        "with --data, objects whose id is already kept are left alone",
+    )
+    parser.add_argument(
+        "--seed-client-id",
+        metavar="ID",
+        default=None,
+        help=f"client id the seeded objects were made by (default: the file's clientId, else {DEFAULT_SEED_CLIENT_ID})",
+    )
+    parser.add_argument(
+        "--sandboxes",
+        metavar="NAMES",
+        type=_sandbox_list,
+        default=None,
+        help="comma-separated sandbox names, e.g. dev,prod: the only sandboxes that exist; any "
+        "other x-sandbox-name gets the gateway's 403 (default: every sandbox exists)",
+    )
+    parser.add_argument(
+        "--return-type-case",
+        choices=RETURN_TYPE_CASES,
+        default="upper",
+        help="how a ranking formula's returnType.type is stored: upper-case as Adobe's look-up shows, or as sent",
+    )
+    parser.add_argument(
+        "--keep-alive-timeout",
+        type=float,
+        default=DEFAULT_KEEP_ALIVE_TIMEOUT,
+        metavar="SECONDS",
+        help="an idle HTTP/1.1 connection is closed after this long",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
     return parser
 
@@ -83,12 +128,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
         logging.getLogger("offerform_emulator.server").setLevel(logging.WARNING)
     try:
-        emu = Emulator(client_id=args.client_id, client_secret=args.client_secret,
-                       token_lifetime=args.token_lifetime, data_file=args.data, host=args.host, port=args.port,
-                       default_page_size=args.page_size, max_page_size=args.max_page_size,
-                       test_failure_status=args.test_failure_status, link_form=args.link_form,
-                       referential_integrity=args.referential_integrity, sandboxes=args.sandboxes,
-                       return_type_case=args.return_type_case, keep_alive_timeout=args.keep_alive_timeout)
+        emu = Emulator(
+            client_id=args.client_id,
+            client_secret=args.client_secret,
+            token_lifetime=args.token_lifetime,
+            data_file=args.data,
+            host=args.host,
+            port=args.port,
+            default_page_size=args.page_size,
+            max_page_size=args.max_page_size,
+            test_failure_status=args.test_failure_status,
+            link_form=args.link_form,
+            referential_integrity=args.referential_integrity,
+            sandboxes=args.sandboxes,
+            return_type_case=args.return_type_case,
+            keep_alive_timeout=args.keep_alive_timeout,
+        )
         seeded = emu.load_seed(args.seed, args.seed_client_id) if args.seed else []
         emu.start()
     except (OSError, ValueError) as exc:

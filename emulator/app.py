@@ -37,11 +37,17 @@ def _routes() -> Map:
     for path in collection_paths():
         item_methods = ["GET", "PATCH", "DELETE"] + (["PUT"] if puts_replace(path) else [])
         rules += [
-            Rule(f"{DPS_PREFIX}/{path}", methods=["GET", "POST"], endpoint="collection", defaults={"path": path},
-                 strict_slashes=False),
+            Rule(
+                f"{DPS_PREFIX}/{path}",
+                methods=["GET", "POST"],
+                endpoint="collection",
+                defaults={"path": path},
+                strict_slashes=False,
+            ),
             # Ids contain colons (dps:fallback-offer:...): the path converter takes them whole.
-            Rule(f"{DPS_PREFIX}/{path}/<path:object_id>", methods=item_methods, endpoint="item",
-                 defaults={"path": path}),
+            Rule(
+                f"{DPS_PREFIX}/{path}/<path:object_id>", methods=item_methods, endpoint="item", defaults={"path": path}
+            ),
         ]
     return Map(rules)
 
@@ -72,7 +78,7 @@ def kind_of_request(path: str, offer_type: str | None) -> str | None:
     """The kind of object a dps request addresses (for the log), or None (IMS, unknown route or offer type)."""
     if not path.startswith(DPS_PREFIX + "/"):
         return None
-    kind = kind_at(path[len(DPS_PREFIX) + 1:].split("/", 1)[0], offer_type)
+    kind = kind_at(path[len(DPS_PREFIX) + 1 :].split("/", 1)[0], offer_type)
     return kind.name if kind else None
 
 
@@ -117,8 +123,9 @@ def _drop(environ: dict[str, Any]) -> None:
 class EmulatorApp:
     """One WSGI callable serving both IMS and the Offer Library, with logging and faults around them."""
 
-    def __init__(self, tokens: TokenIssuer, store: Store, config: ServiceConfig, log: RequestLog,
-                 faults: FaultInjector) -> None:
+    def __init__(
+        self, tokens: TokenIssuer, store: Store, config: ServiceConfig, log: RequestLog, faults: FaultInjector
+    ) -> None:
         self.tokens = tokens
         self.config = config
         self.log = log
@@ -129,14 +136,22 @@ class EmulatorApp:
         request = Request(environ)
         service = service_of(request.path)
         raw = request.get_data(cache=True)
-        entry: LoggedRequest | None = self.log.open(LoggedRequest(
-            method=request.method, path=request.path,
-            query=redact_mapping(request.args.to_dict(flat=False)),
-            headers=redact_headers(dict(request.headers.items())),
-            body=_logged_body(raw, service), status=None, fault=None, service=service,
-            started=time.time(), duration=0.0, kind=kind_of_request(request.path, request.args.get("offer-type")),
-            client_port=_port(environ),
-        ))
+        entry: LoggedRequest | None = self.log.open(
+            LoggedRequest(
+                method=request.method,
+                path=request.path,
+                query=redact_mapping(request.args.to_dict(flat=False)),
+                headers=redact_headers(dict(request.headers.items())),
+                body=_logged_body(raw, service),
+                status=None,
+                fault=None,
+                service=service,
+                started=time.time(),
+                duration=0.0,
+                kind=kind_of_request(request.path, request.args.get("offer-type")),
+                client_port=_port(environ),
+            )
+        )
         began = time.monotonic()
         request_id = str(uuid.uuid4())
         fault: Fault | None = None
@@ -240,8 +255,11 @@ class EmulatorApp:
             endpoint, values = adapter.match()
         except MethodNotAllowed as exc:
             allowed = sorted(exc.valid_methods or [])
-            raise problem(405, f"{request.method} is not allowed on {request.path}; allowed: {', '.join(allowed)}",
-                          headers={"Allow": ", ".join(allowed)})
+            raise problem(
+                405,
+                f"{request.method} is not allowed on {request.path}; allowed: {', '.join(allowed)}",
+                headers={"Allow": ", ".join(allowed)},
+            )
         except HTTPException:  # NotFound, or a redirect the router would suggest: both are "no such route"
             raise problem(404, f"no route for {request.path}", "route-not-found")
         if endpoint == "token":

@@ -92,8 +92,11 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     def send_header(self, keyword: str, value: str) -> None:
         # werkzeug sends `Connection: close` on every answer; only a connection that must close says so.
-        if keyword.lower() == "connection" and value.lower() == "close" and not (
-                self.close_connection or self._server.stopping):
+        if (
+            keyword.lower() == "connection"
+            and value.lower() == "close"
+            and not (self.close_connection or self._server.stopping)
+        ):
             return
         super().send_header(keyword, value)
 

@@ -55,8 +55,9 @@ def gateway_error(status: int, code: str, message: str, headers: dict[str, str] 
     return ApiError(status, {"error_code": code, "message": message}, headers)
 
 
-def problem(status: int, detail: str, slug: str | None = None, title: str | None = None,
-            headers: dict[str, str] | None = None) -> ApiError:
+def problem(
+    status: int, detail: str, slug: str | None = None, title: str | None = None, headers: dict[str, str] | None = None
+) -> ApiError:
     """A service error in RFC 7807 shape: `type`, `title`, `status`, `detail` (+ `report` when rendered)."""
     slug = slug or _DEFAULT_SLUGS.get(status, f"dps-http-{status}")
     body = {

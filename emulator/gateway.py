@@ -29,8 +29,9 @@ def bearer_token(authorization: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def authenticate(headers: Headers | Mapping[str, str], tokens: TokenIssuer,
-                 sandboxes: Collection[str] | None = None) -> Caller:
+def authenticate(
+    headers: Headers | Mapping[str, str], tokens: TokenIssuer, sandboxes: Collection[str] | None = None
+) -> Caller:
     """The caller, or the gateway's error: 401013 bad token, 403003 bad API key, 403010 no org, 403000 no sandbox,
     403025 a sandbox that is not among `sandboxes` (when given; otherwise every sandbox exists).
 

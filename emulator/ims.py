@@ -52,8 +52,10 @@ class TokenIssuer:
         if not client_secret:
             raise ims_error(400, "invalid_request", "missing client_secret parameter")
         # Constant-time comparison, as a real credential check would do.
-        if not (hmac.compare_digest(client_id.encode(), self.client_id.encode())
-                and hmac.compare_digest(client_secret.encode(), self.client_secret.encode())):
+        if not (
+            hmac.compare_digest(client_id.encode(), self.client_id.encode())
+            and hmac.compare_digest(client_secret.encode(), self.client_secret.encode())
+        ):
             raise ims_error(401, "invalid_client", "invalid client_id/client_secret")
         token = "eyJ" + secrets.token_urlsafe(48)
         lifetime = self.token_lifetime

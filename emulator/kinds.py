@@ -72,62 +72,150 @@ class Kind:
 def _upper_return_type(fields: dict[str, Any], config: ServiceConfig) -> None:
     """Store `returnType.type` upper-case, as the ranking formula look-up page shows it (unless configured not to)."""
     return_type = fields.get("returnType")
-    if config.return_type_case == "upper" and isinstance(return_type, dict) \
-            and isinstance(return_type.get("type"), str):
+    if (
+        config.return_type_case == "upper"
+        and isinstance(return_type, dict)
+        and isinstance(return_type.get("type"), str)
+    ):
         fields["returnType"] = {**return_type, "type": return_type["type"].upper()}
 
 
-_OFFER_FIELDS = ("name", "description", "status", "representations", "characteristics", "selectionConstraint",
-                 "rank", "tags")
-_OFFER_REFERENCES = (Reference("representations.placement", ("placement",)),
-                     Reference("tags", ("collection-qualifier",)))
+_OFFER_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "representations",
+    "characteristics",
+    "selectionConstraint",
+    "rank",
+    "tags",
+)
+_OFFER_REFERENCES = (
+    Reference("representations.placement", ("placement",)),
+    Reference("tags", ("collection-qualifier",)),
+)
 
 KINDS: tuple[Kind, ...] = (
-    Kind("fallback-offer", "fallback offer", "offers", _SCHEMA_BASE + "fallback-offer;version=0.8",
-         "dps:fallback-offer:", _OFFER_FIELDS, validators.fallback_offer, offer_type="fallback",
-         defaults={"status": "draft"}, references=_OFFER_REFERENCES),
-    Kind("personalized-offer", "personalized offer", "offers", _SCHEMA_BASE + "personalized-offer;version=0.15",
-         "dps:personalized-offer:", _OFFER_FIELDS + ("cappingConstraint", "frequencyCappingConstraints"),
-         validators.personalized_offer, offer_type="personalized", defaults={"status": "draft"},
-         references=_OFFER_REFERENCES + (Reference("selectionConstraint.eligibilityRule", ("decision-rule",)),)),
-    Kind("placement", "placement", "placements", _SCHEMA_BASE + "offer-placement;version=0.5",
-         "dps:offer-placement:",
-         ("name", "description", "componentType", "channel", "itemCount", "allowDuplicatePlacements",
-          "returnContent", "returnMetaData"), validators.placement),
-    Kind("decision", "decision", "offer-decisions", _SCHEMA_BASE + "offer-activity;version=0.8",
-         "dps:offer-activity:", ("name", "description", "status", "startDate", "endDate", "fallback", "criteria"),
-         validators.decision, defaults={"status": "draft"},
-         references=(Reference("fallback", ("fallback-offer",)),
-                     Reference("criteria.placements", ("placement",)),
-                     Reference("criteria.optionSelection.filter", ("collection",)),
-                     Reference("criteria.rank.order.rankingStrategy", ("ranking-formula",)),
-                     Reference("criteria.profileConstraint.eligibilityRule", ("decision-rule",)))),
-    Kind("collection-qualifier", "collection qualifier", "tags", _SCHEMA_BASE + "tag;version=0.1", "dps:tag:",
-         ("name", "description"), validators.collection_qualifier),
-    Kind("collection", "collection", "offer-collections", _SCHEMA_BASE + "offer-filter;version=0.4",
-         "dps:offer-filter:", ("name", "description", "filterType", "ids", "labels"), validators.collection,
-         references=(Reference("ids", ("collection-qualifier",), lambda f: f.get("filterType") != "offers"),
-                     Reference("ids", ("personalized-offer",), lambda f: f.get("filterType") == "offers"))),
-    Kind("decision-rule", "decision rule", "offer-rules", _SCHEMA_BASE + "eligibility-rule;version=0.3",
-         "dps:eligibility-rule:", ("name", "description", "condition", "definedOn"), validators.decision_rule),
-    Kind("ranking-formula", "ranking formula", "ranking-formulas", _SCHEMA_BASE + "ranking-function",
-         "dps:ranking-function:",
-         ("name", "description", "expression", "returnType", "definedOn", "exdFunction", "isPure"),
-         validators.ranking_formula, replace_with_put=True, lookup_dates="z", prepare=_upper_return_type),
+    Kind(
+        "fallback-offer",
+        "fallback offer",
+        "offers",
+        _SCHEMA_BASE + "fallback-offer;version=0.8",
+        "dps:fallback-offer:",
+        _OFFER_FIELDS,
+        validators.fallback_offer,
+        offer_type="fallback",
+        defaults={"status": "draft"},
+        references=_OFFER_REFERENCES,
+    ),
+    Kind(
+        "personalized-offer",
+        "personalized offer",
+        "offers",
+        _SCHEMA_BASE + "personalized-offer;version=0.15",
+        "dps:personalized-offer:",
+        _OFFER_FIELDS + ("cappingConstraint", "frequencyCappingConstraints"),
+        validators.personalized_offer,
+        offer_type="personalized",
+        defaults={"status": "draft"},
+        references=_OFFER_REFERENCES + (Reference("selectionConstraint.eligibilityRule", ("decision-rule",)),),
+    ),
+    Kind(
+        "placement",
+        "placement",
+        "placements",
+        _SCHEMA_BASE + "offer-placement;version=0.5",
+        "dps:offer-placement:",
+        (
+            "name",
+            "description",
+            "componentType",
+            "channel",
+            "itemCount",
+            "allowDuplicatePlacements",
+            "returnContent",
+            "returnMetaData",
+        ),
+        validators.placement,
+    ),
+    Kind(
+        "decision",
+        "decision",
+        "offer-decisions",
+        _SCHEMA_BASE + "offer-activity;version=0.8",
+        "dps:offer-activity:",
+        ("name", "description", "status", "startDate", "endDate", "fallback", "criteria"),
+        validators.decision,
+        defaults={"status": "draft"},
+        references=(
+            Reference("fallback", ("fallback-offer",)),
+            Reference("criteria.placements", ("placement",)),
+            Reference("criteria.optionSelection.filter", ("collection",)),
+            Reference("criteria.rank.order.rankingStrategy", ("ranking-formula",)),
+            Reference("criteria.profileConstraint.eligibilityRule", ("decision-rule",)),
+        ),
+    ),
+    Kind(
+        "collection-qualifier",
+        "collection qualifier",
+        "tags",
+        _SCHEMA_BASE + "tag;version=0.1",
+        "dps:tag:",
+        ("name", "description"),
+        validators.collection_qualifier,
+    ),
+    Kind(
+        "collection",
+        "collection",
+        "offer-collections",
+        _SCHEMA_BASE + "offer-filter;version=0.4",
+        "dps:offer-filter:",
+        ("name", "description", "filterType", "ids", "labels"),
+        validators.collection,
+        references=(
+            Reference("ids", ("collection-qualifier",), lambda f: f.get("filterType") != "offers"),
+            Reference("ids", ("personalized-offer",), lambda f: f.get("filterType") == "offers"),
+        ),
+    ),
+    Kind(
+        "decision-rule",
+        "decision rule",
+        "offer-rules",
+        _SCHEMA_BASE + "eligibility-rule;version=0.3",
+        "dps:eligibility-rule:",
+        ("name", "description", "condition", "definedOn"),
+        validators.decision_rule,
+    ),
+    Kind(
+        "ranking-formula",
+        "ranking formula",
+        "ranking-formulas",
+        _SCHEMA_BASE + "ranking-function",
+        "dps:ranking-function:",
+        ("name", "description", "expression", "returnType", "definedOn", "exdFunction", "isPure"),
+        validators.ranking_formula,
+        replace_with_put=True,
+        lookup_dates="z",
+        prepare=_upper_return_type,
+    ),
 )
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 OFFER_TYPES: dict[str, Kind] = {kind.offer_type: kind for kind in KINDS if kind.offer_type}
 
-GUARDRAILS: dict[str, Guardrail] = {g.name: g for g in (
-    Guardrail("offers", ("fallback-offer", "personalized-offer"), 10_000, "offers"),
-    Guardrail("decisions", ("decision",), 10_000, "decisions"),
-    Guardrail("live-decisions", ("decision",), 1_000, "live decisions", lambda f: f.get("status") == "live"),
-    Guardrail("placements", ("placement",), 1_000, "placements"),
-    Guardrail("collections", ("collection",), 10_000, "collections"),
-    Guardrail("collection-qualifiers", ("collection-qualifier",), 1_000, "collection qualifiers"),
-    Guardrail("rules-and-formulas", ("decision-rule", "ranking-formula"), 10_000,
-              "decision rules and ranking formulas"),
-)}
+GUARDRAILS: dict[str, Guardrail] = {
+    g.name: g
+    for g in (
+        Guardrail("offers", ("fallback-offer", "personalized-offer"), 10_000, "offers"),
+        Guardrail("decisions", ("decision",), 10_000, "decisions"),
+        Guardrail("live-decisions", ("decision",), 1_000, "live decisions", lambda f: f.get("status") == "live"),
+        Guardrail("placements", ("placement",), 1_000, "placements"),
+        Guardrail("collections", ("collection",), 10_000, "collections"),
+        Guardrail("collection-qualifiers", ("collection-qualifier",), 1_000, "collection qualifiers"),
+        Guardrail(
+            "rules-and-formulas", ("decision-rule", "ranking-formula"), 10_000, "decision rules and ranking formulas"
+        ),
+    )
+}
 
 
 def kind_named(name: str) -> Kind:

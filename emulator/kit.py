@@ -49,8 +49,10 @@ class PulumiFailed(AssertionError):
 
     def __init__(self, args: list[str], completed: subprocess.CompletedProcess[str]) -> None:
         self.completed = completed
-        super().__init__(f"`pulumi {' '.join(args)}` exited {completed.returncode}\n"
-                         f"--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}")
+        super().__init__(
+            f"`pulumi {' '.join(args)}` exited {completed.returncode}\n"
+            f"--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+        )
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,10 @@ def find_pulumi(given: str | Path | None = None) -> Path:
             return directory.resolve()
     on_path = shutil.which("pulumi")
     if on_path is None:
-        raise KitError("no Pulumi CLI: install it (https://www.pulumi.com/docs/install/) and put `pulumi` on PATH, "
-                       f"or pass --pulumi-bin DIR to pytest, or set {PULUMI_BIN_ENV}=DIR")
+        raise KitError(
+            "no Pulumi CLI: install it (https://www.pulumi.com/docs/install/) and put `pulumi` on PATH, "
+            f"or pass --pulumi-bin DIR to pytest, or set {PULUMI_BIN_ENV}=DIR"
+        )
     return Path(on_path).resolve().parent
 
 
@@ -110,11 +114,21 @@ class StackUnderTest:
     changed later too).
     """
 
-    def __init__(self, project: str | Path, emulator: Emulator, workdir: str | Path, *,
-                 pulumi_bin: str | Path | None = None, stack: str = "test", org: str = DEFAULT_ORG,
-                 sandbox: str = DEFAULT_SANDBOX, config: Optional[Mapping[str, Optional[str]]] = None,
-                 secrets: Iterable[str] = ("adobe:clientSecret",), backend: str | Path | None = None,
-                 env: Optional[Mapping[str, str]] = None) -> None:
+    def __init__(
+        self,
+        project: str | Path,
+        emulator: Emulator,
+        workdir: str | Path,
+        *,
+        pulumi_bin: str | Path | None = None,
+        stack: str = "test",
+        org: str = DEFAULT_ORG,
+        sandbox: str = DEFAULT_SANDBOX,
+        config: Optional[Mapping[str, Optional[str]]] = None,
+        secrets: Iterable[str] = ("adobe:clientSecret",),
+        backend: str | Path | None = None,
+        env: Optional[Mapping[str, str]] = None,
+    ) -> None:
         self.emulator = emulator
         self.stack = stack
         self.org = org
@@ -128,8 +142,9 @@ class StackUnderTest:
         self.backend.mkdir(parents=True, exist_ok=True)
         self.home.mkdir(parents=True, exist_ok=True)
         cli = find_pulumi(pulumi_bin)
-        inherited = {key: value for key, value in os.environ.items()
-                     if not key.startswith(("ADOBE_", "PULUMI_", "OFFERFORM_"))}
+        inherited = {
+            key: value for key, value in os.environ.items() if not key.startswith(("ADOBE_", "PULUMI_", "OFFERFORM_"))
+        }
         # The interpreter running the tests (it has offerform) serves a project that names no virtualenv.
         path = os.pathsep.join([str(cli), str(Path(sys.executable).parent), os.environ.get("PATH", "")])
         self.env: dict[str, str] = {
@@ -168,12 +183,19 @@ class StackUnderTest:
 
     # -- commands ---------------------------------------------------------------------------
 
-    def pulumi(self, *args: str, check: bool = True, env: Optional[Mapping[str, str]] = None,
-               timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess[str]:
+    def pulumi(
+        self, *args: str, check: bool = True, env: Optional[Mapping[str, str]] = None, timeout: float = COMMAND_TIMEOUT
+    ) -> subprocess.CompletedProcess[str]:
         """Run ``pulumi <args>`` in the project; raise ``PulumiFailed`` on a non-zero exit if ``check``."""
         argv = list(args)
-        completed = subprocess.run(["pulumi", *argv], cwd=self.project_dir, env={**self.env, **(env or {})},
-                                   capture_output=True, text=True, timeout=timeout)
+        completed = subprocess.run(
+            ["pulumi", *argv],
+            cwd=self.project_dir,
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if check and completed.returncode != 0:
             raise PulumiFailed(argv, completed)
         return completed
@@ -224,8 +246,10 @@ class StackUnderTest:
             if kind.startswith("pulumi:") or (type_ is not None and not _is_type(kind, type_)):
                 continue
             if name in found:
-                raise KitError(f"two resources are named {name!r} ({found[name]['urn']} and {resource['urn']}): "
-                               "look them up by URN in export() instead")
+                raise KitError(
+                    f"two resources are named {name!r} ({found[name]['urn']} and {resource['urn']}): "
+                    "look them up by URN in export() instead"
+                )
             found[name] = resource
         return found
 
@@ -254,11 +278,19 @@ class StackUnderTest:
         """Every object of one kind (``placement``, ``decision``, ...) the emulator holds in the stack's sandbox."""
         return self.emulator.objects(kind, self.org, sandbox or self.sandbox)
 
-    def seed(self, kind: str, body: dict[str, Any], *, sandbox: Optional[str] = None,
-             client_id: str = "ui-user-client", object_id: Optional[str] = None) -> dict[str, Any]:
+    def seed(
+        self,
+        kind: str,
+        body: dict[str, Any],
+        *,
+        sandbox: Optional[str] = None,
+        client_id: str = "ui-user-client",
+        object_id: Optional[str] = None,
+    ) -> dict[str, Any]:
         """Store an object as if made in the Adobe UI (by another client id) in the stack's org; its look-up shape."""
-        return self.emulator.seed(kind, self.org, sandbox or self.sandbox, body, client_id=client_id,
-                                  object_id=object_id)
+        return self.emulator.seed(
+            kind, self.org, sandbox or self.sandbox, body, client_id=client_id, object_id=object_id
+        )
 
 
 StackFactory = Callable[..., StackUnderTest]
@@ -286,8 +318,11 @@ def copy_project(source: Path, target: Path) -> str:
         skipped.add(venv)
 
     def ignored(directory: str, names: list[str]) -> set[str]:
-        return {name for name in names
-                if name in _NOT_COPIED or _STACK_FILE.match(name) or (Path(directory) / name).resolve() in skipped}
+        return {
+            name
+            for name in names
+            if name in _NOT_COPIED or _STACK_FILE.match(name) or (Path(directory) / name).resolve() in skipped
+        }
 
     shutil.copytree(source, target, ignore=ignored)
     (target / manifest.name).write_text(yaml.safe_dump(project, sort_keys=False))
@@ -301,7 +336,9 @@ def _urn_parts(urn: str) -> tuple[str, str]:
 
 
 def _is_type(actual: str, wanted: str) -> bool:
-    return actual == wanted or actual.endswith("/" + wanted) or (":" not in wanted and actual.rsplit(":", 1)[-1] == wanted)
+    return (
+        actual == wanted or actual.endswith("/" + wanted) or (":" not in wanted and actual.rsplit(":", 1)[-1] == wanted)
+    )
 
 
 def _emulator_kind(pulumi_type: str) -> str:
@@ -314,6 +351,9 @@ def _emulator_kind(pulumi_type: str) -> str:
 def _step(raw: dict[str, Any]) -> Step:
     old = (raw.get("oldState") or {}).get("inputs") or {}
     new = (raw.get("newState") or {}).get("inputs") or {}
-    changed = sorted(key for key in old.keys() | new.keys()
-                     if key != "__provider" and old.get(key) != new.get(key)) if old and new else []
+    changed = (
+        sorted(key for key in old.keys() | new.keys() if key != "__provider" and old.get(key) != new.get(key))
+        if old and new
+        else []
+    )
     return Step(op=raw["op"], urn=raw["urn"], changed=changed)

@@ -47,8 +47,10 @@ class LibraryApi:
         org, sandbox = caller.org, caller.sandbox
         if request.method == "PATCH":
             ops = parse_json_body(request.get_data())
-            return Reply(200, self.store.patch(kind, org, sandbox, object_id, ops, caller.client_id,
-                                               self.config.test_failure_status))
+            return Reply(
+                200,
+                self.store.patch(kind, org, sandbox, object_id, ops, caller.client_id, self.config.test_failure_status),
+            )
         if request.method == "PUT":
             body = parse_json_body(request.get_data())
             return Reply(200, self.store.replace(kind, org, sandbox, object_id, body, caller.client_id))
@@ -66,14 +68,14 @@ class LibraryApi:
         filters = parse_filters(args.getlist("property"))
         order = parse_order(args.getlist("orderby") + args.getlist("orderBy"))
         limit = parse_limit(args.get("limit"), self.config.default_page_size, self.config.max_page_size)
-        page = paginate(self.store.numbered(kind, caller.org, caller.sandbox), filters, order, limit,
-                        args.get("start"))
+        page = paginate(self.store.numbered(kind, caller.org, caller.sandbox), filters, order, limit, args.get("start"))
         body = {
             "results": page.results,
             "count": len(page.results),
             "total": page.total,
-            "_links": links(list(args.items(multi=True)), page.next_cursor,
-                            self._link_base(request, kind) + "/" + kind.path),
+            "_links": links(
+                list(args.items(multi=True)), page.next_cursor, self._link_base(request, kind) + "/" + kind.path
+            ),
         }
         return Reply(200, body)
 

@@ -67,8 +67,10 @@ def parse_filters(values: Sequence[str]) -> list[PropertyFilter]:
         for expression in _SPLIT.split(value):
             match = _EXPRESSION.match(expression.strip())
             if not match:
-                raise bad_request(f"invalid property filter {expression!r}: expected [!]field[op]value "
-                                  "with op in ==, !=, <=, >=, <, >, ~")
+                raise bad_request(
+                    f"invalid property filter {expression!r}: expected [!]field[op]value "
+                    "with op in ==, !=, <=, >=, <, >, ~"
+                )
             negate, field, op, operand = match.groups()
             pattern = None
             if op == "~":
@@ -191,10 +193,18 @@ def decode_cursor(cursor: str, order: Sequence[OrderField]) -> tuple[list[SortKe
         data = json.loads(raw)
         keys = [tuple(k) for k in data["k"]]
         seq = data["s"]
-        valid = isinstance(seq, int) and len(keys) == len(order) and all(
-            k == (2,) or (len(k) == 2 and ((k[0] == 0 and isinstance(k[1], (int, float)))
-                                           or (k[0] == 1 and isinstance(k[1], str))))
-            for k in keys)
+        valid = (
+            isinstance(seq, int)
+            and len(keys) == len(order)
+            and all(
+                k == (2,)
+                or (
+                    len(k) == 2
+                    and ((k[0] == 0 and isinstance(k[1], (int, float))) or (k[0] == 1 and isinstance(k[1], str)))
+                )
+                for k in keys
+            )
+        )
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
         valid = False
     if not valid:
@@ -211,8 +221,13 @@ class Page:
     next_cursor: str | None
 
 
-def paginate(objects: Sequence[tuple[int, dict[str, Any]]], filters: Sequence[PropertyFilter],
-             order: Sequence[OrderField], limit: int, start: str | None) -> Page:
+def paginate(
+    objects: Sequence[tuple[int, dict[str, Any]]],
+    filters: Sequence[PropertyFilter],
+    order: Sequence[OrderField],
+    limit: int,
+    start: str | None,
+) -> Page:
     """Filter, sort and cut one page from (creation sequence, look-up shape) pairs.
 
     The cursor is keyset-based (the last item's sort values plus its creation sequence), so objects

@@ -92,11 +92,20 @@ class RequestLog:
         """Snapshot of the log in arrival order, optionally only one service ("ims" or "dps")."""
         with self._lock:
             chosen = [e for e in self._entries if service is None or e.service == service]
-            return [dataclasses.replace(e, query=copy.deepcopy(e.query), headers=dict(e.headers),
-                                        body=copy.deepcopy(e.body)) for e in chosen]
+            return [
+                dataclasses.replace(
+                    e, query=copy.deepcopy(e.query), headers=dict(e.headers), body=copy.deepcopy(e.body)
+                )
+                for e in chosen
+            ]
 
-    def count(self, method: str | None = None, service: str | None = "dps", path_prefix: str | None = None,
-              kind: str | None = None) -> int:
+    def count(
+        self,
+        method: str | None = None,
+        service: str | None = "dps",
+        path_prefix: str | None = None,
+        kind: str | None = None,
+    ) -> int:
         """How many requests match: method (any case), service (None for both), path prefix, kind of object."""
         with self._lock:
             return sum(
@@ -111,8 +120,9 @@ class RequestLog:
     def counts_by_kind(self, method: str | None = None) -> dict[str, int]:
         """Requests per kind of object (those with a kind only), optionally of one method."""
         with self._lock:
-            counted = Counter(e.kind for e in self._entries
-                              if e.kind is not None and (method is None or e.method == method.upper()))
+            counted = Counter(
+                e.kind for e in self._entries if e.kind is not None and (method is None or e.method == method.upper())
+            )
         return dict(counted)
 
     def clear(self) -> None:

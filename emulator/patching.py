@@ -60,9 +60,11 @@ def apply_patch(fields: dict[str, Any], ops: Any, test_failure_status: int) -> d
         try:
             document = jsonpatch.JsonPatch([op]).apply(document, in_place=True)
         except jsonpatch.JsonPatchTestFailed:
-            raise problem(test_failure_status,
-                          f"{_describe(index, op)} failed: the value at {op['path']} differs from the tested value",
-                          "dps-patch-test-failed")
+            raise problem(
+                test_failure_status,
+                f"{_describe(index, op)} failed: the value at {op['path']} differs from the tested value",
+                "dps-patch-test-failed",
+            )
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
             raise bad_request(f"{_describe(index, op)} cannot be applied: {exc}")
         except (TypeError, ValueError, KeyError, IndexError) as exc:
@@ -70,4 +72,3 @@ def apply_patch(fields: dict[str, Any], ops: Any, test_failure_status: int) -> d
     if not isinstance(document, dict):
         raise bad_request("the patched offer must be a JSON object")
     return document
-

@@ -29,9 +29,12 @@ if TYPE_CHECKING:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("offerform").addoption(
-        "--pulumi-bin", metavar="DIR", default=None,
+        "--pulumi-bin",
+        metavar="DIR",
+        default=None,
         help="directory of the Pulumi CLI the offerform_stack fixture runs (default: $OFFERFORM_PULUMI_BIN, "
-             "else pulumi on PATH)")
+        "else pulumi on PATH)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -69,8 +72,9 @@ def adobe_emulator(adobe_emulator_options: dict[str, Any]) -> Iterator[Emulator]
 
 
 @pytest.fixture
-def offerform_stack(adobe_emulator: Emulator, pulumi_bin: Path,
-                    tmp_path_factory: pytest.TempPathFactory) -> StackFactory:
+def offerform_stack(
+    adobe_emulator: Emulator, pulumi_bin: Path, tmp_path_factory: pytest.TempPathFactory
+) -> StackFactory:
     """``offerform_stack(project_dir, **options)``: a new stack of a copy of that project, on ``adobe_emulator``.
 
     Options are ``StackUnderTest``'s: ``stack``, ``org``, ``sandbox``, ``config``, ``secrets``,
@@ -80,7 +84,8 @@ def offerform_stack(adobe_emulator: Emulator, pulumi_bin: Path,
 
     def make(project: str | Path, **options: Any) -> StackUnderTest:
         emulator = options.pop("emulator", adobe_emulator)
-        return StackUnderTest(project, emulator, tmp_path_factory.mktemp("offerform-stack"), pulumi_bin=pulumi_bin,
-                              **options)
+        return StackUnderTest(
+            project, emulator, tmp_path_factory.mktemp("offerform-stack"), pulumi_bin=pulumi_bin, **options
+        )
 
     return make

@@ -33,9 +33,13 @@ def _walk(value: Any, segments: list[str], path: str) -> Iterable[tuple[str, Any
 
 def named_ids(kind: Kind, fields: dict[str, Any]) -> list[NamedId]:
     """Every string id the object's references name (non-strings are validation's business)."""
-    return [NamedId(path, value, ref.kinds)
-            for ref in kind.references if ref.applies_to(fields)
-            for path, value in _walk(fields, ref.path.split("."), "") if isinstance(value, str)]
+    return [
+        NamedId(path, value, ref.kinds)
+        for ref in kind.references
+        if ref.applies_to(fields)
+        for path, value in _walk(fields, ref.path.split("."), "")
+        if isinstance(value, str)
+    ]
 
 
 def check_targets(kind: Kind, fields: dict[str, Any], kind_of: Callable[[str], str | None]) -> None:
@@ -43,11 +47,14 @@ def check_targets(kind: Kind, fields: dict[str, Any], kind_of: Callable[[str], s
     missing = [ref for ref in named_ids(kind, fields) if kind_of(ref.id) not in ref.kinds]
     if not missing:
         return
-    messages = [f"{ref.path} names {ref.id}, which is not a {' or '.join(ref.kinds)} in this sandbox"
-                for ref in missing]
+    messages = [
+        f"{ref.path} names {ref.id}, which is not a {' or '.join(ref.kinds)} in this sandbox" for ref in missing
+    ]
     err = problem(422, "; ".join(messages), "dps-reference-not-found", "Referenced object not found")
-    err.body["report"] = {"errors": messages,
-                          "missing": [{"path": r.path, "id": r.id, "kinds": list(r.kinds)} for r in missing]}
+    err.body["report"] = {
+        "errors": messages,
+        "missing": [{"path": r.path, "id": r.id, "kinds": list(r.kinds)} for r in missing],
+    }
     raise err
 
 
@@ -66,8 +73,10 @@ def refuse_if_referenced(target: str, title: str, referrers: list[Referrer]) -> 
     if not referrers:
         return
     named = [f"{r.kind} {r.id} ({r.name!r}) at {r.path}" for r in referrers]
-    err = problem(409, f"the {title} {target} is still referenced by " + "; ".join(named),
-                  "dps-object-in-use", "Conflict")
-    err.body["report"] = {"referrers": [{"id": r.id, "kind": r.kind, "name": r.name, "path": r.path}
-                                        for r in referrers]}
+    err = problem(
+        409, f"the {title} {target} is still referenced by " + "; ".join(named), "dps-object-in-use", "Conflict"
+    )
+    err.body["report"] = {
+        "referrers": [{"id": r.id, "kind": r.kind, "name": r.name, "path": r.path} for r in referrers]
+    }
     raise err

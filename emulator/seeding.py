@@ -39,7 +39,7 @@ def _text(value: Any, where: str) -> str:
 def parse(data: Any, client_id: str | None = None, source: str = "seed") -> list[SeedEntry]:
     """The entries of a parsed seed document; `client_id` overrides the file's default. ValueError if malformed."""
     if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
-        raise ValueError(f"{source}: a seed file is a JSON object with an \"objects\" array")
+        raise ValueError(f'{source}: a seed file is a JSON object with an "objects" array')
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise ValueError(f"{source}: unknown keys {', '.join(unknown)}")
@@ -56,15 +56,17 @@ def parse(data: Any, client_id: str | None = None, source: str = "seed") -> list
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from None
         object_id = item.get("id")
-        entries.append(SeedEntry(
-            kind=kind,
-            org=_text(item.get("org", data.get("org")), f"{where}.org (or a top-level org)"),
-            sandbox=_text(item.get("sandbox", data.get("sandbox")), f"{where}.sandbox (or a top-level sandbox)"),
-            body=item.get("body"),
-            client_id=_text(item.get("clientId", default_client), f"{where}.clientId"),
-            object_id=None if object_id is None else _text(object_id, f"{where}.id"),
-            where=where,
-        ))
+        entries.append(
+            SeedEntry(
+                kind=kind,
+                org=_text(item.get("org", data.get("org")), f"{where}.org (or a top-level org)"),
+                sandbox=_text(item.get("sandbox", data.get("sandbox")), f"{where}.sandbox (or a top-level sandbox)"),
+                body=item.get("body"),
+                client_id=_text(item.get("clientId", default_client), f"{where}.clientId"),
+                object_id=None if object_id is None else _text(object_id, f"{where}.id"),
+                where=where,
+            )
+        )
     return entries
 
 

@@ -24,6 +24,7 @@ DEMO_CLIENT_SECRET = "offerform-demo-secret"
 DEFAULT_TOKEN_LIFETIME = 86399.0
 DEFAULT_KEEP_ALIVE_TIMEOUT = 15.0
 
+
 class Emulator:
     """A local Adobe IMS + Offer Library (every kind of the family) on one port; a context manager.
 
@@ -61,7 +62,9 @@ class Emulator:
         if unknown:
             raise ValueError(f"unknown guardrails {', '.join(unknown)}; expected some of {', '.join(GUARDRAILS)}")
         self._config = ServiceConfig(
-            test_failure_status, default_page_size, max_page_size,
+            test_failure_status,
+            default_page_size,
+            max_page_size,
             referential_integrity=referential_integrity,
             guardrails={"offers": max_offers_per_sandbox, **(guardrails or {})},
             sandboxes=None if sandboxes is None else frozenset(sandboxes),
@@ -85,8 +88,9 @@ class Emulator:
         server = KeepAliveServer(self.host, self.port, self._app, self.keep_alive_timeout)
         self.port = server.server_port
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
-                                        name=f"emulator:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, name=f"emulator:{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -115,8 +119,9 @@ class Emulator:
     def __enter__(self) -> "Emulator":
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     # -- addresses ------------------------------------------------------------------------------
@@ -214,8 +219,15 @@ class Emulator:
 
     # -- direct store access (no HTTP, not logged) ------------------------------------------------
 
-    def seed(self, kind: str, org: str, sandbox: str, body: dict[str, Any],
-             client_id: str = seeding.DEFAULT_SEED_CLIENT_ID, object_id: str | None = None) -> dict[str, Any]:
+    def seed(
+        self,
+        kind: str,
+        org: str,
+        sandbox: str,
+        body: dict[str, Any],
+        client_id: str = seeding.DEFAULT_SEED_CLIENT_ID,
+        object_id: str | None = None,
+    ) -> dict[str, Any]:
         """Store an object of `kind` as if made in the Adobe UI; its look-up shape. ValueError if refused.
 
         `object_id` gives it that id instead of a fresh one (it must be unused).

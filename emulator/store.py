@@ -75,17 +75,21 @@ class Store:
     def numbered(self, kind: Kind, org: str, sandbox: str) -> list[tuple[int, dict[str, Any]]]:
         """(creation sequence, look-up shape) for every object of this kind: what listing sorts and pages."""
         with self._lock:
-            return [(o.seq, copy.deepcopy(lookup(o, kind, org, sandbox)))
-                    for o in self._scopes.get((org, sandbox), {}).values() if o.kind == kind.name]
+            return [
+                (o.seq, copy.deepcopy(lookup(o, kind, org, sandbox)))
+                for o in self._scopes.get((org, sandbox), {}).values()
+                if o.kind == kind.name
+            ]
 
-    def patch(self, kind: Kind, org: str, sandbox: str, object_id: str, ops: Any, client_id: str,
-              test_failure_status: int) -> dict[str, Any]:
+    def patch(
+        self, kind: Kind, org: str, sandbox: str, object_id: str, ops: Any, client_id: str, test_failure_status: int
+    ) -> dict[str, Any]:
         """Apply a JSON Patch atomically and re-validate; returns the update receipt. Nothing changes on error."""
-        return self._update(kind, org, sandbox, object_id, client_id,
-                            lambda current: apply_patch(current, ops, test_failure_status))
+        return self._update(
+            kind, org, sandbox, object_id, client_id, lambda current: apply_patch(current, ops, test_failure_status)
+        )
 
-    def replace(self, kind: Kind, org: str, sandbox: str, object_id: str, body: Any,
-                client_id: str) -> dict[str, Any]:
+    def replace(self, kind: Kind, org: str, sandbox: str, object_id: str, body: Any, client_id: str) -> dict[str, Any]:
         """Replace every user field with a whole new body (PUT); returns the update receipt."""
         return self._update(kind, org, sandbox, object_id, client_id, lambda current: body)
 
@@ -120,8 +124,14 @@ class Store:
                     if entry.object_id is not None and self._holder(entry.object_id) is not None:
                         raise problem(409, f"an object with id {entry.object_id} already exists")
                     fields = self._prepared(entry.kind, entry.body)
-                    made.append((entry, self._insert(entry.kind, entry.org, entry.sandbox, fields, entry.client_id,
-                                                     entry.object_id)))
+                    made.append(
+                        (
+                            entry,
+                            self._insert(
+                                entry.kind, entry.org, entry.sandbox, fields, entry.client_id, entry.object_id
+                            ),
+                        )
+                    )
                 for entry, stored in made:
                     self._check_references(entry.kind, entry.org, entry.sandbox, stored.fields)
             except ApiError as err:
@@ -154,19 +164,28 @@ class Store:
         """The object with this id in any scope (ids are unique across the store)."""
         return next((objects[object_id] for objects in self._scopes.values() if object_id in objects), None)
 
-    def _insert(self, kind: Kind, org: str, sandbox: str, fields: dict[str, Any], client_id: str,
-                object_id: str | None = None) -> StoredObject:
+    def _insert(
+        self, kind: Kind, org: str, sandbox: str, fields: dict[str, Any], client_id: str, object_id: str | None = None
+    ) -> StoredObject:
         objects = self._scopes.setdefault((org, sandbox), {})
         self._check_guardrails(kind, objects, fields, None)
         moment = now()
         self._seq += 1
-        stored = StoredObject(kind.name, object_id or self._new_id(kind), self._seq, fields, 1, moment, moment,
-                              client_id, client_id)
+        stored = StoredObject(
+            kind.name, object_id or self._new_id(kind), self._seq, fields, 1, moment, moment, client_id, client_id
+        )
         objects[stored.id] = stored
         return stored
 
-    def _update(self, kind: Kind, org: str, sandbox: str, object_id: str, client_id: str,
-                new_body: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    def _update(
+        self,
+        kind: Kind,
+        org: str,
+        sandbox: str,
+        object_id: str,
+        client_id: str,
+        new_body: Callable[[dict[str, Any]], Any],
+    ) -> dict[str, Any]:
         with self._lock:
             stored = self._find(kind, org, sandbox, object_id)
             if stored is None:
@@ -181,16 +200,21 @@ class Store:
             self._save()
             return receipt(stored, org, sandbox, with_dataset=True)
 
-    def _check_guardrails(self, kind: Kind, objects: dict[str, StoredObject], fields: dict[str, Any],
-                          previous: StoredObject | None) -> None:
+    def _check_guardrails(
+        self, kind: Kind, objects: dict[str, StoredObject], fields: dict[str, Any], previous: StoredObject | None
+    ) -> None:
         """400 when the object would start counting against a sandbox limit that is already reached."""
         for rail in GUARDRAILS.values():
             if not rail.counted(kind.name, fields) or (previous and rail.counted(kind.name, previous.fields)):
                 continue
             limit = self.config.guardrails.get(rail.name, rail.limit)
             if sum(1 for o in objects.values() if rail.counted(o.kind, o.fields)) >= limit:
-                raise problem(400, f"the sandbox already holds the maximum of {limit} {rail.noun}",
-                              "dps-guardrail-exceeded", "Limit exceeded")
+                raise problem(
+                    400,
+                    f"the sandbox already holds the maximum of {limit} {rail.noun}",
+                    "dps-guardrail-exceeded",
+                    "Limit exceeded",
+                )
 
     def _check_references(self, kind: Kind, org: str, sandbox: str, fields: dict[str, Any]) -> None:
         if not self.config.referential_integrity:
@@ -200,8 +224,12 @@ class Store:
 
     @staticmethod
     def _referrers(objects: dict[str, StoredObject], target: str) -> list[Referrer]:
-        return [Referrer(o.id, o.kind, o.fields.get("name"), ref.path)
-                for o in objects.values() for ref in named_ids(BY_NAME[o.kind], o.fields) if ref.id == target]
+        return [
+            Referrer(o.id, o.kind, o.fields.get("name"), ref.path)
+            for o in objects.values()
+            for ref in named_ids(BY_NAME[o.kind], o.fields)
+            if ref.id == target
+        ]
 
     def _new_id(self, kind: Kind) -> str:
         """A fresh id, unique across every sandbox (64 random bits; the loop only guards the unlikely clash)."""
@@ -213,11 +241,17 @@ class Store:
     def _save(self) -> None:
         if self.data_file is None:
             return
-        persistence.write_atomically(self.data_file, {
-            "version": persistence.FORMAT_VERSION, "seq": self._seq,
-            "scopes": [persistence.scope_to_json(org, sandbox, [_to_json(o) for o in objects.values()])
-                       for (org, sandbox), objects in self._scopes.items()],
-        })
+        persistence.write_atomically(
+            self.data_file,
+            {
+                "version": persistence.FORMAT_VERSION,
+                "seq": self._seq,
+                "scopes": [
+                    persistence.scope_to_json(org, sandbox, [_to_json(o) for o in objects.values()])
+                    for (org, sandbox), objects in self._scopes.items()
+                ],
+            },
+        )
 
     def _load(self) -> None:
         assert self.data_file is not None
@@ -235,9 +269,15 @@ class Store:
 
 def _to_json(obj: StoredObject) -> dict[str, Any]:
     return {
-        "kind": obj.kind, "id": obj.id, "seq": obj.seq, "fields": obj.fields, "etag": obj.etag,
-        "created": obj.created.isoformat(), "modified": obj.modified.isoformat(),
-        "createdByClientId": obj.created_by_client_id, "lastModifiedByClientId": obj.last_modified_by_client_id,
+        "kind": obj.kind,
+        "id": obj.id,
+        "seq": obj.seq,
+        "fields": obj.fields,
+        "etag": obj.etag,
+        "created": obj.created.isoformat(),
+        "modified": obj.modified.isoformat(),
+        "createdByClientId": obj.created_by_client_id,
+        "lastModifiedByClientId": obj.last_modified_by_client_id,
     }
 
 
@@ -246,7 +286,13 @@ def _from_json(data: dict[str, Any]) -> StoredObject:
     if kind not in BY_NAME:
         raise ValueError(f"unknown kind {kind!r}")
     return StoredObject(
-        kind=kind, id=data["id"], seq=int(data["seq"]), fields=dict(data["fields"]), etag=int(data["etag"]),
-        created=datetime.fromisoformat(data["created"]), modified=datetime.fromisoformat(data["modified"]),
-        created_by_client_id=data["createdByClientId"], last_modified_by_client_id=data["lastModifiedByClientId"],
+        kind=kind,
+        id=data["id"],
+        seq=int(data["seq"]),
+        fields=dict(data["fields"]),
+        etag=int(data["etag"]),
+        created=datetime.fromisoformat(data["created"]),
+        modified=datetime.fromisoformat(data["modified"]),
+        created_by_client_id=data["createdByClientId"],
+        last_modified_by_client_id=data["lastModifiedByClientId"],
     )

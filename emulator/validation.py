@@ -9,10 +9,23 @@ from .errors import validation_failed
 if TYPE_CHECKING:
     from .kinds import Kind
 
-SERVER_FIELDS = frozenset({
-    "id", "etag", "created", "modified", "createdDate", "lastModifiedDate", "schemas", "createdBy",
-    "lastModifiedBy", "createdByClientId", "lastModifiedByClientId", "sandboxId", "datasetId",
-})
+SERVER_FIELDS = frozenset(
+    {
+        "id",
+        "etag",
+        "created",
+        "modified",
+        "createdDate",
+        "lastModifiedDate",
+        "schemas",
+        "createdBy",
+        "lastModifiedBy",
+        "createdByClientId",
+        "lastModifiedByClientId",
+        "sandboxId",
+        "datasetId",
+    }
+)
 MAX_NAME_LENGTH = 256
 
 
@@ -52,8 +65,9 @@ class Checker:
         """Record one problem."""
         self.problems.append(message)
 
-    def _get(self, obj: dict[str, Any], key: str, path: str, required: bool, expected: type,
-             noun: str) -> tuple[Any, str] | None:
+    def _get(
+        self, obj: dict[str, Any], key: str, path: str, required: bool, expected: type, noun: str
+    ) -> tuple[Any, str] | None:
         """`obj[key]` and its path when present and of the expected type, else None (recording any problem)."""
         where = child(path, key)
         if key not in obj:
@@ -69,9 +83,16 @@ class Checker:
         self.add(f"{where} must be {noun}, not {json_type(value)}")
         return False
 
-    def string(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
-               non_empty: bool = True, max_length: int | None = None,
-               choices: Iterable[str] | None = None) -> str | None:
+    def string(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str = "",
+        required: bool = False,
+        non_empty: bool = True,
+        max_length: int | None = None,
+        choices: Iterable[str] | None = None,
+    ) -> str | None:
         """A string property; optionally non-blank, bounded, or one of `choices`."""
         found = self._get(obj, key, path, required, str, "a string")
         if found is None:
@@ -86,8 +107,9 @@ class Checker:
             self.add(f"{where} must be at most {max_length} characters")
         return str(value)
 
-    def integer(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
-                minimum: int | None = None) -> int | None:
+    def integer(
+        self, obj: dict[str, Any], key: str, path: str = "", required: bool = False, minimum: int | None = None
+    ) -> int | None:
         """An integer property (booleans are not integers), optionally at least `minimum`."""
         found = self._get(obj, key, path, required, int, "an integer")
         if found is None:
@@ -101,8 +123,9 @@ class Checker:
         """A true/false property."""
         self._get(obj, key, path, required, bool, "a boolean")
 
-    def object(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
-               keys: Iterable[str] | None = None) -> dict[str, Any] | None:
+    def object(
+        self, obj: dict[str, Any], key: str, path: str = "", required: bool = False, keys: Iterable[str] | None = None
+    ) -> dict[str, Any] | None:
         """An object property; with `keys`, any other key in it is a problem."""
         found = self._get(obj, key, path, required, dict, "an object")
         return None if found is None else self.element(*found, keys=keys)
@@ -122,9 +145,17 @@ class Checker:
             if name not in allowed:
                 self.add(f"{child(path, name)} is not a known property")
 
-    def array(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
-              min_items: int = 0, item_noun: str = "item", max_items: int | None = None,
-              max_noun: str | None = None) -> list[Any] | None:
+    def array(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str = "",
+        required: bool = False,
+        min_items: int = 0,
+        item_noun: str = "item",
+        max_items: int | None = None,
+        max_noun: str | None = None,
+    ) -> list[Any] | None:
         """An array property with at least `min_items` (and at most `max_items`) elements."""
         found = self._get(obj, key, path, required, list, "an array")
         if found is None:
@@ -136,9 +167,17 @@ class Checker:
             self.add(f"{where} must contain at most {max_items} {max_noun or item_noun + 's'}, not {len(value)}")
         return value
 
-    def strings(self, obj: dict[str, Any], key: str, path: str = "", required: bool = False,
-                min_items: int = 0, item_noun: str = "item", max_items: int | None = None,
-                max_noun: str | None = None) -> list[str] | None:
+    def strings(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str = "",
+        required: bool = False,
+        min_items: int = 0,
+        item_noun: str = "item",
+        max_items: int | None = None,
+        max_noun: str | None = None,
+    ) -> list[str] | None:
         """An array of strings, sized like `array`."""
         if key in obj and not (isinstance(obj[key], list) and all(isinstance(item, str) for item in obj[key])):
             self.add(f"{child(path, key)} must be an array of strings")

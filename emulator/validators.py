@@ -27,12 +27,20 @@ MAX_FORMULA_PQL_BYTES = 8_000
 
 _REPRESENTATION_KEYS = ("channel", "placement", "components")
 _COMPONENT_KEYS = ("type", "format", "language", "content", "deliveryURL", "linkURL")
-_RETURN_METADATA_KEYS = ("decisionName", "offerName", "offerAttributes", "offerPriority", "placementName",
-                         "channelType", "contentType")
+_RETURN_METADATA_KEYS = (
+    "decisionName",
+    "offerName",
+    "offerAttributes",
+    "offerPriority",
+    "placementName",
+    "channelType",
+    "contentType",
+)
 _CAPPING_KEYS = ("enabled", "limit", "startDate", "endDate", "scope", "entity", "repeat")
 
 
 # -- shared parts ----------------------------------------------------------------------------------
+
 
 def _representations(body: dict[str, Any], check: Checker) -> None:
     reps = check.array(body, "representations", required=True, min_items=1, item_noun="representation")
@@ -87,6 +95,7 @@ def _pql(body: dict[str, Any], key: str, max_bytes: int, check: Checker) -> None
 
 # -- one checker per kind --------------------------------------------------------------------------
 
+
 def fallback_offer(body: dict[str, Any], check: Checker) -> None:
     """A fallback offer: representations, optional characteristics, tags, rank; selectionConstraint kept."""
     _offer_common(body, check)
@@ -108,8 +117,9 @@ def personalized_offer(body: dict[str, Any], check: Checker) -> None:
     if capping is not None:
         check.integer(capping, "globalCap", "cappingConstraint", minimum=1)
         check.integer(capping, "profileCap", "cappingConstraint", minimum=1)
-    rules = check.array(body, "frequencyCappingConstraints", max_items=MAX_CAPPING_RULES,
-                        max_noun="frequency capping rules")
+    rules = check.array(
+        body, "frequencyCappingConstraints", max_items=MAX_CAPPING_RULES, max_noun="frequency capping rules"
+    )
     for i, rule in enumerate(rules or []):
         path = child("frequencyCappingConstraints", i)
         rule = check.element(rule, path, _CAPPING_KEYS)
@@ -152,13 +162,15 @@ def decision(body: dict[str, Any], check: Checker) -> None:
     collections: set[str] = set()
     for i, criterion in enumerate(criteria or []):
         path = child("criteria", i)
-        criterion = check.element(criterion, path, ("description", "placements", "rank", "profileConstraint",
-                                                    "optionSelection"))
+        criterion = check.element(
+            criterion, path, ("description", "placements", "rank", "profileConstraint", "optionSelection")
+        )
         if criterion is None:
             continue
         check.string(criterion, "description", path, non_empty=False)
-        placements.update(check.strings(criterion, "placements", path, required=True, min_items=1,
-                                        item_noun="placement") or [])
+        placements.update(
+            check.strings(criterion, "placements", path, required=True, min_items=1, item_noun="placement") or []
+        )
         selection = check.object(criterion, "optionSelection", path, required=True, keys=("description", "filter"))
         if selection is not None:
             filter_id = check.string(selection, "filter", child(path, "optionSelection"), required=True)
@@ -168,11 +180,11 @@ def decision(body: dict[str, Any], check: Checker) -> None:
         if constraint is not None:
             _profile_constraint(constraint, child(path, "profileConstraint"), check)
     if len(placements) > MAX_PLACEMENTS_PER_DECISION:
-        check.add(f"criteria name {len(placements)} placements; a decision holds at most "
-                  f"{MAX_PLACEMENTS_PER_DECISION}")
+        check.add(f"criteria name {len(placements)} placements; a decision holds at most {MAX_PLACEMENTS_PER_DECISION}")
     if len(collections) > MAX_COLLECTIONS_PER_DECISION:
-        check.add(f"criteria name {len(collections)} collections; a decision holds at most "
-                  f"{MAX_COLLECTIONS_PER_DECISION}")
+        check.add(
+            f"criteria name {len(collections)} collections; a decision holds at most {MAX_COLLECTIONS_PER_DECISION}"
+        )
 
 
 def _criterion_rank(criterion: dict[str, Any], path: str, check: Checker) -> None:
@@ -183,8 +195,9 @@ def _criterion_rank(criterion: dict[str, Any], path: str, check: Checker) -> Non
     check.integer(rank, "priority", where)
     order = check.object(rank, "order", where, keys=("orderEvaluationType", "rankingStrategy"))
     if order is not None:
-        evaluation = check.string(order, "orderEvaluationType", child(where, "order"), required=True,
-                                  choices=ORDER_EVALUATION_TYPES)
+        evaluation = check.string(
+            order, "orderEvaluationType", child(where, "order"), required=True, choices=ORDER_EVALUATION_TYPES
+        )
         check.string(order, "rankingStrategy", child(where, "order"), required=evaluation == "ranking-strategy")
 
 
@@ -196,9 +209,15 @@ def collection(body: dict[str, Any], check: Checker) -> None:
     """A collection: a filter type and the qualifier or offer ids it names."""
     filter_type = check.string(body, "filterType", required=True, choices=FILTER_TYPES)
     by_offers = filter_type == "offers"
-    check.strings(body, "ids", required=True, min_items=1, item_noun="id",
-                  max_items=MAX_OFFERS_PER_COLLECTION if by_offers else MAX_TAGS,
-                  max_noun="offers" if by_offers else "collection qualifiers")
+    check.strings(
+        body,
+        "ids",
+        required=True,
+        min_items=1,
+        item_noun="id",
+        max_items=MAX_OFFERS_PER_COLLECTION if by_offers else MAX_TAGS,
+        max_noun="offers" if by_offers else "collection qualifiers",
+    )
     check.strings(body, "labels")
 
 

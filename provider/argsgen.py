@@ -68,12 +68,24 @@ def render(specs: Sequence[ResourceSpec]) -> dict[Path, str]:
                 continue
             rendered[name] = block
             parts.append(_input_class(name, _doc(block), fields_of(block)))
-        top = (*fields_of(spec.model),
-               Field("sandbox_name", "sandboxName", Shape("scalar", scalar=str), False,
-                     "The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it "
-                     "replaces the object."),
-               Field(snake_case(spec.adopt_input), spec.adopt_input, Shape("scalar", scalar=str), False,
-                     f"The id of an existing {spec.label} to adopt instead of creating one."))
+        top = (
+            *fields_of(spec.model),
+            Field(
+                "sandbox_name",
+                "sandboxName",
+                Shape("scalar", scalar=str),
+                False,
+                "The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it "
+                "replaces the object.",
+            ),
+            Field(
+                snake_case(spec.adopt_input),
+                spec.adopt_input,
+                Shape("scalar", scalar=str),
+                False,
+                f"The id of an existing {spec.label} to adopt instead of creating one.",
+            ),
+        )
         parts.append(_input_class(f"{spec.kind}Args", f"Everything a {spec.label} declares.", top))
         outputs.append(_outputs_class(spec))
     return {HERE / "args.py": _joined(parts), HERE / "outputs.py": _joined(outputs)}
@@ -85,8 +97,10 @@ def _joined(parts: Sequence[str]) -> str:
 
 def _input_class(name: str, doc: str, fields: Sequence[Field]) -> str:
     ordered = [f for f in fields if f.required] + [f for f in fields if not f.required]
-    params = ",\n".join(f"                 {f.python}: {_input_type(f, optional=not f.required)}"
-                        + ("" if f.required else " = None") for f in ordered)
+    params = ",\n".join(
+        f"                 {f.python}: {_input_type(f, optional=not f.required)}" + ("" if f.required else " = None")
+        for f in ordered
+    )
     param_docs = "\n".join(_wrap(f":param {f.python}: {f.doc}", 8, hanging=4) for f in ordered)
     body = []
     for f in ordered:
@@ -96,28 +110,41 @@ def _input_class(name: str, doc: str, fields: Sequence[Field]) -> str:
         else:
             body.append(f"        if {f.python} is not None:\n            pulumi.set(__self__, {f.python!r}, {value})")
     properties = "\n\n".join(_property(f) for f in ordered)
-    return (f"@pulumi.input_type\nclass {name}:\n{_wrap(_triple(doc), 4)}\n\n"
-            f"    def __init__(__self__,\n{params}) -> None:\n"
-            f'        """{_escape(doc)}\n\n{param_docs}\n        """\n'
-            + "\n".join(body) + "\n\n" + properties + "\n")
+    return (
+        f"@pulumi.input_type\nclass {name}:\n{_wrap(_triple(doc), 4)}\n\n"
+        f"    def __init__(__self__,\n{params}) -> None:\n"
+        f'        """{_escape(doc)}\n\n{param_docs}\n        """\n' + "\n".join(body) + "\n\n" + properties + "\n"
+    )
 
 
 def _property(f: Field) -> str:
     getter = f"@pulumi.getter(name={f.api!r})" if f.api != f.python else "@pulumi.getter"
     kind = _input_type(f, optional=not f.required)
-    return (f"    @property\n    {getter}\n    def {f.python}(self) -> {kind}:\n{_wrap(_triple(f.doc), 8)}\n"
-            f"        return pulumi.get(self, {f.python!r})  # type: ignore[no-any-return]\n\n"
-            f"    @{f.python}.setter\n    def {f.python}(self, value: {kind}) -> None:\n"
-            f"        pulumi.set(self, {f.python!r}, value)")
+    return (
+        f"    @property\n    {getter}\n    def {f.python}(self) -> {kind}:\n{_wrap(_triple(f.doc), 8)}\n"
+        f"        return pulumi.get(self, {f.python!r})  # type: ignore[no-any-return]\n\n"
+        f"    @{f.python}.setter\n    def {f.python}(self, value: {kind}) -> None:\n"
+        f"        pulumi.set(self, {f.python!r}, value)"
+    )
 
 
 def _outputs_class(spec: ResourceSpec) -> str:
-    lines = [f"class {spec.kind}Outputs:", _wrap(_triple(f"The outputs of a {spec.label}: every input, as the "
-                                                          "server holds it, and the server's own fields."), 4), ""]
+    lines = [
+        f"class {spec.kind}Outputs:",
+        _wrap(
+            _triple(
+                f"The outputs of a {spec.label}: every input, as the server holds it, and the server's own fields."
+            ),
+            4,
+        ),
+        "",
+    ]
     for f in fields_of(spec.model):
         optional = "" if f.required else "Optional"
-        lines += [f"    {f.python}: pulumi.Output[{_wrapped(_output_type(f.shape), optional)}]",
-                  _wrap(_triple(f.doc), 4)]
+        lines += [
+            f"    {f.python}: pulumi.Output[{_wrapped(_output_type(f.shape), optional)}]",
+            _wrap(_triple(f.doc), 4),
+        ]
     lines += ["    sandbox_name: pulumi.Output[str]", _wrap(_triple("The sandbox the object lives in."), 4)]
     for api, doc in SERVER_OUTPUT_DOCS.items():
         kind = "int" if api == "etag" else "str"
@@ -194,13 +221,23 @@ def _triple(text: str) -> str:
 
 
 def _wrap(text: str, indent: int, hanging: int = 0) -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * (indent + hanging),
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        text,
+        WIDTH,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + hanging),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m provider.argsgen", description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="exit 1 if args.py or outputs.py is not what the models give")
+    parser = argparse.ArgumentParser(
+        prog="python -m provider.argsgen", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if args.py or outputs.py is not what the models give"
+    )
     args = parser.parse_args(argv)
     from .resources import SPECS
 

@@ -79,25 +79,40 @@ class TokenSource:
             response = self._session.post(self._ims_endpoint, data=form, timeout=self._timeout)
         except requests.RequestException as error:
             http_log.debug("POST %s (token) -> %s", self._ims_endpoint, type(error).__name__)
-            raise TransportError("POST", self._ims_endpoint, type(error).__name__, never_sent=False,
-                                 timed_out=isinstance(error, requests.Timeout), service="Adobe IMS") from None
+            raise TransportError(
+                "POST",
+                self._ims_endpoint,
+                type(error).__name__,
+                never_sent=False,
+                timed_out=isinstance(error, requests.Timeout),
+                service="Adobe IMS",
+            ) from None
         # The form and the answer carry secrets: only the status is logged.
-        http_log.debug("POST %s (token for client id %s) -> %s in %.3fs", self._ims_endpoint, self._client_id,
-                       response.status_code, time.monotonic() - started)
+        http_log.debug(
+            "POST %s (token for client id %s) -> %s in %.3fs",
+            self._ims_endpoint,
+            self._client_id,
+            response.status_code,
+            time.monotonic() - started,
+        )
         if response.status_code != 200:
             reason, code = _ims_reason(response)
             raise AuthenticationError(
-                response.status_code, reason, method="POST", path=self._ims_endpoint,
-                request_id=response.headers.get("x-request-id"), error_code=code,
+                response.status_code,
+                reason,
+                method="POST",
+                path=self._ims_endpoint,
+                request_id=response.headers.get("x-request-id"),
+                error_code=code,
                 text=f"Adobe IMS refused the client credentials of client id {self._client_id} "
-                     f"(HTTP {response.status_code}: {reason}); check adobe:clientId and adobe:clientSecret",
+                f"(HTTP {response.status_code}: {reason}); check adobe:clientId and adobe:clientSecret",
             )
         try:
             body = response.json()
             token = body["access_token"]
             lifetime = float(body.get("expires_in", 0))
         except (ValueError, KeyError, TypeError):
-            raise BadResponseError(f"Adobe IMS answered HTTP 200 without a usable access token") from None
+            raise BadResponseError("Adobe IMS answered HTTP 200 without a usable access token") from None
         if not isinstance(token, str) or not token:
             raise BadResponseError("Adobe IMS answered HTTP 200 without a usable access token")
         self._token = token

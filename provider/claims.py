@@ -52,8 +52,9 @@ class OfferClaims:
                 self._posting[key] -= 1
                 self._changed.notify_all()
 
-    def unclaimed(self, sandbox: str, desired: dict[str, Any], offer_ids: Iterable[str],
-                  until: float) -> Optional[list[str]]:
+    def unclaimed(
+        self, sandbox: str, desired: dict[str, Any], offer_ids: Iterable[str], until: float
+    ) -> Optional[list[str]]:
         """The ids no resource owns, once every identical POST in flight has answered; None if one has not by ``until``."""
         key = (sandbox, _fingerprint(desired))
         with self._changed:

@@ -120,8 +120,14 @@ class OfferLibraryClient:
         self._raise_for_status(response)
         return True
 
-    def list(self, endpoint: Endpoint, sandbox: str, filters: tuple[str, ...] = (), order_by: Optional[str] = None,
-             page_size: Optional[int] = None) -> Iterator[dict[str, Any]]:
+    def list(
+        self,
+        endpoint: Endpoint,
+        sandbox: str,
+        filters: tuple[str, ...] = (),
+        order_by: Optional[str] = None,
+        page_size: Optional[int] = None,
+    ) -> Iterator[dict[str, Any]]:
         """Every object matching the ``property`` filters, following ``next`` links to the end."""
         params: dict[str, Any] = {}
         if filters:
@@ -171,8 +177,16 @@ class OfferLibraryClient:
             # A success whose answer we cannot read: the write happened, or not; only a look-up can tell.
             raise WriteOutcomeUnknown(method, path, str(error)) from None
 
-    def _call(self, method: str, path: str, endpoint: Endpoint, sandbox: str, *,
-              params: Optional[dict[str, Any]] = None, json: Any = None) -> requests.Response:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        endpoint: Endpoint,
+        sandbox: str,
+        *,
+        params: Optional[dict[str, Any]] = None,
+        json: Any = None,
+    ) -> requests.Response:
         """One call with auth headers; a 401 gets one fresh token and one more try."""
         for attempt in (1, 2):
             token = self._tokens.token()
@@ -182,8 +196,16 @@ class OfferLibraryClient:
                 return response
         return response
 
-    def _send(self, method: str, path: str, endpoint: Endpoint, sandbox: str, token: str,
-              params: Optional[dict[str, Any]], json: Any) -> requests.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        endpoint: Endpoint,
+        sandbox: str,
+        token: str,
+        params: Optional[dict[str, Any]],
+        json: Any,
+    ) -> requests.Response:
         url = self._settings.endpoint + path
         # A next-page link already carries the kind's query (offer-type=...): never send it twice.
         query = {**{key: value for key, value in endpoint.query.items() if f"{key}=" not in url}, **(params or {})}
@@ -198,18 +220,35 @@ class OfferLibraryClient:
         self._limiter.wait()
         started = time.monotonic()
         try:
-            response = self._session.request(method, url, params=query, json=json, headers=headers,
-                                             timeout=self._settings.request_timeout)
+            response = self._session.request(
+                method, url, params=query, json=json, headers=headers, timeout=self._settings.request_timeout
+            )
         except requests.RequestException as error:
-            http_log.debug("%s %s -> %s after %.3fs", method, self._redactor.text(url), type(error).__name__,
-                           time.monotonic() - started)
-            raise TransportError(method, path, _cause(error), never_sent=_never_sent(error),
-                                 timed_out=isinstance(error, requests.Timeout),
-                                 service=f"the Offer Library API at {self._settings.endpoint}") from None
+            http_log.debug(
+                "%s %s -> %s after %.3fs",
+                method,
+                self._redactor.text(url),
+                type(error).__name__,
+                time.monotonic() - started,
+            )
+            raise TransportError(
+                method,
+                path,
+                _cause(error),
+                never_sent=_never_sent(error),
+                timed_out=isinstance(error, requests.Timeout),
+                service=f"the Offer Library API at {self._settings.endpoint}",
+            ) from None
         self._clock.observe(response.headers.get("Date"))
         if http_log.isEnabledFor(10):
-            http_log.debug("%s %s -> %s in %.3fs headers=%s", method, self._redactor.text(response.url),
-                           response.status_code, time.monotonic() - started, self._redactor.headers(headers))
+            http_log.debug(
+                "%s %s -> %s in %.3fs headers=%s",
+                method,
+                self._redactor.text(response.url),
+                response.status_code,
+                time.monotonic() - started,
+                self._redactor.headers(headers),
+            )
         return response
 
     def _raise_for_status(self, response: requests.Response) -> None:
@@ -218,9 +257,14 @@ class OfferLibraryClient:
         if status < 400:
             return
         message, code = _error_details(response)
-        raise error_for_status(status)(status, self._redactor.text(message), method=response.request.method or "?",
-                                       path=self._path_of(response), request_id=response.headers.get("x-request-id"),
-                                       error_code=code)
+        raise error_for_status(status)(
+            status,
+            self._redactor.text(message),
+            method=response.request.method or "?",
+            path=self._path_of(response),
+            request_id=response.headers.get("x-request-id"),
+            error_code=code,
+        )
 
     def _receipt(self, response: requests.Response) -> Metadata:
         body = self._json(response)
@@ -232,8 +276,9 @@ class OfferLibraryClient:
         try:
             return Metadata.from_api(body)
         except ValueError as error:
-            raise BadResponseError(f"{response.request.method} {path} answered an unusable receipt: "
-                                   f"{str(error).splitlines()[0]}") from None
+            raise BadResponseError(
+                f"{response.request.method} {path} answered an unusable receipt: {str(error).splitlines()[0]}"
+            ) from None
 
     def _json(self, response: requests.Response) -> Any:
         try:
@@ -249,7 +294,7 @@ class OfferLibraryClient:
     def _path_of(self, response: requests.Response) -> str:
         """The API path of a call, for messages: no host, no query string."""
         url = (response.request.url or "").split("?", 1)[0]
-        return url[len(self._settings.endpoint):] if url.startswith(self._settings.endpoint) else url
+        return url[len(self._settings.endpoint) :] if url.startswith(self._settings.endpoint) else url
 
 
 def pooled_session(settings: Settings, redactor: Optional[Redactor] = None) -> requests.Session:
@@ -259,8 +304,9 @@ def pooled_session(settings: Settings, redactor: Optional[Redactor] = None) -> r
     redactor = redactor or Redactor([settings.client_secret or "", settings.access_token or ""])
     api_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, redactor=redactor)
     # Minting a token twice is harmless, so IMS calls may be repeated after any transient fault.
-    ims_retry = RetryPolicy.build(settings.max_retries, settings.retry_deadline, IDEMPOTENT_METHODS | {"POST"},
-                                  redactor=redactor)
+    ims_retry = RetryPolicy.build(
+        settings.max_retries, settings.retry_deadline, IDEMPOTENT_METHODS | {"POST"}, redactor=redactor
+    )
     session.mount("https://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
     session.mount("http://", HTTPAdapter(max_retries=api_retry, pool_maxsize=POOL_SIZE))
     session.mount(settings.ims_endpoint, HTTPAdapter(max_retries=ims_retry, pool_maxsize=POOL_SIZE))
@@ -283,7 +329,7 @@ def api_path(endpoint: str, href: str) -> Optional[str]:
     segments = link.path.split("/")
     if not (link.path + "/").startswith(root + "/") or ".." in segments or "." in segments:
         return None
-    return link.path[len(root):] + (f"?{link.query}" if link.query else "")
+    return link.path[len(root) :] + (f"?{link.query}" if link.query else "")
 
 
 def _port(url: SplitResult) -> Optional[int]:

@@ -42,26 +42,50 @@ SUFFIX_LENGTH = 6
 FALLBACK_IDENTIFIER = "offer"
 GENERATED_MARK = "python -m provider.export"
 # Names the generated module may import from provider, and names a variable must not shadow.
-IMPORTED_NAMES = tuple(sorted(
-    {spec.kind for spec in SPECS} | {f"{spec.kind}Args" for spec in SPECS}
-    | {f"{block.__name__}Args" for spec in SPECS for block in blocks_of(spec.model)}
-))
+IMPORTED_NAMES = tuple(
+    sorted(
+        {spec.kind for spec in SPECS}
+        | {f"{spec.kind}Args" for spec in SPECS}
+        | {f"{block.__name__}Args" for spec in SPECS for block in blocks_of(spec.model)}
+    )
+)
 RESERVED_IDENTIFIERS = frozenset(
-    {"pulumi", "provider"} | set(IMPORTED_NAMES) | set(keyword.kwlist) | set(keyword.softkwlist)
+    {"pulumi", "provider"}
+    | set(IMPORTED_NAMES)
+    | set(keyword.kwlist)
+    | set(keyword.softkwlist)
     | {name for name in dir(builtins) if not name.startswith("_")}
 )
 
 # Letters NFKD does not decompose into ASCII, spelled the usual way.
-_TRANSLITERATIONS = str.maketrans({
-    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
-    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
-})
+_TRANSLITERATIONS = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "SS",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+    }
+)
 _CAMEL_LOWER_UPPER = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CAMEL_ACRONYM = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 # -- names ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Naming:
@@ -106,8 +130,9 @@ def usable_variable(variable: str) -> bool:
     return variable.isidentifier() and variable not in RESERVED_IDENTIFIERS and not variable.startswith("__")
 
 
-def assign_names(offers: Sequence[Mapping[str, Any]],
-                 previous: Optional[Mapping[str, Naming]] = None) -> dict[str, Naming]:
+def assign_names(
+    offers: Sequence[Mapping[str, Any]], previous: Optional[Mapping[str, Naming]] = None
+) -> dict[str, Naming]:
     """A unique variable and resource name for every object, keyed by its id; see the module docstring."""
     previous = previous or {}
     names: dict[str, Naming] = {}
@@ -125,8 +150,13 @@ def assign_names(offers: Sequence[Mapping[str, Any]],
     by_id = {str(offer["id"]): offer for offer in offers}
     for offer_id in sorted(by_id):
         kept = previous.get(offer_id)
-        if (kept is not None and usable_variable(kept.variable) and kept.resource_name
-                and kept.variable not in taken_variables and kept.resource_name not in taken_resources):
+        if (
+            kept is not None
+            and usable_variable(kept.variable)
+            and kept.resource_name
+            and kept.variable not in taken_variables
+            and kept.resource_name not in taken_resources
+        ):
             take(offer_id, kept)
 
     groups: dict[str, list[Mapping[str, Any]]] = {}
@@ -194,8 +224,9 @@ def previous_names(source: str) -> dict[str, Naming]:
         if spec is None or not isinstance(call, ast.Call) or not call.args:
             continue
         resource = call.args[0]
-        args = call.args[1] if len(call.args) > 1 else next(
-            (kw.value for kw in call.keywords if kw.arg == "args"), None)
+        args = (
+            call.args[1] if len(call.args) > 1 else next((kw.value for kw in call.keywords if kw.arg == "args"), None)
+        )
         offer_id = _adopted_id(spec, args)
         if isinstance(resource, ast.Constant) and isinstance(resource.value, str) and resource.value and offer_id:
             found.setdefault(offer_id, Naming(node.targets[0].id, resource.value))
@@ -224,6 +255,7 @@ def _adopted_id(spec: ResourceSpec, args: Optional[ast.expr]) -> Optional[str]:
 
 
 # -- a small black-like layout engine -----------------------------------------------------------
+
 
 class _Node:
     explode = False  # always one item per line, even when it would fit on one line
@@ -347,11 +379,12 @@ def block_args(model: Any, value: Any, class_name: str, refs: _References = _Ref
     present), one keyword per line; any other value as a plain literal."""
     fields = fields_of(model)
     known = {f.api for f in fields}
-    if not (isinstance(value, Mapping) and set(value) <= known
-            and all(f.api in value for f in fields if f.required)):
+    if not (isinstance(value, Mapping) and set(value) <= known and all(f.api in value for f in fields if f.required)):
         return _literal(value)
-    return _call(class_name, [(f.python + "=", _value(f.shape, value[f.api], refs, _join(path, f.api)))
-                              for f in fields if f.api in value])
+    return _call(
+        class_name,
+        [(f.python + "=", _value(f.shape, value[f.api], refs, _join(path, f.api))) for f in fields if f.api in value],
+    )
 
 
 def _value(shape: Shape, value: Any, refs: _References = _References(), path: str = "") -> _Node:
@@ -373,15 +406,21 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def object_args(spec: ResourceSpec, canonical_body: Mapping[str, Any], sandbox: str, object_id: str,
-                variables: Optional[Mapping[str, str]] = None) -> _Node:
+def object_args(
+    spec: ResourceSpec,
+    canonical_body: Mapping[str, Any],
+    sandbox: str,
+    object_id: str,
+    variables: Optional[Mapping[str, str]] = None,
+) -> _Node:
     """``<Kind>Args(...)`` for one canonical object, adopting it; a dict of inputs when it cannot be one.
 
     With ``variables`` (exported id -> variable), each reference to an exported object is written
     as that variable's ``.id``, so the engine orders them; any other reference stays a literal id.
     """
-    refs = _References(frozenset(reference.path for reference in spec.references if reference.ids(canonical_body)),
-                       variables or {})
+    refs = _References(
+        frozenset(reference.path for reference in spec.references if reference.ids(canonical_body)), variables or {}
+    )
     node = block_args(spec.model, canonical_body, f"{spec.kind}Args", refs)
     if isinstance(node, _Seq) and node.opening == f"{spec.kind}Args(":
         node.items += [("sandbox_name=", _literal(sandbox)), (snake_case(spec.adopt_input) + "=", _literal(object_id))]
@@ -399,6 +438,7 @@ def export_name(spec: ResourceSpec) -> str:
 
 # -- the program -----------------------------------------------------------------------------------
 
+
 @dataclass
 class Program:
     """A rendered program, and what it says about each object (keyed by its id)."""
@@ -414,8 +454,13 @@ def offer_problems(offer: Mapping[str, Any], spec: ResourceSpec = FALLBACK_OFFER
     return [f"{failure.property}: {failure.reason}" for failure in failures]
 
 
-def render_program(listed: Mapping[str, Sequence[Mapping[str, Any]]], sandbox: str, *,
-                   previous: Optional[Mapping[str, Naming]] = None, filters: Sequence[str] = ()) -> Program:
+def render_program(
+    listed: Mapping[str, Sequence[Mapping[str, Any]]],
+    sandbox: str,
+    *,
+    previous: Optional[Mapping[str, Naming]] = None,
+    filters: Sequence[str] = (),
+) -> Program:
     """The source of one Pulumi program declaring every listed object for adoption, plus names and problems.
 
     ``listed`` maps a kind's name (``FallbackOffer``) to its objects as the list endpoint answers
@@ -444,10 +489,22 @@ def render_program(listed: Mapping[str, Sequence[Mapping[str, Any]]], sandbox: s
             text = statement.render(0, len(naming.variable) + 3, 0)
             used_imports.update(_classes_in(statement))
             blocks.append("\n".join(_object_comment(spec, item, issues)) + "\n" + f"{naming.variable} = {text}")
-        ids = _Seq("{", "}", [(string_literal(names[str(item["id"])].resource_name) + ": ",
-                               _Raw(names[str(item["id"])].variable + ".id")) for item in ordered])
-        exports.append(_call("pulumi.export", [("", _Raw(string_literal(export_name(spec)))), ("", ids)],
-                             explode=False).render(0, 0, 0))
+        ids = _Seq(
+            "{",
+            "}",
+            [
+                (
+                    string_literal(names[str(item["id"])].resource_name) + ": ",
+                    _Raw(names[str(item["id"])].variable + ".id"),
+                )
+                for item in ordered
+            ],
+        )
+        exports.append(
+            _call("pulumi.export", [("", _Raw(string_literal(export_name(spec)))), ("", ids)], explode=False).render(
+                0, 0, 0
+            )
+        )
 
     header = _header(sandbox, filters, {spec.kind: len(listed[spec.kind]) for spec in kinds})
     imports = ["import pulumi"]
@@ -462,23 +519,31 @@ def _object_comment(spec: ResourceSpec, item: Mapping[str, Any], issues: Sequenc
     comment = [f"# {string_literal(str(item.get('name', '')))}: {_comment_text(object_id)}"]
     creator, client = item.get("createdBy"), item.get("createdByClientId")
     if creator or client:
-        comment.append("# created by " + " ".join(
-            ([_comment_text(str(creator))] if creator else [])
-            + ([f"(client {_comment_text(str(client))})"] if client and client != creator else [])))
+        comment.append(
+            "# created by "
+            + " ".join(
+                ([_comment_text(str(creator))] if creator else [])
+                + ([f"(client {_comment_text(str(client))})"] if client and client != creator else [])
+            )
+        )
     for issue in issues:
         comment.append(f"# NOTE: the provider's check rejects this {spec.label} as it is: {_comment_text(issue)}")
     return comment
 
 
 def _empty_export() -> str:
-    return _call("pulumi.export", [("", _Raw(string_literal(export_name(FALLBACK_OFFER)))), ("", _Raw("{}"))],
-                 explode=False).render(0, 0, 0)
+    return _call(
+        "pulumi.export", [("", _Raw(string_literal(export_name(FALLBACK_OFFER)))), ("", _Raw("{}"))], explode=False
+    ).render(0, 0, 0)
 
 
 def counted(counts: Mapping[str, int]) -> str:
     """``3 placements, 30 fallback offers and 1 decision``, in the kinds' order."""
-    parts = [f"{counts[spec.kind]} {spec.label}{'s' if counts[spec.kind] != 1 else ''}"
-             for spec in SPECS if counts.get(spec.kind)]
+    parts = [
+        f"{counts[spec.kind]} {spec.label}{'s' if counts[spec.kind] != 1 else ''}"
+        for spec in SPECS
+        if counts.get(spec.kind)
+    ]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else "nothing"
 
 
@@ -506,11 +571,13 @@ def _header(sandbox: str, filters: Sequence[str], counts: Mapping[str, int]) -> 
     ]
     if filters:
         lines.append("# Filters: " + ", ".join(string_literal(item) for item in filters))
-    text = (f"{counted(counts) if total else 'No objects'}, each declared with its adopt input (adopt_offer_id, "
-            "adopt_id): the first `pulumi up` takes each over as it is (no POST, and no PATCH while the declaration "
-            "matches it), then manages it like any other resource. A reference to an exported object is its "
-            "variable's `.id`. Exporting again into this directory keeps every variable and resource name given "
-            "below.")
+    text = (
+        f"{counted(counts) if total else 'No objects'}, each declared with its adopt input (adopt_offer_id, "
+        "adopt_id): the first `pulumi up` takes each over as it is (no POST, and no PATCH while the declaration "
+        "matches it), then manages it like any other resource. A reference to an exported object is its "
+        "variable's `.id`. Exporting again into this directory keeps every variable and resource name given "
+        "below."
+    )
     lines += ["#", *textwrap.wrap(text, LINE_LENGTH, initial_indent="# ", subsequent_indent="# ")]
     return "\n".join(lines)
 

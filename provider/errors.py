@@ -21,8 +21,15 @@ class ConfigurationError(OfferformError):
 class TransportError(OfferformError):
     """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
 
-    def __init__(self, method: str, path: str, cause: str, never_sent: bool, timed_out: bool = False,
-                 service: str = "the Offer Library API") -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        cause: str,
+        never_sent: bool,
+        timed_out: bool = False,
+        service: str = "the Offer Library API",
+    ) -> None:
         self.method = method
         self.path = path
         self.cause = cause
@@ -36,8 +43,17 @@ class ApiError(OfferformError):
 
     hint = ""
 
-    def __init__(self, status: int, message: str, *, method: str, path: str, request_id: Optional[str] = None,
-                 error_code: Optional[str] = None, text: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        request_id: Optional[str] = None,
+        error_code: Optional[str] = None,
+        text: Optional[str] = None,
+    ) -> None:
         self.status = status
         self.message = message
         self.method = method
@@ -64,7 +80,7 @@ class AuthenticationError(ApiError):
 class PermissionDeniedError(ApiError):
     """403: the credential may not do this, in this org or sandbox (an unknown sandbox answers 403 too)."""
 
-    hint = ("check adobe:clientId, adobe:imsOrgId, the credential's product profile and the sandbox name")
+    hint = "check adobe:clientId, adobe:imsOrgId, the credential's product profile and the sandbox name"
 
 
 ForbiddenError = PermissionDeniedError
@@ -81,8 +97,10 @@ class PreconditionFailedError(ApiError):
 class ThrottledError(ApiError):
     """429: Adobe kept throttling until the retry budget ran out."""
 
-    hint = ("throttled by Adobe and still throttled when the retry budget ran out: raise adobe:retryDeadline "
-            "or lower adobe:maxRequestsPerSecond")
+    hint = (
+        "throttled by Adobe and still throttled when the retry budget ran out: raise adobe:retryDeadline "
+        "or lower adobe:maxRequestsPerSecond"
+    )
 
 
 class ServerError(ApiError):

@@ -54,6 +54,7 @@ class ExportError(Exception):
 
 # -- progress ----------------------------------------------------------------------------------------
 
+
 class Progress:
     """A one-line progress bar for long listings, drawn on a terminal only.
 
@@ -80,7 +81,8 @@ class Progress:
             return
         now = time.monotonic()
         long_listing = (self.total is not None and self.total > self.done) or (
-            self.total is None and now - self._started >= 1.0)
+            self.total is None and now - self._started >= 1.0
+        )
         if (long_listing or self._drawn) and (not self._drawn or now - self._last >= self._interval):
             self._draw()
             self._last = now
@@ -118,6 +120,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 # -- command line ------------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m provider.export",
@@ -134,34 +137,70 @@ def build_parser() -> argparse.ArgumentParser:
             "Example: python -m provider.export --sandbox prod --kind Placement,FallbackOffer --filter 'name~^Spring'"
         ),
     )
-    parser.add_argument("--sandbox", metavar="NAME", default=None,
-                        help="the sandbox to export (default: $ADOBE_SANDBOX_NAME; one of the two is required)")
-    parser.add_argument("--kind", metavar="KIND[,KIND...]", action="append", default=[], dest="kinds",
-                        help=f"export only these kinds (repeatable or comma-separated): {', '.join(KINDS)} "
-                             "(default: every kind)")
-    parser.add_argument("--filter", metavar="EXPR", action="append", default=[], dest="filters",
-                        help="a property filter of the list endpoint, [!]field[op]value with op in "
-                             "== != <= >= < > ~ (regular expression), e.g. 'name~^Spring' or 'status==approved', "
-                             "applied to every kind; repeat it to AND several (the API also splits one value at a "
-                             "comma that starts another expression)")
-    parser.add_argument("--out", metavar="DIR", default=None,
-                        help=f"directory to write {PROGRAM_FILE} into (created if missing), plus {PROJECT_FILE} and "
-                             f"{REQUIREMENTS_FILE} when it has none (default: ./{DEFAULT_OUT}/<sandbox>). Exporting "
-                             "the same sandbox again into it keeps the names it gave before; another sandbox's "
-                             "export is never overwritten")
-    parser.add_argument("--exclude-client", metavar="CLIENT_ID", action="append", default=[],
-                        help="skip objects whose createdByClientId is CLIENT_ID (repeatable), e.g. the client of "
-                             "a system integration whose offers you do not want to manage")
-    parser.add_argument("--endpoint", metavar="URL", default=None,
-                        help="Offer Library base URL (overrides $ADOBE_ENDPOINT; default "
-                             "https://platform.adobe.io/data/core/dps)")
-    parser.add_argument("--ims-endpoint", metavar="URL", default=None,
-                        help="Adobe IMS token URL (overrides $ADOBE_IMS_ENDPOINT)")
-    parser.add_argument("--page-size", metavar="N", type=_positive_int, default=None,
-                        help="objects per list page (the list endpoint's limit; default: the server's)")
-    parser.add_argument("--force", action="store_true",
-                        help=f"overwrite {PROGRAM_FILE} in --out even if this command did not write it, or wrote it "
-                             "for another sandbox")
+    parser.add_argument(
+        "--sandbox",
+        metavar="NAME",
+        default=None,
+        help="the sandbox to export (default: $ADOBE_SANDBOX_NAME; one of the two is required)",
+    )
+    parser.add_argument(
+        "--kind",
+        metavar="KIND[,KIND...]",
+        action="append",
+        default=[],
+        dest="kinds",
+        help=f"export only these kinds (repeatable or comma-separated): {', '.join(KINDS)} (default: every kind)",
+    )
+    parser.add_argument(
+        "--filter",
+        metavar="EXPR",
+        action="append",
+        default=[],
+        dest="filters",
+        help="a property filter of the list endpoint, [!]field[op]value with op in "
+        "== != <= >= < > ~ (regular expression), e.g. 'name~^Spring' or 'status==approved', "
+        "applied to every kind; repeat it to AND several (the API also splits one value at a "
+        "comma that starts another expression)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help=f"directory to write {PROGRAM_FILE} into (created if missing), plus {PROJECT_FILE} and "
+        f"{REQUIREMENTS_FILE} when it has none (default: ./{DEFAULT_OUT}/<sandbox>). Exporting "
+        "the same sandbox again into it keeps the names it gave before; another sandbox's "
+        "export is never overwritten",
+    )
+    parser.add_argument(
+        "--exclude-client",
+        metavar="CLIENT_ID",
+        action="append",
+        default=[],
+        help="skip objects whose createdByClientId is CLIENT_ID (repeatable), e.g. the client of "
+        "a system integration whose offers you do not want to manage",
+    )
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help="Offer Library base URL (overrides $ADOBE_ENDPOINT; default https://platform.adobe.io/data/core/dps)",
+    )
+    parser.add_argument(
+        "--ims-endpoint", metavar="URL", default=None, help="Adobe IMS token URL (overrides $ADOBE_IMS_ENDPOINT)"
+    )
+    parser.add_argument(
+        "--page-size",
+        metavar="N",
+        type=_positive_int,
+        default=None,
+        help="objects per list page (the list endpoint's limit; default: the server's)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=f"overwrite {PROGRAM_FILE} in --out even if this command did not write it, or wrote it "
+        "for another sandbox",
+    )
     return parser
 
 
@@ -198,8 +237,10 @@ def main(argv: Optional[Sequence[str]] = None, environ: Optional[dict[str, str]]
         return 130
     except TransportError as error:
         settings = Settings.load(lambda _key: None, env)
-        retried = (f"retried for at most {settings.retry_deadline:g} s with up to {settings.max_retries} retries per "
-                   "call (adobe:retryDeadline, adobe:maxRetries)")
+        retried = (
+            f"retried for at most {settings.retry_deadline:g} s with up to {settings.max_retries} retries per "
+            "call (adobe:retryDeadline, adobe:maxRetries)"
+        )
         if "does not resolve" in error.cause:
             retried = f"not retried, as a name that does not resolve will not; other failures are {retried}"
         _fail(_for_the_command_line(f"{error}; {retried}"), redactor)
@@ -215,8 +256,7 @@ def main(argv: Optional[Sequence[str]] = None, environ: Optional[dict[str, str]]
 
 
 def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
-    overrides = {"adobe:sandboxName": sandbox, "adobe:endpoint": args.endpoint,
-                 "adobe:imsEndpoint": args.ims_endpoint}
+    overrides = {"adobe:sandboxName": sandbox, "adobe:endpoint": args.endpoint, "adobe:imsEndpoint": args.ims_endpoint}
     settings = Settings.load(overrides.get, env)
     _require_credentials(settings)
 
@@ -226,11 +266,15 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
     if program_path.exists():
         existing = program_path.read_text(encoding="utf-8", errors="replace")
         if GENERATED_MARK not in existing[:1000] and not args.force:
-            raise ExportError(f"{_shown(program_path)} exists and was not written by this command; "
-                              "choose another --out, or pass --force to overwrite it")
+            raise ExportError(
+                f"{_shown(program_path)} exists and was not written by this command; "
+                "choose another --out, or pass --force to overwrite it"
+            )
         if _sandbox_line(sandbox) not in existing[:1000] and GENERATED_MARK in existing[:1000] and not args.force:
-            raise ExportError(f"{_shown(program_path)} holds the export of another sandbox; choose another --out "
-                              f"(the default is {DEFAULT_OUT}/<sandbox>), or pass --force to replace it")
+            raise ExportError(
+                f"{_shown(program_path)} holds the export of another sandbox; choose another --out "
+                f"(the default is {DEFAULT_OUT}/<sandbox>), or pass --force to replace it"
+            )
         previous = previous_names(existing)
 
     specs = [spec for spec in SPECS if not args.kinds or spec.kind in args.kinds]
@@ -266,22 +310,36 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
     by_id = {str(item["id"]): (KINDS[kind], item) for kind, items in listed.items() for item in items}
     for object_id, problems in sorted(program.problems.items()):
         spec, item = by_id[object_id]
-        print(f"{PROG}: warning: {spec.label} {item.get('name')!r} ({object_id}) would not pass the provider's "
-              f"check as it is ({problems[0]}{'; ...' if len(problems) > 1 else ''}); see the NOTE in "
-              f"{_shown(program_path)}", file=sys.stderr)
+        print(
+            f"{PROG}: warning: {spec.label} {item.get('name')!r} ({object_id}) would not pass the provider's "
+            f"check as it is ({problems[0]}{'; ...' if len(problems) > 1 else ''}); see the NOTE in "
+            f"{_shown(program_path)}",
+            file=sys.stderr,
+        )
     for object_id in sorted(set(previous) - set(by_id)):
-        print(f"{PROG}: warning: {previous[object_id].variable} ({object_id}) was in the previous {PROGRAM_FILE} and "
-              "is not in this one; unless it was deleted in Adobe, `pulumi up` of a stack that manages it would "
-              "now delete it", file=sys.stderr)
+        print(
+            f"{PROG}: warning: {previous[object_id].variable} ({object_id}) was in the previous {PROGRAM_FILE} and "
+            "is not in this one; unless it was deleted in Adobe, `pulumi up` of a stack that manages it would "
+            "now delete it",
+            file=sys.stderr,
+        )
     extra = [f"skipped {skipped} created by excluded clients"] if skipped else []
     extra += [f"wrote {_shown(path)}" for path in wrote]
-    print(f"exported {counted({kind: len(items) for kind, items in listed.items()})} from sandbox {sandbox} to "
-          f"{_shown(program_path)}" + (f" ({'; '.join(extra)})" if extra else ""))
+    print(
+        f"exported {counted({kind: len(items) for kind, items in listed.items()})} from sandbox {sandbox} to "
+        f"{_shown(program_path)}" + (f" ({'; '.join(extra)})" if extra else "")
+    )
     return 0
 
 
-def _list_kind(client: OfferLibraryClient, session: requests.Session, settings: Settings, spec: ResourceSpec,
-               sandbox: str, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+def _list_kind(
+    client: OfferLibraryClient,
+    session: requests.Session,
+    settings: Settings,
+    spec: ResourceSpec,
+    sandbox: str,
+    args: argparse.Namespace,
+) -> dict[str, dict[str, Any]]:
     """Every object of one kind in the sandbox (every page), by id, with a progress bar on a terminal."""
     progress = Progress(sys.stderr, f"listing {spec.label}s of sandbox {sandbox}")
     hook = _total_hook(settings.endpoint, spec, progress)
@@ -335,8 +393,11 @@ def _sandbox_line(sandbox: str) -> str:
 
 
 def _require_credentials(settings: Settings) -> None:
-    missing = [SETTINGS[name].env_var for name, value in
-               (("client_id", settings.client_id), ("ims_org_id", settings.ims_org_id)) if not value]
+    missing = [
+        SETTINGS[name].env_var
+        for name, value in (("client_id", settings.client_id), ("ims_org_id", settings.ims_org_id))
+        if not value
+    ]
     if not settings.client_secret and not settings.access_token:
         missing.append("ADOBE_CLIENT_SECRET (or ADOBE_ACCESS_TOKEN)")
     if missing:
@@ -349,8 +410,11 @@ def _total_hook(endpoint: str, spec: ResourceSpec, progress: Progress) -> Any:
 
     def hook(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
         try:
-            if (response.request.method == "GET" and response.status_code == 200
-                    and urlsplit(response.url).path.rstrip("/") == listing_path):
+            if (
+                response.request.method == "GET"
+                and response.status_code == 200
+                and urlsplit(response.url).path.rstrip("/") == listing_path
+            ):
                 total = response.json().get("total")
                 if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
                     progress.total = total

@@ -14,8 +14,10 @@ from .validation import property_path
 def sequence(owner: str, prop: str, value: Any, item: str) -> Any:
     """``value`` unless it is one item where a list is expected: then a TypeError that says what to pass."""
     if isinstance(value, (str, bytes, Mapping)) or type(value).__name__ == item:
-        raise TypeError(f"{owner}.{prop} expects a list of {item}, got one {type(value).__name__}: "
-                        f"write {prop}=[...] (a list), even for one item")
+        raise TypeError(
+            f"{owner}.{prop} expects a list of {item}, got one {type(value).__name__}: "
+            f"write {prop}=[...] (a list), even for one item"
+        )
     return value
 
 
@@ -23,8 +25,10 @@ def timestamp(owner: str, prop: str, value: Any) -> Any:
     """A ``datetime`` or ``date`` as the ISO 8601 text the API takes; anything else unchanged."""
     if isinstance(value, datetime.datetime):
         if value.tzinfo is None:
-            raise TypeError(f"{owner}.{prop}: the datetime {value.isoformat()} has no time zone; give one, "
-                            "for example datetime(..., tzinfo=timezone.utc)")
+            raise TypeError(
+                f"{owner}.{prop}: the datetime {value.isoformat()} has no time zone; give one, "
+                "for example datetime(..., tzinfo=timezone.utc)"
+            )
         return value.isoformat()
     if isinstance(value, datetime.date):
         return f"{value.isoformat()}T00:00:00Z"  # a day with no time: its start, in UTC
@@ -47,4 +51,3 @@ def timestamps_within(owner: str, value: Any, path: tuple[str | int, ...] = ()) 
     if isinstance(value, list):
         return [timestamps_within(owner, item, (*path, index)) for index, item in enumerate(value)]
     return value
-

@@ -68,8 +68,9 @@ def changed_fields(spec: ResourceSpec, before: dict[str, Any], after: dict[str, 
     return [field for field in spec.user_fields if before.get(field, _MISSING) != after.get(field, _MISSING)]
 
 
-def changed_by_others(spec: ResourceSpec, seen: dict[str, Any], desired: dict[str, Any],
-                      live: dict[str, Any]) -> list[str]:
+def changed_by_others(
+    spec: ResourceSpec, seen: dict[str, Any], desired: dict[str, Any], live: dict[str, Any]
+) -> list[str]:
     """The fields someone else changed, when a PATCH from ``seen`` to ``desired`` may or may not have landed.
 
     A JSON Patch applies whole or not at all: if any field we changed holds our value, ours landed

@@ -108,8 +108,9 @@ class SpecProvider(ResourceProvider):
         adopt = props.get(self.spec.adopt_input)
         writer = self._writer()
         with self._one_budget() as budget:
-            metadata = (writer.adopt(sandbox, adopt, desired, budget) if adopt
-                        else writer.create(sandbox, desired, budget))
+            metadata = (
+                writer.adopt(sandbox, adopt, desired, budget) if adopt else writer.create(sandbox, desired, budget)
+            )
         return CreateResult(metadata.id, self._outputs(desired, sandbox, metadata, adopt))
 
     @reported
@@ -178,15 +179,18 @@ class SpecProvider(ResourceProvider):
         # still commit it until adobe:lateWriteWindow after it was sent (a slow gateway keeps working
         # after we gave up): look for it only once that window has passed. The default of 60 s is
         # what common gateways allow an upstream call, and keeps the default wait at 30 s after a 30 s timeout.
-        policy = WritePolicy(attempts=settings.max_retries + 1,
-                             settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout))
+        policy = WritePolicy(
+            attempts=settings.max_retries + 1,
+            settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout),
+        )
         return Writer(self.spec, self.client, settings.client_id, policy)
 
     def _sandbox(self, props: dict[str, Any]) -> str:
         return props.get(SANDBOX_NAME) or self.settings.sandbox_name
 
-    def _outputs(self, desired: dict[str, Any], sandbox: str, metadata: Optional[Metadata],
-                 adopt: Optional[str]) -> dict[str, Any]:
+    def _outputs(
+        self, desired: dict[str, Any], sandbox: str, metadata: Optional[Metadata], adopt: Optional[str]
+    ) -> dict[str, Any]:
         outputs: dict[str, Any] = {**desired, SANDBOX_NAME: sandbox}
         if adopt:
             outputs[self.spec.adopt_input] = adopt

@@ -10,8 +10,9 @@ from typing import Callable
 class RateLimiter:
     """Spaces calls at least ``1/rate`` seconds apart; a rate of 0 means no cap."""
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._interval = 1.0 / rate if rate > 0 else 0.0
         self._clock = clock
         self._sleep = sleep

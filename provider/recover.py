@@ -24,15 +24,15 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Optional, Sequence
+from urllib.parse import unquote, urlsplit
 
 from .client import OfferLibraryClient
 from .errors import OfferformError
-from .settings import Settings
 from .resources import SPECS
+from .settings import Settings
 from .spec import SANDBOX_NAME, ResourceSpec
 from .validation import canonical
 
@@ -80,8 +80,9 @@ class Pulumi:
         return json.loads(self.run(*args, of_stack=of_stack))
 
 
-def plan(deployment: dict[str, Any], client: OfferLibraryClient, client_id: Optional[str],
-         since: Optional[datetime]) -> list[Recovery]:
+def plan(
+    deployment: dict[str, Any], client: OfferLibraryClient, client_id: Optional[str], since: Optional[datetime]
+) -> list[Recovery]:
     """For each pending create of ours, the object it made (if any): same fields, our client, unowned, recent."""
     owned = {resource.get("id") for resource in deployment.get("resources", []) if resource.get("id")}
     recoveries = []
@@ -90,15 +91,22 @@ def plan(deployment: dict[str, Any], client: OfferLibraryClient, client_id: Opti
         inputs = {key: value for key, value in op["resource"].get("inputs", {}).items() if key != PROVIDER_KEY}
         desired = canonical(spec, inputs)
         sandbox = inputs.get(SANDBOX_NAME) or ""
-        filters = tuple(f"{key}=={desired[key]}" for key in spec.lookup_keys
-                        if isinstance(desired.get(key), str) and "," not in desired[key])
+        filters = tuple(
+            f"{key}=={desired[key]}"
+            for key in spec.lookup_keys
+            if isinstance(desired.get(key), str) and "," not in desired[key]
+        )
         listed = list(client.list(spec.endpoint, sandbox, filters=filters))
         earliest = client.server_time(since.timestamp()) - CLOCK_TOLERANCE if since else None
         made = sorted(
-            (found for found in listed
-             if found.get("id") not in owned and canonical(spec, found) == desired
-             and (not client_id or found.get("createdByClientId") in (None, client_id))
-             and (earliest is None or _created(found) >= earliest)),
+            (
+                found
+                for found in listed
+                if found.get("id") not in owned
+                and canonical(spec, found) == desired
+                and (not client_id or found.get("createdByClientId") in (None, client_id))
+                and (earliest is None or _created(found) >= earliest)
+            ),
             key=_created,
         )
         adopted = inputs.get(spec.adopt_input)
@@ -141,8 +149,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--stack", help="the stack to repair (default: the selected stack)")
     parser.add_argument("--cwd", default=".", help="the Pulumi project directory (default: the current one)")
-    parser.add_argument("--cancel", action="store_true",
-                        help="first release the lock the killed run left (only when no other update is running)")
+    parser.add_argument(
+        "--cancel",
+        action="store_true",
+        help="first release the lock the killed run left (only when no other update is running)",
+    )
     parser.add_argument("--yes", action="store_true", help="apply the repair (without it, only print what it would do)")
     args = parser.parse_args(argv)
     try:
@@ -164,8 +175,10 @@ def empty_attributes(backend_url: str) -> list[Path]:
 def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
     broken = empty_attributes(str(pulumi.json("whoami", "--json", of_stack=False).get("url", "")))
     for path in broken:
-        print(f"{path}: empty, as a kill while Pulumi wrote it leaves it, and the stack cannot be read with it; "
-              + ("removing it" if yes else "it would be removed"))
+        print(
+            f"{path}: empty, as a kill while Pulumi wrote it leaves it, and the stack cannot be read with it; "
+            + ("removing it" if yes else "it would be removed")
+        )
         if yes:
             path.unlink()
     if broken and not yes:
@@ -181,13 +194,21 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
     config = pulumi.json("config", "--json", "--show-secrets")
     settings = Settings.load(lambda key: (config.get(key) or {}).get("value"))
     client = OfferLibraryClient(settings)
-    recoveries = plan(deployment, client, settings.client_id, interrupted_since(pulumi.json("stack", "history", "--json")))
+    recoveries = plan(
+        deployment, client, settings.client_id, interrupted_since(pulumi.json("stack", "history", "--json"))
+    )
     for recovery in recoveries:
         name = recovery.urn.rsplit("::", 1)[-1]
-        print(f"{name}: created before the interruption as {recovery.object_id}; recording it" if recovery.object_id
-              else f"{name}: never created; dropping the pending create (the next `pulumi up` creates it)")
+        print(
+            f"{name}: created before the interruption as {recovery.object_id}; recording it"
+            if recovery.object_id
+            else f"{name}: never created; dropping the pending create (the next `pulumi up` creates it)"
+        )
     if not yes:
-        print("nothing changed: run again with --yes to repair the stack" + ("" if cancel else " (add --cancel if the stack is locked)"))
+        print(
+            "nothing changed: run again with --yes to repair the stack"
+            + ("" if cancel else " (add --cancel if the stack is locked)")
+        )
         return 0
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as repaired:
         json.dump({**exported, "deployment": apply(deployment, recoveries)}, repaired)
@@ -199,8 +220,10 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
     if recovered:
         targets = [flag for urn in recovered for flag in ("--target", urn)]
         pulumi.run("refresh", "--yes", "--non-interactive", "--skip-preview", *targets)
-    print(f"recovered {len(recovered)} offer(s) and dropped {len(recoveries) - len(recovered)} create(s) "
-          "that never landed: run `pulumi up` to finish")
+    print(
+        f"recovered {len(recovered)} offer(s) and dropped {len(recoveries) - len(recovered)} create(s) "
+        "that never landed: run `pulumi up` to finish"
+    )
     return 0
 
 

@@ -37,7 +37,8 @@ class Redactor:
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         return {
             name: (f"Bearer {MASK}" if name.lower() == "authorization" else MASK)
-            if name.lower() in SECRET_HEADERS else self.text(str(value))
+            if name.lower() in SECRET_HEADERS
+            else self.text(str(value))
             for name, value in headers.items()
         }
 

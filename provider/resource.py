@@ -33,14 +33,24 @@ class SpecResource(Resource):
         self._type_outputs()
 
     @classmethod
-    def _read(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]],
-              opts: Optional[pulumi.ResourceOptions]) -> Any:
+    def _read(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]],
+        opts: Optional[pulumi.ResourceOptions],
+    ) -> Any:
         """A read-only reference to an object the stack does not manage: the engine reads it by id."""
         resource = cls.__new__(cls)
         slots = cls._with_output_slots({SANDBOX_NAME: sandbox_name} if sandbox_name is not None else {})
         unwrap_dictionary_pickling()
-        Resource.__init__(resource, cls._provider_class(), resource_name, slots,
-                          pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
+        Resource.__init__(
+            resource,
+            cls._provider_class(),
+            resource_name,
+            slots,
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+        )
         resource._type_outputs()
         return resource
 
@@ -50,14 +60,15 @@ class SpecResource(Resource):
         if args is None:
             return {}
         if isinstance(args, pulumi.Output):
-            raise TypeError(f"{cls._spec.kind}: args must be {cls._spec.kind}Args or a dict, not an Output; "
-                            "put Outputs inside the fields instead")
+            raise TypeError(
+                f"{cls._spec.kind}: args must be {cls._spec.kind}Args or a dict, not an Output; "
+                "put Outputs inside the fields instead"
+            )
         if isinstance(args, Mapping):
             converted: dict[str, Any] = timestamps_within(cls._spec.kind, dict(args))
             return converted
         if not isinstance(args, _args_class(cls._spec)):
-            raise TypeError(f"{cls._spec.kind}: args must be {cls._spec.kind}Args or a dict, "
-                            f"got {type(args).__name__}")
+            raise TypeError(f"{cls._spec.kind}: args must be {cls._spec.kind}Args or a dict, got {type(args).__name__}")
         pairs = [(f.api, f.python) for f in fields_of(cls._spec.model)]
         pairs += [(SANDBOX_NAME, "sandbox_name"), (cls._spec.adopt_input, snake_case(cls._spec.adopt_input))]
         return {api: value for api, python in pairs if (value := pulumi.get(args, python)) is not None}

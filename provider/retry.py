@@ -78,8 +78,14 @@ class RetryPolicy(Retry):
     """``Retry`` plus: 429 retried for every method, one deadline, backoff from the first retry, and a debug
     line for every attempt it retries or gives up on (status or error, and the wait), secrets masked."""
 
-    def __init__(self, *args: Any, deadline: Optional[float] = None, started: Optional[float] = None,
-                 redactor: Optional[Redactor] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        deadline: Optional[float] = None,
+        started: Optional[float] = None,
+        redactor: Optional[Redactor] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
         self.started = started
@@ -87,9 +93,15 @@ class RetryPolicy(Retry):
         self.planned_wait = 0.0  # decided once in increment, so that the log says what sleep() does
 
     @classmethod
-    def build(cls, max_retries: int, deadline: float, methods: frozenset[str] = IDEMPOTENT_METHODS,
-              backoff_factor: float = 0.5, backoff_max: float = 30.0,
-              redactor: Optional[Redactor] = None) -> "RetryPolicy":
+    def build(
+        cls,
+        max_retries: int,
+        deadline: float,
+        methods: frozenset[str] = IDEMPOTENT_METHODS,
+        backoff_factor: float = 0.5,
+        backoff_max: float = 30.0,
+        redactor: Optional[Redactor] = None,
+    ) -> "RetryPolicy":
         """The policy the client mounts: ``max_retries`` attempts at most, ``deadline`` seconds at most."""
         return cls(
             total=max_retries,
@@ -128,8 +140,15 @@ class RetryPolicy(Retry):
         backoff = self.backoff_factor * (2 ** (attempts - 1)) + random.random() * self.backoff_jitter
         return float(min(self.backoff_max, backoff))
 
-    def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
-                  error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> "RetryPolicy":
+    def increment(
+        self,
+        method: Optional[str] = None,
+        url: Optional[str] = None,
+        response: Any = None,
+        error: Optional[Exception] = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> "RetryPolicy":
         attempt = len(self.history) + 1
         if isinstance(error, NameResolutionError):
             # A host name that does not resolve is a typo or a missing network, not a passing fault.
@@ -138,7 +157,9 @@ class RetryPolicy(Retry):
         try:
             new_retry: RetryPolicy = super().increment(method, url, response, error, _pool, _stacktrace)
         except MaxRetryError:
-            self._log(method, url, _pool, response, error, attempt, "not retried: no retries left for this kind of failure")
+            self._log(
+                method, url, _pool, response, error, attempt, "not retried: no retries left for this kind of failure"
+            )
             raise
         now = time.monotonic()
         if new_retry.started is None:
@@ -148,8 +169,15 @@ class RetryPolicy(Retry):
             budget = Budget(new_retry.deadline, new_retry.started + new_retry.deadline)
         wait = new_retry._wait_after(response)
         if budget is not None and now + wait > budget.ends_at:
-            self._log(method, url, _pool, response, error, attempt,
-                      f"not retried: waiting {wait:.2f}s would pass the retry deadline of {budget.seconds:g}s")
+            self._log(
+                method,
+                url,
+                _pool,
+                response,
+                error,
+                attempt,
+                f"not retried: waiting {wait:.2f}s would pass the retry deadline of {budget.seconds:g}s",
+            )
             reason = error or ResponseError(f"retry deadline of {budget.seconds:g}s reached")
             raise MaxRetryError(_pool, url or "", reason) from reason  # type: ignore[arg-type]
         new_retry.planned_wait = wait
@@ -168,11 +196,20 @@ class RetryPolicy(Retry):
                 return after
         return self.get_backoff_time()
 
-    def _log(self, method: Optional[str], url: Optional[str], pool: Any, response: Any,
-             error: Optional[Exception], attempt: int, decision: str) -> None:
+    def _log(
+        self,
+        method: Optional[str],
+        url: Optional[str],
+        pool: Any,
+        response: Any,
+        error: Optional[Exception],
+        attempt: int,
+        decision: str,
+    ) -> None:
         if not http_log.isEnabledFor(logging.DEBUG):
             return
         origin = f"{pool.scheme}://{pool.host}:{pool.port}" if pool is not None and hasattr(pool, "scheme") else ""
         outcome = response.status if response is not None else type(error).__name__
-        http_log.debug("%s %s -> %s (attempt %d); %s", method, self.redactor.text(origin + (url or "")), outcome,
-                       attempt, decision)
+        http_log.debug(
+            "%s %s -> %s (attempt %d); %s", method, self.redactor.text(origin + (url or "")), outcome, attempt, decision
+        )

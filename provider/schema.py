@@ -57,8 +57,13 @@ def snake_case(name: str) -> str:
 def fields_of(model: type[BaseModel]) -> tuple[Field, ...]:
     """The model's fields, in declaration order."""
     return tuple(
-        Field(python=name, api=info.alias or name, shape=_shape(info.annotation, info), required=info.is_required(),
-              doc=(info.description or "").strip())
+        Field(
+            python=name,
+            api=info.alias or name,
+            shape=_shape(info.annotation, info),
+            required=info.is_required(),
+            doc=(info.description or "").strip(),
+        )
         for name, info in model.model_fields.items()
     )
 

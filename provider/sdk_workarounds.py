@@ -19,8 +19,9 @@ _ATTRIBUTE = "_batch_setitems"
 def _original(method: Callable[..., Any]) -> Callable[..., Any]:
     """Follow the SDK's wrappers (each closes over the one it wraps) down to pickle's own method."""
     while getattr(method, "__module__", None) != pickle.__name__:
-        wrapped = [cell.cell_contents for cell in getattr(method, "__closure__", None) or ()
-                   if callable(cell.cell_contents)]
+        wrapped = [
+            cell.cell_contents for cell in getattr(method, "__closure__", None) or () if callable(cell.cell_contents)
+        ]
         if len(wrapped) != 1:
             break  # not a wrapper of the shape we know: leave it to the SDK
         method = wrapped[0]

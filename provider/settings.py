@@ -104,8 +104,12 @@ class Settings:
                 f"{' --secret' if SETTINGS[name].secret else ''}) or the environment variable {SETTINGS[name].env_var}"
                 for name in missing
             ]
-            hint = "" if "client_secret" not in missing else (
-                f"\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)"
+            hint = (
+                ""
+                if "client_secret" not in missing
+                else (
+                    "\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)"
+                )
             )
             raise ConfigurationError("Adobe credentials are not configured; missing:\n" + "\n".join(lines) + hint)
 
@@ -116,9 +120,7 @@ def _number(values: dict[str, Optional[str]], name: str, kind: type) -> Any:
     try:
         number = kind(float(str(raw))) if kind is int else kind(str(raw))
     except (TypeError, ValueError):
-        raise ConfigurationError(
-            f"{setting.config_key} / {setting.env_var} must be a number, got {raw!r}"
-        ) from None
+        raise ConfigurationError(f"{setting.config_key} / {setting.env_var} must be a number, got {raw!r}") from None
     if number < 0 or (number == 0 and name in _POSITIVE):
         bound = "greater than 0" if name in _POSITIVE else "0 or more"
         raise ConfigurationError(f"{setting.config_key} / {setting.env_var} must be {bound}, got {raw!r}")

@@ -11,9 +11,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
-from pydantic import BaseModel, ValidationError
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
+from pydantic import BaseModel, ValidationError
 
 from .schema import fields_of, model_at
 from .spec import SANDBOX_NAME, ResourceSpec
@@ -108,8 +108,12 @@ def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: s
     failures.extend(model_failures)
 
     sandbox = news.get(SANDBOX_NAME) or default_sandbox
-    if not is_unknown(sandbox) and (not isinstance(sandbox, str) or not sandbox.strip() or len(sandbox) > _SANDBOX_NAME_MAX):
-        failures.append(Failure(SANDBOX_NAME, f"must be a non-empty sandbox name of at most {_SANDBOX_NAME_MAX} characters"))
+    if not is_unknown(sandbox) and (
+        not isinstance(sandbox, str) or not sandbox.strip() or len(sandbox) > _SANDBOX_NAME_MAX
+    ):
+        failures.append(
+            Failure(SANDBOX_NAME, f"must be a non-empty sandbox name of at most {_SANDBOX_NAME_MAX} characters")
+        )
     adopt = news.get(spec.adopt_input)
     if adopt is not None and not is_unknown(adopt) and (not isinstance(adopt, str) or not adopt.strip()):
         failures.append(Failure(spec.adopt_input, f"must be the id of an existing {spec.label}"))
@@ -130,6 +134,7 @@ def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: s
 
 
 # -- messages ------------------------------------------------------------------------------------
+
 
 def _reason(spec: ResourceSpec, error: Mapping[str, Any]) -> str:
     kind = error["type"]
@@ -168,7 +173,9 @@ def _reason(spec: ResourceSpec, error: Mapping[str, Any]) -> str:
 def _unknown_property(key: str, known: tuple[str, ...], where: str = "", top_level: bool = False) -> str:
     """``is not a known property`` with the likely intended name and every known one at that level."""
     squashed = {name.replace("_", "").lower(): name for name in known}
-    intended = squashed.get(key.replace("_", "").lower()) or next(iter(difflib.get_close_matches(key, known, n=1)), None)
+    intended = squashed.get(key.replace("_", "").lower()) or next(
+        iter(difflib.get_close_matches(key, known, n=1)), None
+    )
     text = "is not a known property" + (f" (did you mean {intended}?)" if intended and intended != key else "")
     scope = f" of {where}" if where and not top_level else ""
     return f"{text}; known properties{scope} are: {', '.join(known)}"

@@ -45,11 +45,19 @@ class WritePolicy:
     def pause(self, attempt: int, unknown: WriteOutcomeUnknown, budget: Budget) -> bool:
         """Wait before the look-up that follows ``attempt``, within the budget; False if a timed-out
         write's window was cut short, so that it may still land after the look-up."""
-        wait = self.settle_seconds if unknown.timed_out else (
-            min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
+        wait = (
+            self.settle_seconds
+            if unknown.timed_out
+            else (min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
+        )
         allowed = budget.remaining()
-        http_log.debug("%s %s: outcome unknown (%s); looking it up in %.2fs", unknown.method, unknown.path,
-                       unknown.cause, min(wait, allowed))
+        http_log.debug(
+            "%s %s: outcome unknown (%s); looking it up in %.2fs",
+            unknown.method,
+            unknown.path,
+            unknown.cause,
+            min(wait, allowed),
+        )
         time.sleep(min(wait, allowed))
         return not unknown.timed_out or wait <= allowed
 
@@ -61,8 +69,14 @@ class WritePolicy:
 class Writer:
     """Create, update and adopt objects of one kind through one client, safely."""
 
-    def __init__(self, spec: ResourceSpec, client: OfferLibraryClient, client_id: Optional[str],
-                 policy: WritePolicy, claims: OfferClaims = CLAIMS) -> None:
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        client: OfferLibraryClient,
+        client_id: Optional[str],
+        policy: WritePolicy,
+        claims: OfferClaims = CLAIMS,
+    ) -> None:
         self._spec = spec
         self._endpoint = spec.endpoint
         self._client = client
@@ -88,8 +102,10 @@ class Writer:
             if landed is not None:
                 return Metadata.from_api(landed)
             if self._policy.exhausted(attempt, budget):
-                failed = (f"creating {self._spec.label} {desired.get('name')!r} failed {attempt} times without an "
-                          f"answer ({cause})")
+                failed = (
+                    f"creating {self._spec.label} {desired.get('name')!r} failed {attempt} times without an "
+                    f"answer ({cause})"
+                )
                 if not settled:
                     raise OutcomeUnknownError(
                         f"{failed}; no such {self._spec.label} exists on the server yet, but the last attempt timed "
@@ -98,10 +114,12 @@ class Writer:
                         f"{self._spec.adopt_input} if it is there), or raise adobe:retryDeadline"
                     )
                 raise OutcomeUnknownError(
-                    f"{failed}, and no such {self._spec.label} exists on the server; nothing was created")
+                    f"{failed}, and no such {self._spec.label} exists on the server; nothing was created"
+                )
 
-    def update(self, sandbox: str, object_id: str, seen: dict[str, Any], desired: dict[str, Any],
-               budget: Budget) -> Optional[Metadata]:
+    def update(
+        self, sandbox: str, object_id: str, seen: dict[str, Any], desired: dict[str, Any], budget: Budget
+    ) -> Optional[Metadata]:
         """PATCH from ``seen`` to ``desired``, guarded; None when there is nothing to change."""
         operations = guarded_patch(self._spec, seen, desired)
         if not operations:
@@ -126,8 +144,11 @@ class Writer:
                 # Our change is there: applied by the attempt whose answer was lost.
                 return Metadata.from_api(live_raw)
             # A rejected PATCH did not land; one whose answer was lost may have, before someone else's edit.
-            drift = (changed_fields(self._spec, seen, live) if rejection is not None
-                     else changed_by_others(self._spec, seen, desired, live))
+            drift = (
+                changed_fields(self._spec, seen, live)
+                if rejection is not None
+                else changed_by_others(self._spec, seen, desired, live)
+            )
             if drift:
                 raise ConflictError(self._spec.label, object_id, drift)
             if rejection is not None:
@@ -138,10 +159,13 @@ class Writer:
             seen = user_fields(self._spec, live_raw)
             operations = guarded_patch(self._spec, seen, desired)
         raise OutcomeUnknownError(
-            f"updating {self._spec.label} {object_id} failed {attempt} times without an answer; " + (
-                f"the {self._spec.label} is unchanged on the server" if settled else
-                f"the {self._spec.label} was unchanged when last read, but the last attempt timed out less than "
-                "adobe:lateWriteWindow ago and may still be applied (the next `pulumi up` recognises it)")
+            f"updating {self._spec.label} {object_id} failed {attempt} times without an answer; "
+            + (
+                f"the {self._spec.label} is unchanged on the server"
+                if settled
+                else f"the {self._spec.label} was unchanged when last read, but the last attempt timed out less than "
+                "adobe:lateWriteWindow ago and may still be applied (the next `pulumi up` recognises it)"
+            )
         )
 
     def adopt(self, sandbox: str, object_id: str, desired: dict[str, Any], budget: Budget) -> Metadata:
@@ -155,7 +179,9 @@ class Writer:
                 f"{self._spec.adopt_input} {object_id!r}: no {self._spec.label} with this id exists in sandbox "
                 f"{sandbox!r}; check the id (python -m provider.export lists them) or remove "
                 f"{self._spec.adopt_input} to create a new one",
-                method=missing.method, path=missing.path, request_id=missing.request_id,
+                method=missing.method,
+                path=missing.path,
+                request_id=missing.request_id,
             ) from None
         if canonical(self._spec, live_raw) == desired:
             return Metadata.from_api(live_raw)
@@ -166,8 +192,9 @@ class Writer:
         """What identifies identical creates: the kind and the fields (two kinds may share a name)."""
         return {"kind": self._spec.kind, **desired}
 
-    def _find_created(self, sandbox: str, desired: dict[str, Any], started: float,
-                      budget: Budget) -> Optional[dict[str, Any]]:
+    def _find_created(
+        self, sandbox: str, desired: dict[str, Any], started: float, budget: Budget
+    ) -> Optional[dict[str, Any]]:
         """The object our ambiguous POST created, if it exists: same fields, our client, created since it was sent,
         and no other resource's.
 
@@ -177,8 +204,11 @@ class Writer:
         """
         label, name = self._spec.label, str(desired.get("name", ""))
         # The property filter separates expressions with commas; a value with one is matched here instead.
-        filters = tuple(f"{key}=={desired[key]}" for key in self._spec.lookup_keys
-                        if isinstance(desired.get(key), str) and "," not in desired[key])
+        filters = tuple(
+            f"{key}=={desired[key]}"
+            for key in self._spec.lookup_keys
+            if isinstance(desired.get(key), str) and "," not in desired[key]
+        )
         try:
             listed = list(self._client.list(self._endpoint, sandbox, filters=filters))
         except OfferformError as error:
@@ -189,8 +219,9 @@ class Writer:
         # The listing's answer has taught the client the server's clock: compare on that clock.
         since = self._client.server_time(started) - CLOCK_PRECISION
         candidates = [found for found in listed if self._is_ours(found, desired, since)]
-        free = self._claims.unclaimed(sandbox, self._fingerprinted(desired),
-                                      [str(found.get("id")) for found in candidates], budget.ends_at)
+        free = self._claims.unclaimed(
+            sandbox, self._fingerprinted(desired), [str(found.get("id")) for found in candidates], budget.ends_at
+        )
         if free is None:
             raise OutcomeUnknownError(
                 f"creating {label} {name!r} got no answer, and an identical create of another resource is "

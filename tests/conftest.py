@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-
 from offerform_emulator import Emulator
 from offerform_emulator.testing import emulator, make_emulator_fixture  # noqa: F401  (emulator: a fresh one per test)
 

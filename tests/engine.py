@@ -116,56 +116,139 @@ class Plugin:
 
     def configure(self, config: dict[str, Any]) -> None:
         """As the engine configures the default ``pulumi-python`` provider: the whole stack config, namespaced."""
-        self._call("Configure", provider_pb2.ConfigureRequest(
-            args=to_struct(config),
-            variables={f"pulumi-python:config:{key}": str(value) for key, value in config.items()},
-            acceptSecrets=True, acceptResources=True, sends_old_inputs=True, sends_old_inputs_to_delete=True,
-            urn=f"urn:pulumi:test::offerform::pulumi:providers:pulumi-python::default", name="default",
-            type="pulumi:providers:pulumi-python", id="00000000-0000-0000-0000-000000000000"))
+        self._call(
+            "Configure",
+            provider_pb2.ConfigureRequest(
+                args=to_struct(config),
+                variables={f"pulumi-python:config:{key}": str(value) for key, value in config.items()},
+                acceptSecrets=True,
+                acceptResources=True,
+                sends_old_inputs=True,
+                sends_old_inputs_to_delete=True,
+                urn="urn:pulumi:test::offerform::pulumi:providers:pulumi-python::default",
+                name="default",
+                type="pulumi:providers:pulumi-python",
+                id="00000000-0000-0000-0000-000000000000",
+            ),
+        )
 
-    def check(self, name: str, news: dict[str, Any], olds: Optional[dict[str, Any]] = None,
-              spec: ResourceSpec = FALLBACK_OFFER) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    def check(
+        self,
+        name: str,
+        news: dict[str, Any],
+        olds: Optional[dict[str, Any]] = None,
+        spec: ResourceSpec = FALLBACK_OFFER,
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         # A new resource's olds are empty, not even the provider blob, as the engine sends them.
-        response = self._call("Check", provider_pb2.CheckRequest(
-            urn=urn(name, spec), olds=self._props(olds, spec) if olds else to_struct({}),
-            news=self._props(news, spec), name=name, type=spec.pulumi_type))
-        return _strip(from_struct(response.inputs, keep_unknowns=True)), [(f.property, f.reason) for f in response.failures]
+        response = self._call(
+            "Check",
+            provider_pb2.CheckRequest(
+                urn=urn(name, spec),
+                olds=self._props(olds, spec) if olds else to_struct({}),
+                news=self._props(news, spec),
+                name=name,
+                type=spec.pulumi_type,
+            ),
+        )
+        return _strip(from_struct(response.inputs, keep_unknowns=True)), [
+            (f.property, f.reason) for f in response.failures
+        ]
 
-    def diff(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any],
-             old_inputs: Optional[dict[str, Any]] = None, spec: ResourceSpec = FALLBACK_OFFER) -> provider_pb2.DiffResponse:
-        return self._call("Diff", provider_pb2.DiffRequest(
-            id=id_, urn=urn(name, spec), olds=self._props(olds, spec), news=self._props(news, spec),
-            old_inputs=self._props(old_inputs if old_inputs is not None else olds, spec), name=name,
-            type=spec.pulumi_type))
+    def diff(
+        self,
+        name: str,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        old_inputs: Optional[dict[str, Any]] = None,
+        spec: ResourceSpec = FALLBACK_OFFER,
+    ) -> provider_pb2.DiffResponse:
+        return self._call(
+            "Diff",
+            provider_pb2.DiffRequest(
+                id=id_,
+                urn=urn(name, spec),
+                olds=self._props(olds, spec),
+                news=self._props(news, spec),
+                old_inputs=self._props(old_inputs if old_inputs is not None else olds, spec),
+                name=name,
+                type=spec.pulumi_type,
+            ),
+        )
 
-    def create(self, name: str, inputs: dict[str, Any], spec: ResourceSpec = FALLBACK_OFFER) -> tuple[str, dict[str, Any]]:
-        response = self._call("Create", provider_pb2.CreateRequest(
-            urn=urn(name, spec), properties=self._props(inputs, spec), name=name, type=spec.pulumi_type))
+    def create(
+        self, name: str, inputs: dict[str, Any], spec: ResourceSpec = FALLBACK_OFFER
+    ) -> tuple[str, dict[str, Any]]:
+        response = self._call(
+            "Create",
+            provider_pb2.CreateRequest(
+                urn=urn(name, spec), properties=self._props(inputs, spec), name=name, type=spec.pulumi_type
+            ),
+        )
         return response.id, _strip(from_struct(response.properties))
 
-    def read(self, name: str, id_: str, outputs: dict[str, Any], inputs: Optional[dict[str, Any]] = None,
-             spec: ResourceSpec = FALLBACK_OFFER) -> tuple[str, dict[str, Any], Optional[dict[str, Any]]]:
-        request = provider_pb2.ReadRequest(id=id_, urn=urn(name, spec), properties=self._props(outputs, spec),
-                                           inputs=self._props(inputs if inputs is not None else {}, spec),
-                                           name=name, type=spec.pulumi_type)
+    def read(
+        self,
+        name: str,
+        id_: str,
+        outputs: dict[str, Any],
+        inputs: Optional[dict[str, Any]] = None,
+        spec: ResourceSpec = FALLBACK_OFFER,
+    ) -> tuple[str, dict[str, Any], Optional[dict[str, Any]]]:
+        request = provider_pb2.ReadRequest(
+            id=id_,
+            urn=urn(name, spec),
+            properties=self._props(outputs, spec),
+            inputs=self._props(inputs if inputs is not None else {}, spec),
+            name=name,
+            type=spec.pulumi_type,
+        )
         response = self._call("Read", request)
         read_inputs = _strip(from_struct(response.inputs)) if response.HasField("inputs") else None
         return response.id, _strip(from_struct(response.properties)), read_inputs
 
-    def update(self, name: str, id_: str, olds: dict[str, Any], news: dict[str, Any],
-               old_inputs: Optional[dict[str, Any]] = None, spec: ResourceSpec = FALLBACK_OFFER) -> dict[str, Any]:
-        response = self._call("Update", provider_pb2.UpdateRequest(
-            id=id_, urn=urn(name, spec), olds=self._props(olds, spec), news=self._props(news, spec),
-            old_inputs=self._props(old_inputs if old_inputs is not None else olds, spec), name=name,
-            type=spec.pulumi_type))
+    def update(
+        self,
+        name: str,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        old_inputs: Optional[dict[str, Any]] = None,
+        spec: ResourceSpec = FALLBACK_OFFER,
+    ) -> dict[str, Any]:
+        response = self._call(
+            "Update",
+            provider_pb2.UpdateRequest(
+                id=id_,
+                urn=urn(name, spec),
+                olds=self._props(olds, spec),
+                news=self._props(news, spec),
+                old_inputs=self._props(old_inputs if old_inputs is not None else olds, spec),
+                name=name,
+                type=spec.pulumi_type,
+            ),
+        )
         return _strip(from_struct(response.properties))
 
-    def delete(self, name: str, id_: str, outputs: dict[str, Any], old_inputs: Optional[dict[str, Any]] = None,
-               spec: ResourceSpec = FALLBACK_OFFER) -> None:
-        self._call("Delete", provider_pb2.DeleteRequest(
-            id=id_, urn=urn(name, spec), properties=self._props(outputs, spec),
-            old_inputs=self._props(old_inputs if old_inputs is not None else outputs, spec), name=name,
-            type=spec.pulumi_type))
+    def delete(
+        self,
+        name: str,
+        id_: str,
+        outputs: dict[str, Any],
+        old_inputs: Optional[dict[str, Any]] = None,
+        spec: ResourceSpec = FALLBACK_OFFER,
+    ) -> None:
+        self._call(
+            "Delete",
+            provider_pb2.DeleteRequest(
+                id=id_,
+                urn=urn(name, spec),
+                properties=self._props(outputs, spec),
+                old_inputs=self._props(old_inputs if old_inputs is not None else outputs, spec),
+                name=name,
+                type=spec.pulumi_type,
+            ),
+        )
 
 
 def _strip(values: dict[str, Any]) -> dict[str, Any]:
@@ -221,8 +304,11 @@ class Stack:
         changes = diff.changes
         if changes == provider_pb2.DiffResponse.DIFF_UNKNOWN:
             # As the engine does: an unknown answer means "compare the old and new inputs yourself".
-            changes = (provider_pb2.DiffResponse.DIFF_SOME if _strip(old.inputs) != _strip(inputs)
-                       else provider_pb2.DiffResponse.DIFF_NONE)
+            changes = (
+                provider_pb2.DiffResponse.DIFF_SOME
+                if _strip(old.inputs) != _strip(inputs)
+                else provider_pb2.DiffResponse.DIFF_NONE
+            )
         if diff.replaces and changes == provider_pb2.DiffResponse.DIFF_SOME:
             return Plan("replace", list(diff.replaces)), inputs
         return Plan("update" if changes == provider_pb2.DiffResponse.DIFF_SOME else "same"), inputs

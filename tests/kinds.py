@@ -47,23 +47,39 @@ class KindCase:
 
 
 def _placement() -> dict[str, Any]:
-    return {"name": "x", "description": "The banner at the top of the home page", "channel": WEB,
-            "componentType": "imagelink", "itemCount": 1,
-            "returnMetaData": {"offerName": True, "placementName": False}}
+    return {
+        "name": "x",
+        "description": "The banner at the top of the home page",
+        "channel": WEB,
+        "componentType": "imagelink",
+        "itemCount": 1,
+        "returnMetaData": {"offerName": True, "placementName": False},
+    }
 
 
 def _decision() -> dict[str, Any]:
-    return {"name": "x", "description": "Spring decision", "status": "draft",
-            "fallback": "dps:fallback-offer:0123456789abcdef",
-            "criteria": [{"placements": ["dps:offer-placement:0123456789abcdef"],
-                          "optionSelection": {"filter": "dps:offer-filter:0123456789abcdef"},
-                          "profileConstraint": {"profileConstraintType": "none"}}]}
+    return {
+        "name": "x",
+        "description": "Spring decision",
+        "status": "draft",
+        "fallback": "dps:fallback-offer:0123456789abcdef",
+        "criteria": [
+            {
+                "placements": ["dps:offer-placement:0123456789abcdef"],
+                "optionSelection": {"filter": "dps:offer-filter:0123456789abcdef"},
+                "profileConstraint": {"profileConstraintType": "none"},
+            }
+        ],
+    }
 
 
 def _personalized_offer() -> dict[str, Any]:
-    return offer(selectionConstraint={"startDate": "2026-06-01T00:00:00.000+00:00", "profileConstraintType": "none"},
-                 rank={"priority": 2}, cappingConstraint={"globalCap": 1000, "profileCap": 3},
-                 frequencyCappingConstraints=[{"limit": 1, "scope": "profile", "entity": "offer", "enabled": True}])
+    return offer(
+        selectionConstraint={"startDate": "2026-06-01T00:00:00.000+00:00", "profileConstraintType": "none"},
+        rank={"priority": 2},
+        cappingConstraint={"globalCap": 1000, "profileCap": 3},
+        frequencyCappingConstraints=[{"limit": 1, "scope": "profile", "entity": "offer", "enabled": True}],
+    )
 
 
 def _qualifier() -> dict[str, Any]:
@@ -83,26 +99,74 @@ def _rule() -> dict[str, Any]:
 
 
 def _formula() -> dict[str, Any]:
-    return {"name": "x", "description": "Favour the growth team", "returnType": {"type": "integer"},
-            "expression": _pql('if(offer.characteristics.team = "growth", 10, 1)')}
+    return {
+        "name": "x",
+        "description": "Favour the growth team",
+        "returnType": {"type": "integer"},
+        "expression": _pql('if(offer.characteristics.team = "growth", 10, 1)'),
+    }
 
 
 KINDS = (
-    KindCase(FALLBACK_OFFER, "fallback-offer", offer, ("status", "archived"),
-             ("representations", [], "representations", "at least 1")),
-    KindCase(PLACEMENT, "placement", _placement, ("channel", EMAIL),
-             ("componentType", "video", "componentType", "'html', 'imagelink', 'text' or 'json'")),
-    KindCase(DECISION, "decision", _decision, ("status", "live"),
-             ("criteria", [{"placements": []}], "criteria[0].placements", "at least 1")),
-    KindCase(PERSONALIZED_OFFER, "personalized-offer", _personalized_offer, ("status", "archived"),
-             ("frequencyCappingConstraints", [{"limit": 0, "scope": "global", "entity": "offer"}],
-              "frequencyCappingConstraints[0].limit", "greater than or equal to 1")),
-    KindCase(COLLECTION_QUALIFIER, "collection-qualifier", _qualifier, ("description", "Renamed campaign"),
-             ("description", 7, "description", "must be a string")),
-    KindCase(COLLECTION, "collection", _collection, ("filterType", "all-tags"),
-             ("filterType", "some", "filterType", "'any-tags', 'all-tags' or 'offers'")),
-    KindCase(DECISION_RULE, "decision-rule", _rule, ("condition", _pql('profile.loyalty.tier.equals("silver", false)')),
-             ("condition", {"type": "SQL", "format": "pql/text", "value": "x"}, "condition.type", "'PQL'")),
-    KindCase(RANKING_FORMULA, "ranking-formula", _formula, ("expression", _pql("offer.rank.priority")),
-             ("returnType", {"type": "string"}, "returnType.type", "must be integer")),
+    KindCase(
+        FALLBACK_OFFER,
+        "fallback-offer",
+        offer,
+        ("status", "archived"),
+        ("representations", [], "representations", "at least 1"),
+    ),
+    KindCase(
+        PLACEMENT,
+        "placement",
+        _placement,
+        ("channel", EMAIL),
+        ("componentType", "video", "componentType", "'html', 'imagelink', 'text' or 'json'"),
+    ),
+    KindCase(
+        DECISION,
+        "decision",
+        _decision,
+        ("status", "live"),
+        ("criteria", [{"placements": []}], "criteria[0].placements", "at least 1"),
+    ),
+    KindCase(
+        PERSONALIZED_OFFER,
+        "personalized-offer",
+        _personalized_offer,
+        ("status", "archived"),
+        (
+            "frequencyCappingConstraints",
+            [{"limit": 0, "scope": "global", "entity": "offer"}],
+            "frequencyCappingConstraints[0].limit",
+            "greater than or equal to 1",
+        ),
+    ),
+    KindCase(
+        COLLECTION_QUALIFIER,
+        "collection-qualifier",
+        _qualifier,
+        ("description", "Renamed campaign"),
+        ("description", 7, "description", "must be a string"),
+    ),
+    KindCase(
+        COLLECTION,
+        "collection",
+        _collection,
+        ("filterType", "all-tags"),
+        ("filterType", "some", "filterType", "'any-tags', 'all-tags' or 'offers'"),
+    ),
+    KindCase(
+        DECISION_RULE,
+        "decision-rule",
+        _rule,
+        ("condition", _pql('profile.loyalty.tier.equals("silver", false)')),
+        ("condition", {"type": "SQL", "format": "pql/text", "value": "x"}, "condition.type", "'PQL'"),
+    ),
+    KindCase(
+        RANKING_FORMULA,
+        "ranking-formula",
+        _formula,
+        ("expression", _pql("offer.rank.priority")),
+        ("returnType", {"type": "string"}, "returnType.type", "must be integer"),
+    ),
 )

@@ -28,47 +28,118 @@ def seed_connected_sandbox(emu: Emulator, org: str, sandbox: str, scale: int = 1
         return created
 
     try:
-        qualifiers = [seed("collection-qualifier", {"name": f"Qualifier {i}", "description": f"Campaign {i}"})
-                      for i in range(8 * scale)]
-        placements = [seed("placement", {"name": f"Placement {i}", "channel": WEB if i % 2 else EMAIL,
-                                         "componentType": "html", "itemCount": 1 + i % 3})
-                      for i in range(8 * scale)]
-        rules = [seed("decision-rule", {"name": f"Rule {i}",
-                                        "condition": _pql(f'profile.loyalty.points > {100 * i}')})
-                 for i in range(6 * scale)]
-        formulas = [seed("ranking-formula", {"name": f"Formula {i}", "returnType": {"type": "integer"},
-                                             "expression": _pql(f"offer.rank.priority * {i + 1}")})
-                    for i in range(6 * scale)]
+        qualifiers = [
+            seed("collection-qualifier", {"name": f"Qualifier {i}", "description": f"Campaign {i}"})
+            for i in range(8 * scale)
+        ]
+        placements = [
+            seed(
+                "placement",
+                {
+                    "name": f"Placement {i}",
+                    "channel": WEB if i % 2 else EMAIL,
+                    "componentType": "html",
+                    "itemCount": 1 + i % 3,
+                },
+            )
+            for i in range(8 * scale)
+        ]
+        rules = [
+            seed("decision-rule", {"name": f"Rule {i}", "condition": _pql(f"profile.loyalty.points > {100 * i}")})
+            for i in range(6 * scale)
+        ]
+        formulas = [
+            seed(
+                "ranking-formula",
+                {
+                    "name": f"Formula {i}",
+                    "returnType": {"type": "integer"},
+                    "expression": _pql(f"offer.rank.priority * {i + 1}"),
+                },
+            )
+            for i in range(6 * scale)
+        ]
 
         def representation(i: int) -> dict[str, Any]:
             target = placements[i % len(placements)]
-            return {"channel": target["channel"], "placement": target["id"],
-                    "components": [{"type": "html", "format": "text/html", "content": f"<p>Offer {i}</p>"}]}
+            return {
+                "channel": target["channel"],
+                "placement": target["id"],
+                "components": [{"type": "html", "format": "text/html", "content": f"<p>Offer {i}</p>"}],
+            }
 
-        fallbacks = [seed("fallback-offer", offer(f"Fallback {i}", representations=[representation(i)],
-                                                  tags=[qualifiers[i % len(qualifiers)]["id"]]))
-                     for i in range(10 * scale)]
-        personalized = [seed("personalized-offer", offer(
-            f"Personalized {i}", representations=[representation(i + 3)],
-            tags=[qualifiers[(i + 1) % len(qualifiers)]["id"]], rank={"priority": i},
-            selectionConstraint={"profileConstraintType": "eligibilityRule",
-                                 "eligibilityRule": rules[i % len(rules)]["id"]}))
-            for i in range(12 * scale)]
-        collections = [seed("collection", {"name": f"By qualifier {i}", "filterType": "any-tags",
-                                           "ids": [qualifiers[i]["id"], qualifiers[i + 1]["id"]]})
-                       for i in range(3 * scale)]
-        collections += [seed("collection", {"name": f"By list {i}", "filterType": "offers",
-                                            "ids": [personalized[2 * i]["id"], personalized[2 * i + 1]["id"]]})
-                        for i in range(3 * scale)]
+        fallbacks = [
+            seed(
+                "fallback-offer",
+                offer(
+                    f"Fallback {i}", representations=[representation(i)], tags=[qualifiers[i % len(qualifiers)]["id"]]
+                ),
+            )
+            for i in range(10 * scale)
+        ]
+        personalized = [
+            seed(
+                "personalized-offer",
+                offer(
+                    f"Personalized {i}",
+                    representations=[representation(i + 3)],
+                    tags=[qualifiers[(i + 1) % len(qualifiers)]["id"]],
+                    rank={"priority": i},
+                    selectionConstraint={
+                        "profileConstraintType": "eligibilityRule",
+                        "eligibilityRule": rules[i % len(rules)]["id"],
+                    },
+                ),
+            )
+            for i in range(12 * scale)
+        ]
+        collections = [
+            seed(
+                "collection",
+                {
+                    "name": f"By qualifier {i}",
+                    "filterType": "any-tags",
+                    "ids": [qualifiers[i]["id"], qualifiers[i + 1]["id"]],
+                },
+            )
+            for i in range(3 * scale)
+        ]
+        collections += [
+            seed(
+                "collection",
+                {
+                    "name": f"By list {i}",
+                    "filterType": "offers",
+                    "ids": [personalized[2 * i]["id"], personalized[2 * i + 1]["id"]],
+                },
+            )
+            for i in range(3 * scale)
+        ]
         for i in range(6 * scale):
-            seed("decision", {
-                "name": f"Decision {i}", "status": "draft", "fallback": fallbacks[i]["id"],
-                "criteria": [{"placements": [placements[i]["id"], placements[i + 1]["id"]],
-                              "optionSelection": {"filter": collections[i]["id"]},
-                              "rank": {"order": {"orderEvaluationType": "ranking-strategy",
-                                                 "rankingStrategy": formulas[i]["id"]}},
-                              "profileConstraint": {"profileConstraintType": "eligibilityRule",
-                                                    "eligibilityRule": rules[i]["id"]}}]})
+            seed(
+                "decision",
+                {
+                    "name": f"Decision {i}",
+                    "status": "draft",
+                    "fallback": fallbacks[i]["id"],
+                    "criteria": [
+                        {
+                            "placements": [placements[i]["id"], placements[i + 1]["id"]],
+                            "optionSelection": {"filter": collections[i]["id"]},
+                            "rank": {
+                                "order": {
+                                    "orderEvaluationType": "ranking-strategy",
+                                    "rankingStrategy": formulas[i]["id"],
+                                }
+                            },
+                            "profileConstraint": {
+                                "profileConstraintType": "eligibilityRule",
+                                "eligibilityRule": rules[i]["id"],
+                            },
+                        }
+                    ],
+                },
+            )
     finally:
         emu.referential_integrity = strict_before
     return made

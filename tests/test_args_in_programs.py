@@ -8,7 +8,6 @@ from typing import Any
 
 import pulumi
 import pytest
-
 from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX
@@ -31,15 +30,25 @@ def _component() -> Any:
 
 @pulumi.runtime.test
 def test_an_output_inside_a_nested_block_reaches_the_api(shared_plugin: Plugin, emu: Emulator) -> Any:
-    from provider import FallbackOffer, FallbackOfferArgs, Placement, PlacementArgs, RepresentationArgs, SelectionConstraintArgs
+    from provider import (
+        FallbackOffer,
+        FallbackOfferArgs,
+        Placement,
+        PlacementArgs,
+        RepresentationArgs,
+        SelectionConstraintArgs,
+    )
 
     _mocked(shared_plugin)
     web = Placement("web", PlacementArgs(name="Home banner", channel=WEB, component_type="text"))
-    offer = FallbackOffer("fallback", FallbackOfferArgs(
-        name="Spring fallback",
-        representations=[RepresentationArgs(channel=WEB, placement=web.id, components=[_component()])],
-        selection_constraint=SelectionConstraintArgs(start_date=web.created_date, profile_constraint_type="none"),
-    ))
+    offer = FallbackOffer(
+        "fallback",
+        FallbackOfferArgs(
+            name="Spring fallback",
+            representations=[RepresentationArgs(channel=WEB, placement=web.id, components=[_component()])],
+            selection_constraint=SelectionConstraintArgs(start_date=web.created_date, profile_constraint_type="none"),
+        ),
+    )
 
     def verify(values: list[Any]) -> None:
         web_id, offer_id, created = values
@@ -55,13 +64,17 @@ def test_a_whole_nested_block_may_be_an_output(shared_plugin: Plugin, emu: Emula
     from provider import FallbackOffer, FallbackOfferArgs, RankArgs, RepresentationArgs, SelectionConstraintArgs
 
     _mocked(shared_plugin)
-    offer = FallbackOffer("fallback", FallbackOfferArgs(
-        name="Spring fallback",
-        representations=pulumi.Output.from_input([RepresentationArgs(channel=WEB, placement="dps:offer-placement:1",
-                                                                     components=[_component()])]),
-        selection_constraint=pulumi.Output.from_input(SelectionConstraintArgs(end_date="2026-09-01T00:00:00Z")),
-        rank=pulumi.Output.from_input(RankArgs(priority=2)),
-    ))
+    offer = FallbackOffer(
+        "fallback",
+        FallbackOfferArgs(
+            name="Spring fallback",
+            representations=pulumi.Output.from_input(
+                [RepresentationArgs(channel=WEB, placement="dps:offer-placement:1", components=[_component()])]
+            ),
+            selection_constraint=pulumi.Output.from_input(SelectionConstraintArgs(end_date="2026-09-01T00:00:00Z")),
+            rank=pulumi.Output.from_input(RankArgs(priority=2)),
+        ),
+    )
 
     def verify(offer_id: str) -> None:
         live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
@@ -73,17 +86,39 @@ def test_a_whole_nested_block_may_be_an_output(shared_plugin: Plugin, emu: Emula
 
 @pulumi.runtime.test
 def test_a_decision_takes_its_references_as_outputs(shared_plugin: Plugin, emu: Emulator) -> Any:
-    from provider import (Decision, DecisionArgs, DecisionCriterionArgs, FallbackOffer, FallbackOfferArgs,
-                          OptionSelectionArgs, Placement, PlacementArgs, RepresentationArgs)
+    from provider import (
+        Decision,
+        DecisionArgs,
+        DecisionCriterionArgs,
+        FallbackOffer,
+        FallbackOfferArgs,
+        OptionSelectionArgs,
+        Placement,
+        PlacementArgs,
+        RepresentationArgs,
+    )
 
     _mocked(shared_plugin)
     web = Placement("web", PlacementArgs(name="Home banner", channel=WEB, component_type="text"))
-    fallback = FallbackOffer("fallback", FallbackOfferArgs(
-        name="Spring fallback",
-        representations=[RepresentationArgs(channel=WEB, placement=web.id, components=[_component()])]))
-    decision = Decision("spring", DecisionArgs(
-        name="Spring decision", fallback=fallback.id,
-        criteria=[DecisionCriterionArgs(placements=[web.id], option_selection=OptionSelectionArgs(filter="dps:offer-filter:1"))]))
+    fallback = FallbackOffer(
+        "fallback",
+        FallbackOfferArgs(
+            name="Spring fallback",
+            representations=[RepresentationArgs(channel=WEB, placement=web.id, components=[_component()])],
+        ),
+    )
+    decision = Decision(
+        "spring",
+        DecisionArgs(
+            name="Spring decision",
+            fallback=fallback.id,
+            criteria=[
+                DecisionCriterionArgs(
+                    placements=[web.id], option_selection=OptionSelectionArgs(filter="dps:offer-filter:1")
+                )
+            ],
+        ),
+    )
 
     def verify(values: list[Any]) -> None:
         web_id, fallback_id, decision_id = values
@@ -99,14 +134,25 @@ def test_a_plain_dict_may_hold_datetime_and_date_values(shared_plugin: Plugin, e
     from provider import FallbackOffer
 
     _mocked(shared_plugin)
-    offer = FallbackOffer("fallback", {**plain_offer(), "selectionConstraint": {
-        "startDate": datetime.datetime(2026, 6, 1, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
-        "endDate": datetime.date(2026, 9, 1)}})
+    offer = FallbackOffer(
+        "fallback",
+        {
+            **plain_offer(),
+            "selectionConstraint": {
+                "startDate": datetime.datetime(
+                    2026, 6, 1, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+                ),
+                "endDate": datetime.date(2026, 9, 1),
+            },
+        },
+    )
 
     def verify(offer_id: str) -> None:
         live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
-        assert live["selectionConstraint"] == {"startDate": "2026-06-01T07:30:00.000+00:00",
-                                               "endDate": "2026-09-01T00:00:00.000+00:00"}
+        assert live["selectionConstraint"] == {
+            "startDate": "2026-06-01T07:30:00.000+00:00",
+            "endDate": "2026-09-01T00:00:00.000+00:00",
+        }
 
     return offer.id.apply(verify)
 
@@ -114,6 +160,11 @@ def test_a_plain_dict_may_hold_datetime_and_date_values(shared_plugin: Plugin, e
 def test_a_datetime_without_a_time_zone_in_a_plain_dict_is_refused_naming_its_path() -> None:
     from provider import FallbackOffer
 
-    with pytest.raises(TypeError, match=r"^FallbackOffer\.selectionConstraint\.startDate: the datetime "
-                                        r"2026-06-01T00:00:00 has no time zone"):
-        FallbackOffer("fallback", {**plain_offer(), "selectionConstraint": {"startDate": datetime.datetime(2026, 6, 1)}})
+    with pytest.raises(
+        TypeError,
+        match=r"^FallbackOffer\.selectionConstraint\.startDate: the datetime "
+        r"2026-06-01T00:00:00 has no time zone",
+    ):
+        FallbackOffer(
+            "fallback", {**plain_offer(), "selectionConstraint": {"startDate": datetime.datetime(2026, 6, 1)}}
+        )

@@ -6,7 +6,6 @@ import time
 from typing import Callable
 
 import pytest
-
 from offerform_emulator import Emulator, Fault
 
 from provider import __version__
@@ -34,9 +33,14 @@ def test_apply_without_credentials_lists_every_missing_setting(start_plugin: Cal
 
 
 def test_settings_fall_back_to_the_environment(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
-    env = {"ADOBE_CLIENT_ID": emulator.client_id, "ADOBE_CLIENT_SECRET": emulator.client_secret,
-           "ADOBE_IMS_ORG_ID": ORG, "ADOBE_SANDBOX_NAME": "from-env",
-           "ADOBE_ENDPOINT": emulator.dps_url, "ADOBE_IMS_ENDPOINT": emulator.ims_url}
+    env = {
+        "ADOBE_CLIENT_ID": emulator.client_id,
+        "ADOBE_CLIENT_SECRET": emulator.client_secret,
+        "ADOBE_IMS_ORG_ID": ORG,
+        "ADOBE_SANDBOX_NAME": "from-env",
+        "ADOBE_ENDPOINT": emulator.dps_url,
+        "ADOBE_IMS_ENDPOINT": emulator.ims_url,
+    }
     plugin = start_plugin({}, env=env)
 
     Stack(plugin).up("spring", offer())
@@ -66,8 +70,7 @@ def test_one_token_serves_every_call_of_a_process(emulator: Emulator, start_plug
     assert emulator.tokens_issued == 1
 
 
-def test_one_token_serves_every_kind_of_a_process(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+def test_one_token_serves_every_kind_of_a_process(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
     plugin = start_plugin(plugin_config(emulator))
 
     for case in KINDS:
@@ -79,7 +82,9 @@ def test_one_token_serves_every_kind_of_a_process(
     assert {entry.kind for entry in emulator.log.entries(service="dps")} == {case.emulator_kind for case in KINDS}
 
 
-def test_a_token_about_to_expire_is_replaced_before_use(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+def test_a_token_about_to_expire_is_replaced_before_use(
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     emulator.token_lifetime = 2  # shorter than the refresh margin: the provider keeps it for half its life
     stack = Stack(start_plugin(plugin_config(emulator)))
 
@@ -104,7 +109,8 @@ def test_an_api_error_carries_adobes_message_and_request_id(stack: Stack, emu: E
 
 
 def test_a_refused_access_token_points_at_the_credential_settings_not_the_sandbox(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = start_plugin(plugin_config(emulator, **{"adobe:clientSecret": None, "adobe:accessToken": "never-issued"}))
 
     with pytest.raises(PluginError) as failure:
@@ -116,7 +122,8 @@ def test_a_refused_access_token_points_at_the_credential_settings_not_the_sandbo
 
 
 def test_a_different_default_sandbox_elsewhere_never_moves_existing_offers(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     laptop = Stack(start_plugin(plugin_config(emulator)))
     laptop.up("spring", offer())
     ci = Stack(start_plugin(plugin_config(emulator, **{"adobe:sandboxName": None}), env={"ADOBE_SANDBOX_NAME": "prod"}))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pytest
-
 from offerform_emulator import Emulator
+
 from provider.resources.decision import DECISION
 from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.resources.placement import PLACEMENT
@@ -35,16 +35,21 @@ def _chain(plugin: Plugin, emu: Emulator) -> tuple[Stack, Stack, Stack, dict[str
     representation = {**offer()["representations"][0], "placement": web}
     offers.up("fallback", offer(representations=[representation]))
     qualifier = emu.seed("collection-qualifier", ORG, SANDBOX, {"name": "Spring"})
-    collection = emu.seed("collection", ORG, SANDBOX, {"name": "Spring offers", "filterType": "any-tags",
-                                                       "ids": [qualifier["id"]]})
-    decision = DECISION_CASE.declare("Spring decision", fallback=offers.state["fallback"].id,
-                                     criteria=[{"placements": [web], "optionSelection": {"filter": collection["id"]}}])
+    collection = emu.seed(
+        "collection", ORG, SANDBOX, {"name": "Spring offers", "filterType": "any-tags", "ids": [qualifier["id"]]}
+    )
+    decision = DECISION_CASE.declare(
+        "Spring decision",
+        fallback=offers.state["fallback"].id,
+        criteria=[{"placements": [web], "optionSelection": {"filter": collection["id"]}}],
+    )
     decisions.up("spring", decision)
     return placements, offers, decisions, decision
 
 
 def test_a_decision_naming_its_placements_and_fallback_goes_up_where_references_are_checked(
-        shared_plugin: Plugin, strict: Emulator) -> None:
+    shared_plugin: Plugin, strict: Emulator
+) -> None:
     _, offers, decisions, _ = _chain(shared_plugin, strict)
 
     live = strict.get("decision", ORG, SANDBOX, decisions.state["spring"].id)
@@ -52,10 +57,12 @@ def test_a_decision_naming_its_placements_and_fallback_goes_up_where_references_
 
 
 def test_a_decision_naming_a_missing_placement_fails_with_the_path_and_creates_nothing(
-        shared_plugin: Plugin, strict: Emulator) -> None:
+    shared_plugin: Plugin, strict: Emulator
+) -> None:
     missing = "dps:offer-placement:ffffffffffffffff"
-    declared = DECISION_CASE.declare(criteria=[{"placements": [missing],
-                                                "optionSelection": {"filter": "dps:offer-filter:0"}}])
+    declared = DECISION_CASE.declare(
+        criteria=[{"placements": [missing], "optionSelection": {"filter": "dps:offer-filter:0"}}]
+    )
 
     with pytest.raises(PluginError) as failure:
         Stack(shared_plugin, DECISION).up("spring", declared)
@@ -66,7 +73,8 @@ def test_a_decision_naming_a_missing_placement_fails_with_the_path_and_creates_n
 
 
 def test_deleting_a_placement_a_decision_still_names_fails_and_keeps_both(
-        shared_plugin: Plugin, strict: Emulator) -> None:
+    shared_plugin: Plugin, strict: Emulator
+) -> None:
     placements, _, decisions, _ = _chain(shared_plugin, strict)
 
     with pytest.raises(PluginError) as failure:
@@ -78,20 +86,32 @@ def test_deleting_a_placement_a_decision_still_names_fails_and_keeps_both(
 
 
 def test_a_ranking_strategy_without_a_formula_fails_check(shared_plugin: Plugin, emu: Emulator) -> None:
-    declared = DECISION_CASE.declare(criteria=[{
-        "placements": ["dps:offer-placement:1"], "optionSelection": {"filter": "dps:offer-filter:1"},
-        "rank": {"order": {"orderEvaluationType": "ranking-strategy"}}}])
+    declared = DECISION_CASE.declare(
+        criteria=[
+            {
+                "placements": ["dps:offer-placement:1"],
+                "optionSelection": {"filter": "dps:offer-filter:1"},
+                "rank": {"order": {"orderEvaluationType": "ranking-strategy"}},
+            }
+        ]
+    )
 
     _, failures = shared_plugin.check("spring", declared, spec=DECISION)
 
-    assert failures == [("criteria[0].rank.order",
-                         "orderEvaluationType ranking-strategy needs rankingStrategy (a ranking formula id)")]
+    assert failures == [
+        ("criteria[0].rank.order", "orderEvaluationType ranking-strategy needs rankingStrategy (a ranking formula id)")
+    ]
     assert emu.log.entries() == []
 
 
 def test_more_than_30_placements_in_all_fail_check(shared_plugin: Plugin, emu: Emulator) -> None:
-    criteria = [{"placements": [f"dps:offer-placement:{i}-{j}" for j in range(8)],
-                 "optionSelection": {"filter": "dps:offer-filter:1"}} for i in range(4)]
+    criteria = [
+        {
+            "placements": [f"dps:offer-placement:{i}-{j}" for j in range(8)],
+            "optionSelection": {"filter": "dps:offer-filter:1"},
+        }
+        for i in range(4)
+    ]
 
     _, failures = shared_plugin.check("spring", DECISION_CASE.declare(criteria=criteria), spec=DECISION)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Callable
 
 import pytest
-
 from offerform_emulator import Emulator, Fault
 
 from .conftest import plugin_config
@@ -45,7 +44,8 @@ def test_refused_credentials_are_told_first(emulator: Emulator, start_plugin: Ca
 
     assert _report(failure)[0] == (
         "provider.errors.AuthenticationError: Adobe IMS refused the client credentials of client id "
-        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId and adobe:clientSecret")
+        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId and adobe:clientSecret"
+    )
 
 
 def test_throttling_past_the_deadline_is_told_first(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
@@ -61,11 +61,13 @@ def test_throttling_past_the_deadline_is_told_first(emulator: Emulator, start_pl
 
 
 def test_a_malformed_setting_is_told_first_though_it_fails_while_the_plugin_configures(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "soon"}))
 
     with pytest.raises(PluginError) as failure:
         plugin.check("spring", offer())
 
-    assert _report(failure)[0].startswith("provider.errors.ConfigurationError: adobe:requestTimeout / "
-                                          "ADOBE_REQUEST_TIMEOUT must be")
+    assert _report(failure)[0].startswith(
+        "provider.errors.ConfigurationError: adobe:requestTimeout / ADOBE_REQUEST_TIMEOUT must be"
+    )

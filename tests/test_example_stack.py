@@ -14,7 +14,6 @@ from typing import Any, Optional
 
 import pulumi
 import pytest
-
 from offerform_emulator import Emulator
 
 from provider.resources import SPECS
@@ -58,8 +57,9 @@ def program(shared_plugin: Plugin, emu: Emulator) -> tuple[dict[str, Any], Plugi
 
 
 @pulumi.runtime.test
-def test_the_example_stack_creates_its_offers_in_the_emulator(program: tuple[dict[str, Any], PluginMocks],
-                                                              emu: Emulator) -> Any:
+def test_the_example_stack_creates_its_offers_in_the_emulator(
+    program: tuple[dict[str, Any], PluginMocks], emu: Emulator
+) -> Any:
     module, _ = program
 
     def verify(values: list[Any]) -> None:
@@ -86,8 +86,9 @@ def test_the_chain_is_wired_by_references(program: tuple[dict[str, Any], PluginM
         assert live["fallback"] == web_fallback
         assert live["criteria"][0]["placements"] == [web_banner, email_block]
 
-    return pulumi.Output.all(*(module[name].id for name in (
-        "web_banner", "email_block", "web_fallback", "email_fallback", "decision"))).apply(verify)
+    return pulumi.Output.all(
+        *(module[name].id for name in ("web_banner", "email_block", "web_fallback", "email_fallback", "decision"))
+    ).apply(verify)
 
 
 @pulumi.runtime.test
@@ -108,20 +109,38 @@ def test_the_program_sends_the_same_provider_blob_as_the_harness(program: tuple[
 
     def verify(_: Any) -> None:
         assert len(mocks.blobs) == 5
-        assert set(mocks.blobs) == {provider_blob(KINDS[kind]) for kind in (
-            "pulumi-python:dynamic/adobe:Placement", "pulumi-python:dynamic/adobe:FallbackOffer",
-            "pulumi-python:dynamic/adobe:Decision")}
+        assert set(mocks.blobs) == {
+            provider_blob(KINDS[kind])
+            for kind in (
+                "pulumi-python:dynamic/adobe:Placement",
+                "pulumi-python:dynamic/adobe:FallbackOffer",
+                "pulumi-python:dynamic/adobe:Decision",
+            )
+        }
 
-    return pulumi.Output.all(module["web_fallback"].id, module["email_fallback"].id, module["decision"].id).apply(verify)
+    return pulumi.Output.all(module["web_fallback"].id, module["email_fallback"].id, module["decision"].id).apply(
+        verify
+    )
 
 
 @pulumi.runtime.test
 def test_get_references_an_offer_the_stack_does_not_manage(shared_plugin: Plugin, emu: Emulator) -> Any:
     from provider import FallbackOffer
 
-    existing = emu.seed_offer(ORG, SANDBOX, {"name": "Made in the UI", "representations": [{
-        "channel": "https://ns.adobe.com/xdm/channel-types/web", "placement": "dps:offer-placement:1",
-        "components": [{"type": "text", "format": "text/plain", "content": "Hello"}]}]})
+    existing = emu.seed_offer(
+        ORG,
+        SANDBOX,
+        {
+            "name": "Made in the UI",
+            "representations": [
+                {
+                    "channel": "https://ns.adobe.com/xdm/channel-types/web",
+                    "placement": "dps:offer-placement:1",
+                    "components": [{"type": "text", "format": "text/plain", "content": "Hello"}],
+                }
+            ],
+        },
+    )
     asyncio.set_event_loop(asyncio.new_event_loop())
     pulumi.runtime.set_mocks(PluginMocks(shared_plugin), project="offerform", stack="test", preview=False)
 

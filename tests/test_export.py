@@ -23,16 +23,16 @@ from typing import Any, Callable
 
 import pulumi
 import pytest
+from offerform_emulator import Emulator
+from offerform_emulator.faults import Fault
 from pulumi.runtime.proto import provider_pb2
 
 import provider
-from offerform_emulator import Emulator
-from offerform_emulator.faults import Fault
 
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import ROOT, Plugin, Stack
-from .sandbox import seed_connected_sandbox
 from .offers import EMAIL, WEB, offer, plain_inputs
+from .sandbox import seed_connected_sandbox
 from .ui import AdobeUi
 
 MOBILE = "https://ns.adobe.com/xdm/channel-types/mobile"
@@ -41,23 +41,32 @@ PAGE_SIZE = 7
 
 # -- helpers -------------------------------------------------------------------------------------------
 
+
 def export_env(emu: Emulator, **overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ADOBE_", "OFFERFORM_"))}
-    env.update({
-        "ADOBE_CLIENT_ID": emu.client_id,
-        "ADOBE_CLIENT_SECRET": emu.client_secret,
-        "ADOBE_IMS_ORG_ID": ORG,
-        "ADOBE_ENDPOINT": emu.dps_url,
-        "ADOBE_IMS_ENDPOINT": emu.ims_url,
-        "ADOBE_RETRY_DEADLINE": "10",
-    })
+    env.update(
+        {
+            "ADOBE_CLIENT_ID": emu.client_id,
+            "ADOBE_CLIENT_SECRET": emu.client_secret,
+            "ADOBE_IMS_ORG_ID": ORG,
+            "ADOBE_ENDPOINT": emu.dps_url,
+            "ADOBE_IMS_ENDPOINT": emu.ims_url,
+            "ADOBE_RETRY_DEADLINE": "10",
+        }
+    )
     env.update(overrides)
     return env
 
 
-def run_export(emu: Emulator, out: Path | None, *args: str, env: dict[str, str] | None = None,
-               sandbox: str | None = SANDBOX, kinds: str | None = "FallbackOffer",
-               cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_export(
+    emu: Emulator,
+    out: Path | None,
+    *args: str,
+    env: dict[str, str] | None = None,
+    sandbox: str | None = SANDBOX,
+    kinds: str | None = "FallbackOffer",
+    cwd: Path = ROOT,
+) -> subprocess.CompletedProcess[str]:
     """``python -m provider.export`` as a user runs it; fallback offers only unless ``kinds`` says otherwise."""
     command = [sys.executable, "-m", "provider.export", "--page-size", str(PAGE_SIZE), *args]
     if kinds is not None:
@@ -66,8 +75,7 @@ def run_export(emu: Emulator, out: Path | None, *args: str, env: dict[str, str] 
         command += ["--sandbox", sandbox]
     if out is not None:
         command += ["--out", str(out)]
-    return subprocess.run(command, cwd=cwd, env=env or export_env(emu), capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(command, cwd=cwd, env=env or export_env(emu), capture_output=True, text=True, timeout=120)
 
 
 @dataclass
@@ -96,8 +104,11 @@ def evaluate(program: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Decla
         patch.setattr(pulumi, "export", lambda key, value: exported.__setitem__(key, value))
         namespace: dict[str, Any] = {"__name__": "__main__"}
         exec(code, namespace)
-    declared = [Declared(variable, value.resource_name, value.inputs)
-                for variable, value in namespace.items() if isinstance(value, _Recorder)]
+    declared = [
+        Declared(variable, value.resource_name, value.inputs)
+        for variable, value in namespace.items()
+        if isinstance(value, _Recorder)
+    ]
     return declared, exported
 
 
@@ -110,19 +121,28 @@ def component(kind: str = "imagelink", **fields: Any) -> dict[str, Any]:
     return {"type": kind, "format": formats[kind], **fields}
 
 
-def representation(channel: str = WEB, placement: str = "dps:offer-placement:1a2b3c", *components: dict[str, Any]) -> dict[str, Any]:
-    return {"channel": channel, "placement": placement,
-            "components": list(components) or [component(deliveryURL="https://cdn.example.com/a.png")]}
+def representation(
+    channel: str = WEB, placement: str = "dps:offer-placement:1a2b3c", *components: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "channel": channel,
+        "placement": placement,
+        "components": list(components) or [component(deliveryURL="https://cdn.example.com/a.png")],
+    }
 
 
 def varied_offers() -> list[dict[str, Any]]:
     """Thirty offers covering every field kind, odd names and duplicate names."""
-    html = component("html", language=["en-US", "fr-FR"],
-                     content='<p class="promo">It\'s "spring"!\n\tÉté ☀️ \\ back\\slash</p>')
+    html = component(
+        "html", language=["en-US", "fr-FR"], content='<p class="promo">It\'s "spring"!\n\tÉté ☀️ \\ back\\slash</p>'
+    )
     json_part = component("json", content='{"title": "Hi", "items": [1, 2, 3], "quote": "\\"q\\""}')
     text = component("text", language=["de"], content="Line one\nLine two\r\nÜmlaut ß 😀")
-    image = component(deliveryURL="https://cdn.example.com/banner.png?size=large&v=2",
-                      linkURL="https://www.example.com/landing#top", language=["en-US"])
+    image = component(
+        deliveryURL="https://cdn.example.com/banner.png?size=large&v=2",
+        linkURL="https://www.example.com/landing#top",
+        language=["en-US"],
+    )
     offers = [
         offer("Spring fallback"),
         offer("Spring fallback", description="Second offer with the same name", status="draft"),
@@ -141,27 +161,47 @@ def varied_offers() -> list[dict[str, Any]]:
         offer("🎉 Party 🎉"),
         offer("日本語のオファー"),
         offer("---"),
-        offer("It's \"quoted\" \\ name"),
+        offer('It\'s "quoted" \\ name'),
         offer("two\nlines\ttabbed"),
         offer("x" * 256),
-        offer("Every field", description='Desc with "quotes", \'apostrophes\',\nnewlines and unicode: naïve ☕',
-              status="approved",
-              representations=[representation(WEB, "dps:offer-placement:web1", html, image),
-                               representation(EMAIL, "dps:offer-placement:mail1", text, json_part),
-                               representation(MOBILE, "dps:offer-placement:app1",
-                                              component("imagelink", deliveryURL="https://cdn.example.com/m.png"))],
-              characteristics={"a.b-c_d": "dotted", "9lives": "leading digit", "UPPER": "Ünïcode 😀",
-                               "empty": "", "quote": "it's \"q\""},
-              selectionConstraint={"startDate": "2025-06-01T00:00:00Z", "endDate": "2032-06-06T23:29:21.402+00:00",
-                                   "profileConstraintType": "none"},
-              rank={"priority": 5}, tags=["spring", "b2c", "été"]),
+        offer(
+            "Every field",
+            description="Desc with \"quotes\", 'apostrophes',\nnewlines and unicode: naïve ☕",
+            status="approved",
+            representations=[
+                representation(WEB, "dps:offer-placement:web1", html, image),
+                representation(EMAIL, "dps:offer-placement:mail1", text, json_part),
+                representation(
+                    MOBILE,
+                    "dps:offer-placement:app1",
+                    component("imagelink", deliveryURL="https://cdn.example.com/m.png"),
+                ),
+            ],
+            characteristics={
+                "a.b-c_d": "dotted",
+                "9lives": "leading digit",
+                "UPPER": "Ünïcode 😀",
+                "empty": "",
+                "quote": 'it\'s "q"',
+            },
+            selectionConstraint={
+                "startDate": "2025-06-01T00:00:00Z",
+                "endDate": "2032-06-06T23:29:21.402+00:00",
+                "profileConstraintType": "none",
+            },
+            rank={"priority": 5},
+            tags=["spring", "b2c", "été"],
+        ),
         offer("Dates in offsets", selectionConstraint={"startDate": "2026-01-01T02:00:00+02:00"}),
         offer("Only end date", selectionConstraint={"endDate": "2030-12-31T23:59:59.999Z"}),
         offer("Rank zero", rank={"priority": 0}, tags=["t"] * 1 + [f"tag-{n}" for n in range(19)]),
         offer("Negative rank", rank={"priority": -3}),
         offer("No description"),
         offer("Empty description", description=""),
-        offer("Empty language list", representations=[representation(WEB, "p", component("text", content="", language=[]))]),
+        offer(
+            "Empty language list",
+            representations=[representation(WEB, "p", component("text", content="", language=[]))],
+        ),
         offer("Empty characteristics", characteristics={}),
         offer("Draft with tags", status="draft", tags=["a"]),
     ]
@@ -177,16 +217,20 @@ def seed(emu: Emulator, offers: list[dict[str, Any]], sandbox: str = SANDBOX, **
 
 # -- the round trip ------------------------------------------------------------------------------------
 
+
 def test_round_trip_of_thirty_varied_offers_adopts_all_with_no_write_and_empty_diffs(
-        emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seeded = seed(emulator, varied_offers())
     before = emulator.offers(ORG, SANDBOX)
 
     result = run_export(emulator, tmp_path / "exported")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"exported 30 fallback offers from sandbox {SANDBOX} to {tmp_path}/exported/__main__.py " \
-                            f"(wrote {tmp_path}/exported/Pulumi.yaml; wrote {tmp_path}/exported/requirements.txt)\n"
+    assert (
+        result.stdout == f"exported 30 fallback offers from sandbox {SANDBOX} to {tmp_path}/exported/__main__.py "
+        f"(wrote {tmp_path}/exported/Pulumi.yaml; wrote {tmp_path}/exported/requirements.txt)\n"
+    )
     assert result.stderr == ""
     list_calls = [e for e in emulator.log.entries(service="dps") if e.method == "GET"]
     assert len(list_calls) == 5 and all(e.query["limit"] == [str(PAGE_SIZE)] for e in list_calls)  # every page
@@ -194,8 +238,9 @@ def test_round_trip_of_thirty_varied_offers_adopts_all_with_no_write_and_empty_d
     declared, exported = evaluate(tmp_path / "exported" / "__main__.py", monkeypatch)
     assert sorted(item.inputs["adoptOfferId"] for item in declared) == sorted(o["id"] for o in seeded)
     variables = [item.variable for item in declared]
-    assert len(set(variables)) == 30 and all(v.isidentifier() and v.isascii() and not keyword.iskeyword(v)
-                                             for v in variables)
+    assert len(set(variables)) == 30 and all(
+        v.isidentifier() and v.isascii() and not keyword.iskeyword(v) for v in variables
+    )
     assert exported == {"fallbackOfferIds": {item.resource_name: f"<id of {item.resource_name}>" for item in declared}}
 
     stack = Stack(start_plugin(plugin_config(emulator)))
@@ -218,9 +263,12 @@ def test_round_trip_of_thirty_varied_offers_adopts_all_with_no_write_and_empty_d
 
 
 def test_generated_program_compiles_and_names_every_offer_by_its_name(
-        emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seed(emulator, [offer("class"), offer("123 Go!"), offer("Ünïcödé Ñame"), offer("🎉"), offer("Spring"),
-                    offer("Spring")])
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(
+        emulator,
+        [offer("class"), offer("123 Go!"), offer("Ünïcödé Ñame"), offer("🎉"), offer("Spring"), offer("Spring")],
+    )
 
     assert run_export(emulator, tmp_path).returncode == 0
 
@@ -248,8 +296,10 @@ def test_pulumi_yaml_stub_is_written_only_when_the_directory_has_none(emulator: 
 
 # -- filters and names -----------------------------------------------------------------------------------
 
+
 def test_filters_pass_through_to_the_list_endpoint_and_only_matching_offers_are_exported(
-        emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(emulator, [offer("Spring A"), offer("Spring B", status="draft"), offer("Summer"), offer("Spring C")])
 
     result = run_export(emulator, tmp_path, "--filter", "name~^Spring", "--filter", "status==approved")
@@ -259,11 +309,13 @@ def test_filters_pass_through_to_the_list_endpoint_and_only_matching_offers_are_
     declared, _ = evaluate(tmp_path / "__main__.py", monkeypatch)
     assert sorted(item.inputs["name"] for item in declared) == ["Spring A", "Spring C"]
     assert {tuple(e.query["property"]) for e in emulator.log.entries(service="dps") if e.method == "GET"} == {
-        ("name~^Spring", "status==approved")}
+        ("name~^Spring", "status==approved")
+    }
 
 
 def test_names_are_stable_across_exports_after_new_offers_appear(
-        emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(emulator, [offer("Solo"), offer("Twin"), offer("Twin"), offer("class"), offer("🎉")])
     assert run_export(emulator, tmp_path / "first").returncode == 0
     first = names_by_id(evaluate(tmp_path / "first" / "__main__.py", monkeypatch)[0])
@@ -281,7 +333,8 @@ def test_names_are_stable_across_exports_after_new_offers_appear(
 
 
 def test_exporting_again_into_the_same_directory_keeps_names_after_an_offer_is_deleted(
-        emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(emulator, [offer("Twin"), offer("Twin")])
     assert run_export(emulator, tmp_path).returncode == 0
     before = names_by_id(evaluate(tmp_path / "__main__.py", monkeypatch)[0])
@@ -296,7 +349,8 @@ def test_exporting_again_into_the_same_directory_keeps_names_after_an_offer_is_d
 
 
 def test_exporting_again_without_an_offer_the_previous_program_declared_warns_that_up_would_delete_it(
-        emulator: Emulator, tmp_path: Path) -> None:
+    emulator: Emulator, tmp_path: Path
+) -> None:
     kept, dropped = seed(emulator, [offer("Spring kept"), offer("Summer dropped")])
     assert run_export(emulator, tmp_path).returncode == 0
 
@@ -309,19 +363,23 @@ def test_exporting_again_without_an_offer_the_previous_program_declared_warns_th
 
 
 def test_exclude_client_skips_offers_created_by_that_client(
-        emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(emulator, [offer("Made by hand")])
     seed(emulator, [offer("Made by a system")], client_id="in-app-messaging-service")
 
     result = run_export(emulator, tmp_path, "--exclude-client", "in-app-messaging-service")
 
     assert result.returncode == 0, result.stderr
-    assert "exported 1 fallback offer from" in result.stdout and "skipped 1 created by excluded clients" in result.stdout
+    assert (
+        "exported 1 fallback offer from" in result.stdout and "skipped 1 created by excluded clients" in result.stdout
+    )
     declared, _ = evaluate(tmp_path / "__main__.py", monkeypatch)
     assert [item.inputs["name"] for item in declared] == ["Made by hand"]
 
 
 # -- errors ---------------------------------------------------------------------------------------------
+
 
 def _one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = result.stderr.splitlines()
@@ -330,7 +388,9 @@ def _one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-def test_a_wrong_client_secret_fails_with_one_line_and_never_shows_the_secret(emulator: Emulator, tmp_path: Path) -> None:
+def test_a_wrong_client_secret_fails_with_one_line_and_never_shows_the_secret(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     seed(emulator, [offer()])
     secret = "wrong-s3cret-value-0123456789"
 
@@ -343,7 +403,9 @@ def test_a_wrong_client_secret_fails_with_one_line_and_never_shows_the_secret(em
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_credentials_fail_with_one_line_naming_the_environment_variables(emulator: Emulator, tmp_path: Path) -> None:
+def test_missing_credentials_fail_with_one_line_naming_the_environment_variables(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     env = export_env(emulator)
     del env["ADOBE_CLIENT_SECRET"], env["ADOBE_IMS_ORG_ID"]
 
@@ -372,12 +434,15 @@ def test_an_unknown_sandbox_with_no_offers_says_so_and_writes_nothing(emulator: 
     result = run_export(emulator, tmp_path / "out", sandbox="typo-sandbox")
 
     assert result.returncode == 0
-    assert _one_clear_line(result) == ("offerform export: no fallback offers found in sandbox typo-sandbox "
-                                       "(check the sandbox name); nothing written")
+    assert _one_clear_line(result) == (
+        "offerform export: no fallback offers found in sandbox typo-sandbox (check the sandbox name); nothing written"
+    )
     assert not (tmp_path / "out").exists()
 
 
-def test_the_sandbox_comes_from_the_flag_or_ADOBE_SANDBOX_NAME_and_is_required(emulator: Emulator, tmp_path: Path) -> None:
+def test_the_sandbox_comes_from_the_flag_or_ADOBE_SANDBOX_NAME_and_is_required(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     seed(emulator, [offer()])
 
     missing = run_export(emulator, tmp_path, sandbox=None)
@@ -412,6 +477,7 @@ def test_a_program_not_written_by_the_export_is_never_overwritten(emulator: Emul
 
 # -- progress and help -----------------------------------------------------------------------------------
 
+
 def test_progress_stays_quiet_when_stderr_is_not_a_terminal(emulator: Emulator, tmp_path: Path) -> None:
     seed(emulator, [offer(f"Offer {n}") for n in range(30)])
 
@@ -424,10 +490,20 @@ def test_progress_stays_quiet_when_stderr_is_not_a_terminal(emulator: Emulator, 
 def test_progress_bar_is_drawn_on_a_terminal_and_erased_at_the_end(emulator: Emulator, tmp_path: Path) -> None:
     seed(emulator, [offer(f"Offer {n}") for n in range(30)])
     master, slave = pty.openpty()
-    command = [sys.executable, "-m", "provider.export", "--page-size", str(PAGE_SIZE), "--sandbox", SANDBOX,
-               "--out", str(tmp_path)]
-    process = subprocess.Popen(command, cwd=ROOT, env=export_env(emulator, TERM="xterm"),
-                               stdout=subprocess.PIPE, stderr=slave)
+    command = [
+        sys.executable,
+        "-m",
+        "provider.export",
+        "--page-size",
+        str(PAGE_SIZE),
+        "--sandbox",
+        SANDBOX,
+        "--out",
+        str(tmp_path),
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=export_env(emulator, TERM="xterm"), stdout=subprocess.PIPE, stderr=slave
+    )
     os.close(slave)
     terminal = b""
     while True:
@@ -451,15 +527,26 @@ def test_progress_bar_is_drawn_on_a_terminal_and_erased_at_the_end(emulator: Emu
 
 
 def test_help_describes_the_command_and_exits_zero() -> None:
-    result = subprocess.run([sys.executable, "-m", "provider.export", "--help"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "provider.export", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
-    for option in ("--sandbox", "--filter", "--out", "--page-size", "--endpoint", "--ims-endpoint",
-                   "--exclude-client", "ADOBE_CLIENT_ID", "Exit status"):
+    for option in (
+        "--sandbox",
+        "--filter",
+        "--out",
+        "--page-size",
+        "--endpoint",
+        "--ims-endpoint",
+        "--exclude-client",
+        "ADOBE_CLIENT_ID",
+        "Exit status",
+    ):
         assert option in result.stdout
 
 
 # -- a sandbox per folder, every kind, and endpoints that do not answer ---------------------------------
+
 
 def test_each_sandbox_goes_to_a_folder_of_its_own_by_default(emulator: Emulator, tmp_path: Path) -> None:
     seed(emulator, [offer("In dev")])
@@ -482,9 +569,11 @@ def test_another_sandboxs_export_is_never_overwritten(emulator: Emulator, tmp_pa
     refused = run_export(emulator, tmp_path, sandbox="staging")
 
     assert refused.returncode == 1
-    assert _one_clear_line(refused) == (f"offerform export: {tmp_path}/__main__.py holds the export of another "
-                                        "sandbox; choose another --out (the default is exported/<sandbox>), or pass "
-                                        "--force to replace it")
+    assert _one_clear_line(refused) == (
+        f"offerform export: {tmp_path}/__main__.py holds the export of another "
+        "sandbox; choose another --out (the default is exported/<sandbox>), or pass "
+        "--force to replace it"
+    )
     assert (tmp_path / "__main__.py").read_text() == before
 
 
@@ -522,7 +611,8 @@ def test_an_unknown_kind_is_a_usage_error_naming_the_kinds(emulator: Emulator, t
 
 
 def test_an_endpoint_whose_name_does_not_resolve_fails_at_once_naming_it_and_the_retry_settings(
-        emulator: Emulator, tmp_path: Path) -> None:
+    emulator: Emulator, tmp_path: Path
+) -> None:
     env = export_env(emulator, ADOBE_ENDPOINT="http://offer-library.invalid/data/core/dps", ADOBE_RETRY_DEADLINE="60")
 
     started = time.monotonic()
@@ -532,17 +622,25 @@ def test_an_endpoint_whose_name_does_not_resolve_fails_at_once_naming_it_and_the
     line = _one_clear_line(result)
     assert "http://offer-library.invalid/data/core/dps" in line
     assert "the host name does not resolve: check the endpoint" in line
-    assert "not retried, as a name that does not resolve will not; other failures are retried for at most 60 s " \
-           "with up to 8 retries per call (ADOBE_RETRY_DEADLINE, ADOBE_MAX_RETRIES)" in line
+    assert (
+        "not retried, as a name that does not resolve will not; other failures are retried for at most 60 s "
+        "with up to 8 retries per call (ADOBE_RETRY_DEADLINE, ADOBE_MAX_RETRIES)" in line
+    )
 
 
-def test_an_endpoint_that_refuses_connections_names_it_and_the_retry_settings(emulator: Emulator, tmp_path: Path) -> None:
+def test_an_endpoint_that_refuses_connections_names_it_and_the_retry_settings(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    env = export_env(emulator, ADOBE_ENDPOINT=f"http://127.0.0.1:{port}/data/core/dps", ADOBE_MAX_RETRIES="1",
-                     ADOBE_RETRY_DEADLINE="5")
+    env = export_env(
+        emulator,
+        ADOBE_ENDPOINT=f"http://127.0.0.1:{port}/data/core/dps",
+        ADOBE_MAX_RETRIES="1",
+        ADOBE_RETRY_DEADLINE="5",
+    )
 
     result = run_export(emulator, tmp_path, env=env)
 

@@ -41,9 +41,13 @@ def test_an_edit_patches_characteristics_key_by_key_behind_the_guards(stack: Sta
 
 
 def test_equal_timestamps_in_other_notations_make_no_diff(stack: Stack, emu: Emulator) -> None:
-    stack.up("spring", offer(selectionConstraint={"startDate": "2026-06-01T00:00:00Z", "profileConstraintType": "none"}))
+    stack.up(
+        "spring", offer(selectionConstraint={"startDate": "2026-06-01T00:00:00Z", "profileConstraintType": "none"})
+    )
 
-    same_instant = offer(selectionConstraint={"startDate": "2026-06-01T02:00:00.000+02:00", "profileConstraintType": "none"})
+    same_instant = offer(
+        selectionConstraint={"startDate": "2026-06-01T02:00:00.000+02:00", "profileConstraintType": "none"}
+    )
     assert stack.preview("spring", same_instant).op == "same"
 
 
@@ -51,8 +55,13 @@ def test_a_second_channel_is_one_replace_of_the_representations_array(stack: Sta
     stack.up("spring", offer())
     emu.log.clear()
     two = offer()
-    two["representations"].append({"channel": EMAIL, "placement": "dps:offer-placement:email1",
-                                    "components": [{"type": "html", "format": "text/html", "content": "<p>Hi</p>"}]})
+    two["representations"].append(
+        {
+            "channel": EMAIL,
+            "placement": "dps:offer-placement:email1",
+            "components": [{"type": "html", "format": "text/html", "content": "<p>Hi</p>"}],
+        }
+    )
 
     stack.up("spring", two)
 

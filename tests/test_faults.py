@@ -9,7 +9,6 @@ import time
 from typing import Callable
 
 import pytest
-
 from offerform_emulator import Emulator, Fault
 from offerform_emulator.testing import make_emulator_fixture
 
@@ -17,7 +16,6 @@ from .conftest import ORG, SANDBOX, plugin_config
 from .engine import Plugin, PluginError, Stack, concurrently
 from .offers import offer
 from .ui import AdobeUi
-
 
 # One offer per list page, so that a look-up must follow next links.
 paged_emulator = make_emulator_fixture(name="paged_emulator", default_page_size=1)
@@ -28,6 +26,7 @@ def _count(emu: Emulator, method: str) -> int:
 
 
 # -- 1. throttling --------------------------------------------------------------------------
+
 
 def test_throttled_read_waits_for_retry_after_then_succeeds(stack: Stack, emu: Emulator) -> None:
     stack.up("spring", offer())
@@ -59,7 +58,8 @@ def test_throttling_without_retry_after_backs_off_and_succeeds(stack: Stack, emu
 
 
 def test_throttling_past_the_deadline_fails_with_a_clear_message(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = start_plugin(plugin_config(emulator, **{"adobe:retryDeadline": "2"}))
     emulator.faults.add(Fault("status", status=429, retry_after=1, methods={"POST"}))
 
@@ -81,7 +81,8 @@ def _no_secret_in(text: str, emulator: Emulator) -> bool:
 
 
 def test_each_retried_attempt_shows_in_the_debug_log_with_its_status_and_wait(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = _debug_plugin(emulator, start_plugin)
     stack = Stack(plugin)
     stack.up("spring", offer())
@@ -91,13 +92,15 @@ def test_each_retried_attempt_shows_in_the_debug_log_with_its_status_and_wait(
 
     reads = [line for line in plugin.logs().splitlines() if " GET " in line and "/offers/" in line]
     assert [line.split(" -> ", 1)[1] for line in reads[:3]] == [
-        f"429 (attempt {attempt}); retrying in 1.00s" for attempt in (1, 2, 3)]
+        f"429 (attempt {attempt}); retrying in 1.00s" for attempt in (1, 2, 3)
+    ]
     assert " -> 200 in " in reads[3] and len(reads) == 4
     assert _no_secret_in(plugin.logs(), emulator)
 
 
 def test_a_write_whose_outcome_is_unknown_shows_its_look_up_in_the_debug_log(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = _debug_plugin(emulator, start_plugin)
     emulator.faults.add(Fault("drop", times=1, methods={"POST"}))
 
@@ -108,6 +111,7 @@ def test_a_write_whose_outcome_is_unknown_shows_its_look_up_in_the_debug_log(
 
 
 # -- 2. transient faults --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_server_faults_on_read_are_retried(stack: Stack, emu: Emulator, status: int) -> None:
@@ -149,14 +153,20 @@ def test_an_expired_token_is_refreshed_once_and_the_call_repeated(stack: Stack, 
 
 # -- 3. no duplicate creates ----------------------------------------------------------------
 
-@pytest.mark.parametrize("fault", [
-    Fault("commit_then_drop", times=1, methods={"POST"}),
-    Fault("commit_then_status", status=500, times=1, methods={"POST"}),
-    Fault("commit_then_status", status=503, times=1, methods={"POST"}),
-    Fault("missing_id", times=1, methods={"POST"}),
-], ids=["committed-then-dropped", "committed-then-500", "committed-then-503", "committed-without-id"])
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault("commit_then_drop", times=1, methods={"POST"}),
+        Fault("commit_then_status", status=500, times=1, methods={"POST"}),
+        Fault("commit_then_status", status=503, times=1, methods={"POST"}),
+        Fault("missing_id", times=1, methods={"POST"}),
+    ],
+    ids=["committed-then-dropped", "committed-then-500", "committed-then-503", "committed-without-id"],
+)
 def test_a_create_whose_answer_is_lost_after_commit_adopts_the_offer_instead_of_posting_again(
-        stack: Stack, emu: Emulator, fault: Fault) -> None:
+    stack: Stack, emu: Emulator, fault: Fault
+) -> None:
     emu.faults.add(fault)
 
     stack.up("spring", offer())
@@ -166,12 +176,16 @@ def test_a_create_whose_answer_is_lost_after_commit_adopts_the_offer_instead_of_
     assert _count(emu, "POST") == 1
 
 
-@pytest.mark.parametrize("fault", [
-    Fault("drop", times=1, methods={"POST"}),
-    Fault("status", status=502, times=1, methods={"POST"}),
-    Fault("html", status=502, times=1, methods={"POST"}),
-    Fault("bad_json", times=1, methods={"POST"}),
-], ids=["dropped", "502", "proxy-html-page", "truncated-json"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault("drop", times=1, methods={"POST"}),
+        Fault("status", status=502, times=1, methods={"POST"}),
+        Fault("html", status=502, times=1, methods={"POST"}),
+        Fault("bad_json", times=1, methods={"POST"}),
+    ],
+    ids=["dropped", "502", "proxy-html-page", "truncated-json"],
+)
 def test_a_create_that_did_not_land_is_posted_again_once(stack: Stack, emu: Emulator, fault: Fault) -> None:
     emu.faults.add(fault)
 
@@ -183,7 +197,8 @@ def test_a_create_that_did_not_land_is_posted_again_once(stack: Stack, emu: Emul
 
 
 def test_a_create_that_times_out_but_lands_within_the_late_write_window_is_adopted(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "4"}))
     # A slow gateway: the POST lands 3 s after it was sent, 2 s after the client gave up on it.
     emulator.faults.add(Fault("delay", delay=3, times=1, methods={"POST"}))
@@ -197,9 +212,13 @@ def test_a_create_that_times_out_but_lands_within_the_late_write_window_is_adopt
 
 
 def test_a_timed_out_create_is_not_posted_again_while_it_may_still_land(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
-    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "10",
-                                                     "adobe:retryDeadline": "3"}))
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
+    plugin = start_plugin(
+        plugin_config(
+            emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "10", "adobe:retryDeadline": "3"}
+        )
+    )
     emulator.faults.add(Fault("delay", delay=4, times=1, methods={"POST"}))
 
     started = time.monotonic()
@@ -213,7 +232,8 @@ def test_a_timed_out_create_is_not_posted_again_while_it_may_still_land(
 
 @pytest.mark.parametrize("form", ["api", "root", "absolute"])
 def test_a_lost_create_finds_its_offer_on_a_later_page_whatever_form_the_next_link_takes(
-        paged_emulator: Emulator, start_plugin: Callable[..., Plugin], form: str) -> None:
+    paged_emulator: Emulator, start_plugin: Callable[..., Plugin], form: str
+) -> None:
     paged_emulator.link_form = form
     stack = Stack(start_plugin(plugin_config(paged_emulator)))
     paged_emulator.seed_offer(ORG, SANDBOX, offer(), client_id="someone-elses-client")  # page 1
@@ -243,7 +263,8 @@ def _lost_create_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin])
 
 
 def test_two_identical_resources_never_end_up_owning_one_offer(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     stack = Stack(_lost_create_plugin(emulator, start_plugin))
 
     # One POST stalls and is lost; the other lands at once: the lost one's look-up finds that offer.
@@ -255,7 +276,8 @@ def test_two_identical_resources_never_end_up_owning_one_offer(
 
 
 def test_a_lost_create_waits_for_an_identical_create_still_in_flight_before_taking_its_offer(
-        stack: Stack, emu: Emulator) -> None:
+    stack: Stack, emu: Emulator
+) -> None:
     # The first POST is dropped, but only once the second has landed; the second's answer comes
     # a second later, so the first one's look-up sees an offer nobody has claimed yet.
     emu.faults.add(Fault("drop", times=1, methods={"POST"}, meanwhile=lambda: time.sleep(0.5)))
@@ -269,11 +291,15 @@ def test_a_lost_create_waits_for_an_identical_create_still_in_flight_before_taki
 
 @pytest.mark.parametrize("claim", ["adopted", "referenced"])
 def test_a_lost_create_never_takes_an_offer_another_resource_holds(
-        emulator: Emulator, start_plugin: Callable[..., Plugin], claim: str) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin], claim: str
+) -> None:
     stack = Stack(_lost_create_plugin(emulator, start_plugin))
     other = emulator.seed_offer(ORG, SANDBOX, offer(), client_id=emulator.client_id)["id"]  # just made, same client
-    hold: Callable[[], object] = (lambda: stack.up("adopter", {**offer(), "adoptOfferId": other})) if claim == "adopted" \
+    hold: Callable[[], object] = (
+        (lambda: stack.up("adopter", {**offer(), "adoptOfferId": other}))
+        if claim == "adopted"
         else (lambda: stack.get("reference", other))
+    )
 
     concurrently(lambda: stack.up("spring", offer()), hold)
 
@@ -297,12 +323,17 @@ def test_100_creates_under_commit_then_fail_faults_make_exactly_100_offers(stack
 
 # -- 4. no lost updates ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("fault", [
-    Fault("commit_then_drop", times=1, methods={"PATCH"}),
-    Fault("commit_then_status", status=500, times=1, methods={"PATCH"}),
-    Fault("bad_json", times=1, methods={"PATCH"}),
-    Fault("drop", times=1, methods={"PATCH"}),
-], ids=["committed-then-dropped", "committed-then-500", "truncated-json", "dropped-before-commit"])
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault("commit_then_drop", times=1, methods={"PATCH"}),
+        Fault("commit_then_status", status=500, times=1, methods={"PATCH"}),
+        Fault("bad_json", times=1, methods={"PATCH"}),
+        Fault("drop", times=1, methods={"PATCH"}),
+    ],
+    ids=["committed-then-dropped", "committed-then-500", "truncated-json", "dropped-before-commit"],
+)
 def test_an_update_whose_answer_is_lost_is_applied_exactly_once(stack: Stack, emu: Emulator, fault: Fault) -> None:
     stack.up("spring", offer())
     offer_id = stack.state["spring"].id
@@ -318,12 +349,18 @@ def test_an_update_whose_answer_is_lost_is_applied_exactly_once(stack: Stack, em
 
 @pytest.mark.parametrize("status", [400, 409, 412, 422])
 def test_an_outside_edit_is_never_overwritten_whatever_status_the_failed_guard_gets(
-        stack: Stack, emu: Emulator, status: int) -> None:
+    stack: Stack, emu: Emulator, status: int
+) -> None:
     emu.test_failure_status = status
     stack.up("spring", offer())
     offer_id = stack.state["spring"].id
-    AdobeUi(emu).patch(offer_id, [{"op": "replace", "path": "/status", "value": "archived"},
-                                  {"op": "add", "path": "/characteristics/season", "value": "winter"}])
+    AdobeUi(emu).patch(
+        offer_id,
+        [
+            {"op": "replace", "path": "/status", "value": "archived"},
+            {"op": "add", "path": "/characteristics/season", "value": "winter"},
+        ],
+    )
     live_before = emu.get_offer(ORG, SANDBOX, offer_id)
 
     with pytest.raises(PluginError) as failure:
@@ -334,13 +371,20 @@ def test_an_outside_edit_is_never_overwritten_whatever_status_the_failed_guard_g
 
 
 def test_a_conflict_after_our_lost_update_landed_names_only_what_someone_else_changed(
-        stack: Stack, emu: Emulator) -> None:
+    stack: Stack, emu: Emulator
+) -> None:
     stack.up("spring", offer())
     offer_id = stack.state["spring"].id
     ui = AdobeUi(emu)
     # Our PATCH lands, its answer is lost, and someone archives the offer before we look.
-    emu.faults.add(Fault("commit_then_drop", times=1, methods={"PATCH"}, meanwhile=lambda: ui.patch(
-        offer_id, [{"op": "replace", "path": "/status", "value": "archived"}])))
+    emu.faults.add(
+        Fault(
+            "commit_then_drop",
+            times=1,
+            methods={"PATCH"},
+            meanwhile=lambda: ui.patch(offer_id, [{"op": "replace", "path": "/status", "value": "archived"}]),
+        )
+    )
 
     with pytest.raises(PluginError) as failure:
         stack.up("spring", offer(description="Ours"))
@@ -365,12 +409,19 @@ def test_after_a_conflict_refresh_then_up_applies_the_change(stack: Stack, emu: 
 
 # -- 6. bad answers -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("fault", "expected"), [
-    (Fault("html", status=200, methods={"GET"}), "not JSON"),
-    (Fault("bad_json", methods={"GET"}), "not JSON"),
-    (Fault("missing_id", methods={"GET"}), "without an object"),
-], ids=["proxy-html-page", "truncated-json", "no-id"])
-def test_an_unusable_answer_to_a_read_is_a_clear_error(stack: Stack, emu: Emulator, fault: Fault, expected: str) -> None:
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (Fault("html", status=200, methods={"GET"}), "not JSON"),
+        (Fault("bad_json", methods={"GET"}), "not JSON"),
+        (Fault("missing_id", methods={"GET"}), "without an object"),
+    ],
+    ids=["proxy-html-page", "truncated-json", "no-id"],
+)
+def test_an_unusable_answer_to_a_read_is_a_clear_error(
+    stack: Stack, emu: Emulator, fault: Fault, expected: str
+) -> None:
     stack.up("spring", offer())
     emu.faults.add(fault)
 
@@ -382,7 +433,8 @@ def test_an_unusable_answer_to_a_read_is_a_clear_error(stack: Stack, emu: Emulat
 
 
 def test_a_create_that_never_gets_a_usable_answer_leaves_no_state(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     stack = Stack(start_plugin(plugin_config(emulator, **{"adobe:maxRetries": "2"})))
     emulator.faults.add(Fault("bad_json", methods={"POST"}))
 
@@ -408,7 +460,8 @@ def test_a_lost_create_never_takes_over_an_older_lookalike_of_the_same_client(st
 
 
 def test_one_engine_call_keeps_to_one_retry_deadline_across_http_and_write_retries(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     stack = Stack(start_plugin(plugin_config(emulator, **{"adobe:retryDeadline": "4"})))
     # Lost POSTs and slow look-ups spend most of the budget at the write level, then the POST is
     # throttled for good: the HTTP-level retries of that POST must stop where the call's budget ends.
@@ -425,8 +478,7 @@ def test_one_engine_call_keeps_to_one_retry_deadline_across_http_and_write_retri
     assert emulator.offers(ORG, SANDBOX) == []
 
 
-def test_a_lost_create_stops_within_the_retry_deadline(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+def test_a_lost_create_stops_within_the_retry_deadline(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
     stack = Stack(start_plugin(plugin_config(emulator, **{"adobe:retryDeadline": "2"})))
     emulator.faults.add(Fault("drop", methods={"POST"}))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator, Fault
 
 from .conftest import ORG, SANDBOX
@@ -72,9 +71,9 @@ def test_an_edit_is_one_patch_guarded_by_every_field_the_stack_saw(kind: KindCas
 
     [patch] = emu.log.entries(service="dps")
     assert patch.method == "PATCH" and patch.path.endswith(object_id)
-    assert patch.body == [{"op": "test", "path": f"/{key}", "value": value}
-                          for key, value in seen.items()] + [
-        {"op": "replace", "path": "/description", "value": "Edited by the stack"}]
+    assert patch.body == [{"op": "test", "path": f"/{key}", "value": value} for key, value in seen.items()] + [
+        {"op": "replace", "path": "/description", "value": "Edited by the stack"}
+    ]
     assert stack.state["it"].id == object_id and stack.state["it"].outputs["etag"] == 2
     assert emu.get(kind.emulator_kind, ORG, SANDBOX, object_id)["description"] == "Edited by the stack"
 
@@ -91,7 +90,9 @@ def test_removing_an_optional_field_sends_a_remove_operation(kind: KindCase, sta
     assert "description" not in emu.get(kind.emulator_kind, ORG, SANDBOX, stack.state["it"].id)
 
 
-def test_an_edit_in_the_ui_shows_after_refresh_and_on_the_next_preview(kind: KindCase, stack: Stack, emu: Emulator) -> None:
+def test_an_edit_in_the_ui_shows_after_refresh_and_on_the_next_preview(
+    kind: KindCase, stack: Stack, emu: Emulator
+) -> None:
     stack.up("it", kind.declare())
     field, value = kind.ui_edit
     AdobeUi(emu, spec=kind.spec).patch(stack.state["it"].id, [{"op": "replace", "path": f"/{field}", "value": value}])
@@ -103,7 +104,9 @@ def test_an_edit_in_the_ui_shows_after_refresh_and_on_the_next_preview(kind: Kin
     assert stack.preview("it", kind.declare(**{field: value})).op == "same"
 
 
-def test_adopting_an_object_declared_as_it_is_makes_no_post_and_no_patch(kind: KindCase, stack: Stack, emu: Emulator) -> None:
+def test_adopting_an_object_declared_as_it_is_makes_no_post_and_no_patch(
+    kind: KindCase, stack: Stack, emu: Emulator
+) -> None:
     existing = emu.seed(kind.emulator_kind, ORG, SANDBOX, kind.declare("Made in the UI"))
     emu.log.clear()
     adopted = {**kind.declare("Made in the UI"), kind.spec.adopt_input: existing["id"]}
@@ -113,7 +116,9 @@ def test_adopting_an_object_declared_as_it_is_makes_no_post_and_no_patch(kind: K
     assert stack.state["adopted"].id == existing["id"]
     assert _writes(emu) == []
     assert stack.preview("adopted", adopted).op == "same"
-    assert stack.preview("adopted", kind.declare("Made in the UI")).op == "same"  # the adopt input is ignored once adopted
+    assert (
+        stack.preview("adopted", kind.declare("Made in the UI")).op == "same"
+    )  # the adopt input is ignored once adopted
 
 
 def test_adopting_an_object_that_differs_patches_only_what_differs(kind: KindCase, stack: Stack, emu: Emulator) -> None:
@@ -146,7 +151,8 @@ def test_get_reads_an_object_the_stack_does_not_manage(kind: KindCase, stack: St
 
 
 def test_an_update_conflicting_with_an_outside_edit_fails_and_changes_nothing(
-        kind: KindCase, stack: Stack, emu: Emulator) -> None:
+    kind: KindCase, stack: Stack, emu: Emulator
+) -> None:
     stack.up("it", kind.declare())
     object_id = stack.state["it"].id
     AdobeUi(emu, spec=kind.spec).patch(object_id, [{"op": "replace", "path": "/name", "value": "Renamed in the UI"}])
@@ -179,7 +185,8 @@ def test_refresh_of_an_object_deleted_outside_drops_it_from_state(kind: KindCase
 
 
 def test_changing_the_sandbox_replaces_the_object_and_deletes_it_where_it_lived(
-        kind: KindCase, stack: Stack, emu: Emulator) -> None:
+    kind: KindCase, stack: Stack, emu: Emulator
+) -> None:
     stack.up("it", kind.declare())
     old_id = stack.state["it"].id
 
@@ -191,7 +198,8 @@ def test_changing_the_sandbox_replaces_the_object_and_deletes_it_where_it_lived(
 
 
 def test_bad_input_fails_check_naming_the_property_and_sends_nothing(
-        kind: KindCase, shared_plugin: Plugin, emu: Emulator) -> None:
+    kind: KindCase, shared_plugin: Plugin, emu: Emulator
+) -> None:
     field, value, prop, reason = kind.bad_input
 
     _, failures = shared_plugin.check("bad", kind.declare(**{field: value}), spec=kind.spec)
@@ -200,11 +208,17 @@ def test_bad_input_fails_check_naming_the_property_and_sends_nothing(
     assert emu.log.entries() == []
 
 
-def test_an_unknown_property_is_named_with_every_known_one(kind: KindCase, shared_plugin: Plugin, emu: Emulator) -> None:
+def test_an_unknown_property_is_named_with_every_known_one(
+    kind: KindCase, shared_plugin: Plugin, emu: Emulator
+) -> None:
     _, failures = shared_plugin.check("bad", kind.declare(nmae="typo"), spec=kind.spec)
 
-    assert failures == [("nmae", "is not a known property (did you mean name?); known properties are: "
-                         + ", ".join(kind.spec.known_inputs))]
+    assert failures == [
+        (
+            "nmae",
+            "is not a known property (did you mean name?); known properties are: " + ", ".join(kind.spec.known_inputs),
+        )
+    ]
 
 
 def test_values_unknown_during_preview_are_not_failures(kind: KindCase, stack: Stack, emu: Emulator) -> None:
@@ -219,7 +233,8 @@ def test_values_unknown_during_preview_are_not_failures(kind: KindCase, stack: S
 
 
 def test_a_create_whose_answer_is_lost_after_it_landed_is_adopted_not_duplicated(
-        kind: KindCase, stack: Stack, emu: Emulator) -> None:
+    kind: KindCase, stack: Stack, emu: Emulator
+) -> None:
     emu.faults.add(Fault("commit_then_drop", times=1, methods={"POST"}))
 
     stack.up("it", kind.declare())

@@ -21,7 +21,8 @@ def _in_parallel(work: Callable[[int], Any]) -> list[Any]:
 
 
 def test_200_offers_created_updated_and_half_deleted_under_10_percent_faults(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = start_plugin(plugin_config(emulator))
     for seed, kind in enumerate(["drop", "commit_then_drop"]):
         emulator.faults.add(Fault(kind, probability=0.03, seed=seed))
@@ -60,7 +61,8 @@ def test_200_offers_created_updated_and_half_deleted_under_10_percent_faults(
 
 
 def test_the_plugin_reuses_kept_alive_connections_across_its_4_workers(
-        emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     """One pooled session per plugin process: 40 creates, 4 at a time, ride on about 4 connections, not 40.
 
     Adobe's gateway keeps connections alive and so does the emulator, so a new TCP connection

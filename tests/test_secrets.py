@@ -11,7 +11,6 @@ import json
 from typing import Any, Callable, Iterator
 
 import pytest
-
 from offerform_emulator import Emulator, Fault
 
 from .conftest import plugin_config
@@ -53,13 +52,16 @@ def _full_lifecycle(stack: Stack, emu: Emulator) -> list[str]:
     record(stack.state["spring"].outputs)
     record(stack.state["spring"].inputs)
     AdobeUi(emu).patch(stack.state["spring"].id, [{"op": "replace", "path": "/name", "value": "UI"}])
+
     def unreadable_refresh() -> None:
         emu.faults.add(Fault("html", status=200, methods={"GET"}, times=1))
         stack.refresh("spring")
 
-    failures = [lambda: stack.up("spring", offer(description="Conflicting")),
-                lambda: stack.up("broken", {**offer("Broken"), "adoptOfferId": "dps:fallback-offer:nope"}),
-                unreadable_refresh]
+    failures = [
+        lambda: stack.up("spring", offer(description="Conflicting")),
+        lambda: stack.up("broken", {**offer("Broken"), "adoptOfferId": "dps:fallback-offer:nope"}),
+        unreadable_refresh,
+    ]
     for failing in failures:
         with pytest.raises(PluginError) as error:
             failing()
@@ -70,8 +72,9 @@ def _full_lifecycle(stack: Stack, emu: Emulator) -> list[str]:
     return seen
 
 
-def test_no_secret_reaches_outputs_errors_blob_or_debug_logs(planted: Emulator,
-                                                               start_plugin: Callable[..., Plugin]) -> None:
+def test_no_secret_reaches_outputs_errors_blob_or_debug_logs(
+    planted: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     plugin = start_plugin(plugin_config(planted), env={"OFFERFORM_DEBUG_HTTP": "1"})
 
     seen = _full_lifecycle(Stack(plugin), planted)
@@ -84,8 +87,9 @@ def test_no_secret_reaches_outputs_errors_blob_or_debug_logs(planted: Emulator,
     assert _leaks(seen + [logs], _secrets(planted)) == []
 
 
-def test_a_refused_client_secret_is_not_echoed_in_the_error(planted: Emulator,
-                                                             start_plugin: Callable[..., Plugin]) -> None:
+def test_a_refused_client_secret_is_not_echoed_in_the_error(
+    planted: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
     wrong = "PLANTED-wrong-secret-00c0ffee"
     plugin = start_plugin(plugin_config(planted, **{"adobe:clientSecret": wrong}), env={"OFFERFORM_DEBUG_HTTP": "1"})
 
@@ -96,10 +100,13 @@ def test_a_refused_client_secret_is_not_echoed_in_the_error(planted: Emulator,
     assert _leaks([error.value.details, plugin.logs()], [wrong, PLANTED_SECRET]) == []
 
 
-def test_a_configured_access_token_is_used_but_never_shown(planted: Emulator,
-                                                            start_plugin: Callable[..., Plugin]) -> None:
-    plugin = start_plugin(plugin_config(planted, **{"adobe:clientSecret": None, "adobe:accessToken": PLANTED_TOKEN}),
-                          env={"OFFERFORM_DEBUG_HTTP": "1"})
+def test_a_configured_access_token_is_used_but_never_shown(
+    planted: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
+    plugin = start_plugin(
+        plugin_config(planted, **{"adobe:clientSecret": None, "adobe:accessToken": PLANTED_TOKEN}),
+        env={"OFFERFORM_DEBUG_HTTP": "1"},
+    )
 
     with pytest.raises(PluginError) as error:
         Stack(plugin).up("spring", offer())

@@ -36,6 +36,8 @@ def test_a_configured_provider_pickles_as_empty_as_a_fresh_one() -> None:
     from provider import FallbackOfferProvider
 
     configured = FallbackOfferProvider()
-    configured.configure(ConfigureRequest(Config({"adobe:clientId": "id", "adobe:clientSecret": "s3cret"}, "offerform")))
+    configured.configure(
+        ConfigureRequest(Config({"adobe:clientId": "id", "adobe:clientSecret": "s3cret"}, "offerform"))
+    )
 
     assert serialize_provider(configured) == provider_blob()

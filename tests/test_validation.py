@@ -7,9 +7,9 @@ import re
 from typing import Any, Callable, Iterator
 
 import pytest
+from offerform_emulator import Emulator
 from pulumi.output import Unknown
 
-from offerform_emulator import Emulator
 from provider.schema import Field, blocks_of, fields_of
 from provider.validation import property_path
 
@@ -51,40 +51,83 @@ BAD_INPUTS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("empty representations", _set("representations", []), "representations", "at least 1"),
     ("representations not a list", _set("representations", {"channel": WEB}), "representations", "list"),
     ("missing channel", _set("representations.0.channel", _DELETE), "representations[0].channel", "is required"),
-    ("channel not a channel URI", _set("representations.0.channel", "web"), "representations[0].channel",
-     "channel type URI"),
-    ("channel of another namespace", _set("representations.0.channel", "https://example.com/web"),
-     "representations[0].channel", "channel type URI"),
+    (
+        "channel not a channel URI",
+        _set("representations.0.channel", "web"),
+        "representations[0].channel",
+        "channel type URI",
+    ),
+    (
+        "channel of another namespace",
+        _set("representations.0.channel", "https://example.com/web"),
+        "representations[0].channel",
+        "channel type URI",
+    ),
     ("missing placement", _set("representations.0.placement", _DELETE), "representations[0].placement", "is required"),
     ("blank placement", _set("representations.0.placement", " "), "representations[0].placement", "must not be empty"),
     ("empty components", _set("representations.0.components", []), "representations[0].components", "at least 1"),
-    ("missing component type", _set(f"{COMPONENT}.type", _DELETE), "representations[0].components[0].type",
-     "is required"),
+    (
+        "missing component type",
+        _set(f"{COMPONENT}.type", _DELETE),
+        "representations[0].components[0].type",
+        "is required",
+    ),
     ("bad MIME type", _set(f"{COMPONENT}.format", "png"), "representations[0].components[0].format", "MIME type"),
-    ("MIME type with spaces", _set(f"{COMPONENT}.format", "image / png"), "representations[0].components[0].format",
-     "MIME type"),
-    ("delivery URL not a URL", _set(f"{COMPONENT}.deliveryURL", "cdn.example.com/a.png"),
-     "representations[0].components[0].deliveryURL", "http(s) URL"),
-    ("link URL with another scheme", _set(f"{COMPONENT}.linkURL", "ftp://example.com/"),
-     "representations[0].components[0].linkURL", "http(s) URL"),
+    (
+        "MIME type with spaces",
+        _set(f"{COMPONENT}.format", "image / png"),
+        "representations[0].components[0].format",
+        "MIME type",
+    ),
+    (
+        "delivery URL not a URL",
+        _set(f"{COMPONENT}.deliveryURL", "cdn.example.com/a.png"),
+        "representations[0].components[0].deliveryURL",
+        "http(s) URL",
+    ),
+    (
+        "link URL with another scheme",
+        _set(f"{COMPONENT}.linkURL", "ftp://example.com/"),
+        "representations[0].components[0].linkURL",
+        "http(s) URL",
+    ),
     ("language not a list", _set(f"{COMPONENT}.language", "en"), "representations[0].components[0].language", "list"),
-    ("bad language code", _set(f"{COMPONENT}.language", ["english!"]), "representations[0].components[0].language",
-     "language codes"),
-    ("snake_case key in a component", _set(f"{COMPONENT}.delivery_url", "https://cdn.example.com/a.png"),
-     "representations[0].components[0].delivery_url", "not a known property"),
-    ("unknown key in a representation", _set("representations.0.chanel", WEB), "representations[0].chanel",
-     "not a known property"),
+    (
+        "bad language code",
+        _set(f"{COMPONENT}.language", ["english!"]),
+        "representations[0].components[0].language",
+        "language codes",
+    ),
+    (
+        "snake_case key in a component",
+        _set(f"{COMPONENT}.delivery_url", "https://cdn.example.com/a.png"),
+        "representations[0].components[0].delivery_url",
+        "not a known property",
+    ),
+    (
+        "unknown key in a representation",
+        _set("representations.0.chanel", WEB),
+        "representations[0].chanel",
+        "not a known property",
+    ),
     ("unknown top-level property", _set("staus", "approved"), "staus", "known properties are: name, description"),
     ("non-string characteristic", _set("characteristics", {"priority": 5}), "characteristics.priority", "string"),
-    ("characteristic key with spaces", _set("characteristics", {"my key": "x"}), "characteristics",
-     "letters, digits"),
+    ("characteristic key with spaces", _set("characteristics", {"my key": "x"}), "characteristics", "letters, digits"),
     ("characteristics not a map", _set("characteristics", ["a", "b"]), "characteristics", "dictionary"),
     ("more than 20 collection qualifiers", _set("tags", [f"dps:tag:{i}" for i in range(21)]), "tags", "at most 20"),
     ("repeated collection qualifier", _set("tags", ["dps:tag:1", "dps:tag:1"]), "tags", "must not repeat"),
-    ("start date not a timestamp", _set("selectionConstraint", {"startDate": "next monday"}),
-     "selectionConstraint.startDate", "ISO 8601"),
-    ("start date without a time zone", _set("selectionConstraint", {"startDate": "2026-06-01T00:00:00"}),
-     "selectionConstraint.startDate", "time zone"),
+    (
+        "start date not a timestamp",
+        _set("selectionConstraint", {"startDate": "next monday"}),
+        "selectionConstraint.startDate",
+        "ISO 8601",
+    ),
+    (
+        "start date without a time zone",
+        _set("selectionConstraint", {"startDate": "2026-06-01T00:00:00"}),
+        "selectionConstraint.startDate",
+        "time zone",
+    ),
     ("priority not a number", _set("rank", {"priority": "high"}), "rank.priority", "integer"),
     ("priority a fraction", _set("rank", {"priority": 1.5}), "rank.priority", "integer"),
     ("server field as input", _set("etag", 3), "etag", "not a known property"),
@@ -93,10 +136,12 @@ BAD_INPUTS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("edit", "prop", "reason"), [case[1:] for case in BAD_INPUTS],
-                         ids=[case[0] for case in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("edit", "prop", "reason"), [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS]
+)
 def test_bad_input_fails_check_naming_the_property_and_sends_nothing(
-        shared_plugin: Plugin, emu: Emulator, edit: Callable[[dict[str, Any]], None], prop: str, reason: str) -> None:
+    shared_plugin: Plugin, emu: Emulator, edit: Callable[[dict[str, Any]], None], prop: str, reason: str
+) -> None:
     declared = offer()
     edit(declared)
 
@@ -181,18 +226,33 @@ def test_integer_fields_survive_the_wire_as_integers(shared_plugin: Plugin, emu:
 
 SNAKE_CASE_KEYS = [
     ((), "selection_constraint", "selectionConstraint", "known properties are: name, description, status"),
-    (("representations", 0, "components", 0), "delivery_url", "deliveryURL",
-     "known properties of representations[0].components[0] are: type, format, language, content, deliveryURL, linkURL"),
-    (("representations", 0), "Placement", "placement",
-     "known properties of representations[0] are: channel, placement, components"),
-    (("selectionConstraint",), "start_date", "startDate",
-     "known properties of selectionConstraint are: startDate, endDate, profileConstraintType"),
+    (
+        ("representations", 0, "components", 0),
+        "delivery_url",
+        "deliveryURL",
+        "known properties of representations[0].components[0] are: type, format, language, content, deliveryURL, linkURL",
+    ),
+    (
+        ("representations", 0),
+        "Placement",
+        "placement",
+        "known properties of representations[0] are: channel, placement, components",
+    ),
+    (
+        ("selectionConstraint",),
+        "start_date",
+        "startDate",
+        "known properties of selectionConstraint are: startDate, endDate, profileConstraintType",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("where", "given", "meant", "listed"), SNAKE_CASE_KEYS, ids=[case[1] for case in SNAKE_CASE_KEYS])
+@pytest.mark.parametrize(
+    ("where", "given", "meant", "listed"), SNAKE_CASE_KEYS, ids=[case[1] for case in SNAKE_CASE_KEYS]
+)
 def test_a_key_in_another_case_suggests_the_api_name_and_lists_the_properties_of_its_level(
-        shared_plugin: Plugin, emu: Emulator, where: tuple[Any, ...], given: str, meant: str, listed: str) -> None:
+    shared_plugin: Plugin, emu: Emulator, where: tuple[Any, ...], given: str, meant: str, listed: str
+) -> None:
     declared = offer(selectionConstraint={"endDate": "2026-09-01T00:00:00Z"})
     holder: Any = declared
     for part in where:
@@ -206,14 +266,18 @@ def test_a_key_in_another_case_suggests_the_api_name_and_lists_the_properties_of
 
 
 def test_an_enum_value_in_another_case_is_echoed_with_the_hint_that_values_are_lower_case(
-        shared_plugin: Plugin, emu: Emulator) -> None:
+    shared_plugin: Plugin, emu: Emulator
+) -> None:
     _, failures = shared_plugin.check("enum", offer(status="Approved"))
 
-    assert failures == [("status", "must be one of 'draft', 'approved' or 'archived', got 'Approved'; "
-                                   "the values are lower-case")]
+    assert failures == [
+        ("status", "must be one of 'draft', 'approved' or 'archived', got 'Approved'; the values are lower-case")
+    ]
 
 
-def _declared_paths(model: Any, value: dict[str, Any], prefix: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Field]]:
+def _declared_paths(
+    model: Any, value: dict[str, Any], prefix: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], Field]]:
     """Every field of ``model`` as a path into the valid declaration ``value``, nested blocks and first list items included."""
     for f in fields_of(model):
         yield (*prefix, f.api), f
@@ -238,7 +302,9 @@ MODEL_CLASS_NAMES = {model.__name__ for case in KINDS for model in (case.spec.mo
 
 
 @pytest.mark.parametrize("case", KINDS, ids=str)
-def test_no_message_names_an_internal_class_or_speaks_pydantic(shared_plugin: Plugin, emu: Emulator, case: KindCase) -> None:
+def test_no_message_names_an_internal_class_or_speaks_pydantic(
+    shared_plugin: Plugin, emu: Emulator, case: KindCase
+) -> None:
     declared = case.make()
     internal = re.compile(r"instance of|Input should|NoneType|\b(" + "|".join(MODEL_CLASS_NAMES) + r")\b(?!Args)")
 
@@ -249,15 +315,24 @@ def test_no_message_names_an_internal_class_or_speaks_pydantic(shared_plugin: Pl
                 assert not internal.search(reason), f"{prop}: {reason}"
 
 
-LIST_FIELDS = [(case, path) for case in KINDS for path, f in _declared_paths(case.spec.model, case.make())
-               if f.shape.kind == "list"]
+LIST_FIELDS = [
+    (case, path)
+    for case in KINDS
+    for path, f in _declared_paths(case.spec.model, case.make())
+    if f.shape.kind == "list"
+]
 
 
-@pytest.mark.parametrize(("case", "path"), LIST_FIELDS, ids=[f"{case}.{property_path(path)}" for case, path in LIST_FIELDS])
+@pytest.mark.parametrize(
+    ("case", "path"), LIST_FIELDS, ids=[f"{case}.{property_path(path)}" for case, path in LIST_FIELDS]
+)
 def test_a_dictionary_given_where_a_list_is_expected_is_one_failure_saying_so(
-        shared_plugin: Plugin, emu: Emulator, case: KindCase, path: tuple[Any, ...]) -> None:
+    shared_plugin: Plugin, emu: Emulator, case: KindCase, path: tuple[Any, ...]
+) -> None:
     given = {"channel": WEB, "placement": "dps:offer-placement:1", "name": 1}
 
     _, failures = shared_plugin.check("dict", _with(case.make(), path, given), spec=case.spec)
 
-    assert failures == [(property_path(path), "must be a list, got an object holding one item: wrap it in a list, [...]")]
+    assert failures == [
+        (property_path(path), "must be a list, got an object holding one item: wrap it in a list, [...]")
+    ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-
 from offerform_emulator import Emulator
+
 from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.spec import ResourceSpec
 
@@ -20,9 +20,16 @@ class AdobeUi:
         self._emu = emu
         self._sandbox = sandbox
         self._endpoint = spec.endpoint
-        self._token = requests.post(emu.ims_url, data={
-            "grant_type": "client_credentials", "client_id": emu.client_id,
-            "client_secret": emu.client_secret, "scope": "openid"}, timeout=10).json()["access_token"]
+        self._token = requests.post(
+            emu.ims_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": emu.client_id,
+                "client_secret": emu.client_secret,
+                "scope": "openid",
+            },
+            timeout=10,
+        ).json()["access_token"]
 
     def patch(self, object_id: str, operations: list[dict[str, Any]]) -> None:
         self._call("PATCH", self._endpoint.item(object_id), json=operations)
@@ -31,8 +38,18 @@ class AdobeUi:
         self._call("DELETE", self._endpoint.item(object_id))
 
     def _call(self, method: str, path: str, **kwargs: Any) -> None:
-        response = requests.request(method, self._emu.dps_url + path, params=dict(self._endpoint.query), headers={
-            "Authorization": f"Bearer {self._token}", "x-api-key": self._emu.client_id,
-            "x-gw-ims-org-id": ORG, "x-sandbox-name": self._sandbox}, timeout=10, **kwargs)
+        response = requests.request(
+            method,
+            self._emu.dps_url + path,
+            params=dict(self._endpoint.query),
+            headers={
+                "Authorization": f"Bearer {self._token}",
+                "x-api-key": self._emu.client_id,
+                "x-gw-ims-org-id": ORG,
+                "x-sandbox-name": self._sandbox,
+            },
+            timeout=10,
+            **kwargs,
+        )
         assert response.ok, response.text
         self._emu.log.clear()

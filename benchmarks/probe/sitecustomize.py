@@ -70,9 +70,18 @@ def _recorded(method: str, call: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return call(request, context)
         finally:
-            _CALLS.append({"method": method, "urn": getattr(request, "urn", ""), "start": started,
-                           "end": time.monotonic(), "provider": _LOCAL.provider, "http": _LOCAL.http,
-                           "provider_cpu": _LOCAL.provider_cpu, "http_cpu": _LOCAL.http_cpu})
+            _CALLS.append(
+                {
+                    "method": method,
+                    "urn": getattr(request, "urn", ""),
+                    "start": started,
+                    "end": time.monotonic(),
+                    "provider": _LOCAL.provider,
+                    "http": _LOCAL.http,
+                    "provider_cpu": _LOCAL.provider_cpu,
+                    "http_cpu": _LOCAL.http_cpu,
+                }
+            )
 
     return servicer
 
@@ -142,12 +151,21 @@ def _write() -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     if _ROLE["role"] != "plugin" and "provider" not in sys.modules:
         _ROLE["role"] = "other"  # the language host's tool checks, pip: not part of the answer
-    record = {**_ROLE, "pid": os.getpid(), "started": _STARTED, "ended": time.monotonic(),
-              "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_kib": usage.ru_maxrss, "calls": _CALLS,
-              # The program's main thread: our constructors' time, the SDK's inside them, and how many.
-              "resources": getattr(_LOCAL, "ours_count", 0), "ours_seconds": getattr(_LOCAL, "ours", 0.0),
-              "sdk_seconds": getattr(_LOCAL, "sdk", 0.0), "ours_cpu": getattr(_LOCAL, "ours_cpu", 0.0),
-              "sdk_cpu": getattr(_LOCAL, "sdk_cpu", 0.0)}
+    record = {
+        **_ROLE,
+        "pid": os.getpid(),
+        "started": _STARTED,
+        "ended": time.monotonic(),
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "max_rss_kib": usage.ru_maxrss,
+        "calls": _CALLS,
+        # The program's main thread: our constructors' time, the SDK's inside them, and how many.
+        "resources": getattr(_LOCAL, "ours_count", 0),
+        "ours_seconds": getattr(_LOCAL, "ours", 0.0),
+        "sdk_seconds": getattr(_LOCAL, "sdk", 0.0),
+        "ours_cpu": getattr(_LOCAL, "ours_cpu", 0.0),
+        "sdk_cpu": getattr(_LOCAL, "sdk_cpu", 0.0),
+    }
     path = os.path.join(str(_TARGET), f"{_ROLE['role']}-{os.getpid()}.json")
     with open(path, "w", encoding="utf-8") as out:
         json.dump(record, out)

@@ -30,7 +30,8 @@ def __getattr__(name: str) -> Any:
     if name != "SPECS":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Each module names its spec after itself: fallback_offer holds FALLBACK_OFFER.
-    specs = tuple(getattr(importlib.import_module(f".{module}", __name__), module.upper())
-                  for module in KIND_MODULES.values())
+    specs = tuple(
+        getattr(importlib.import_module(f".{module}", __name__), module.upper()) for module in KIND_MODULES.values()
+    )
     globals()["SPECS"] = specs
     return specs

@@ -27,7 +27,9 @@ class CollectionFields(ApiModel):
     name: Name = Field(description="The collection's name.")
     description: Optional[str] = Field(default=None, max_length=4000, description="What it gathers.")
     filter_type: Literal["any-tags", "all-tags", "offers"] = Field(
-        alias="filterType", description="`any-tags` or `all-tags` (`ids` are qualifiers) or `offers` (`ids` are offers).")
+        alias="filterType",
+        description="`any-tags` or `all-tags` (`ids` are qualifiers) or `offers` (`ids` are offers).",
+    )
     ids: list[ObjectId] = Field(min_length=1, description="Qualifier ids or personalized offer ids, by `filter_type`.")
     labels: Optional[list[str]] = Field(default=None, description="Data usage labels, such as `core/C5`.")
 
@@ -72,13 +74,22 @@ class Collection(SpecResource, CollectionOutputs, module="adobe", name="Collecti
     _spec = COLLECTION
     _provider_class = CollectionProvider
 
-    def __init__(self, resource_name: str, args: Union[CollectionArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[CollectionArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a collection: ``args`` as ``CollectionArgs`` or a dict in the API's camelCase shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "Collection":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "Collection":
         """A read-only reference to a collection this stack does not manage."""
         return cls._read(resource_name, id, sandbox_name, opts)

@@ -48,13 +48,22 @@ class CollectionQualifier(SpecResource, CollectionQualifierOutputs, module="adob
     _spec = COLLECTION_QUALIFIER
     _provider_class = CollectionQualifierProvider
 
-    def __init__(self, resource_name: str, args: Union[CollectionQualifierArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[CollectionQualifierArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a collection qualifier: ``args`` as ``CollectionQualifierArgs`` or a dict in the API's shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "CollectionQualifier":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "CollectionQualifier":
         """A read-only reference to a collection qualifier this stack does not manage."""
         return cls._read(resource_name, id, sandbox_name, opts)

@@ -24,10 +24,13 @@ class RankOrder(ApiModel):
     """How the eligible offers are ordered: by their priority, or by a ranking formula."""
 
     order_evaluation_type: Literal["static", "ranking-strategy"] = Field(
-        alias="orderEvaluationType", description="`static` (the offers' priority) or `ranking-strategy` (a formula).")
+        alias="orderEvaluationType", description="`static` (the offers' priority) or `ranking-strategy` (a formula)."
+    )
     ranking_strategy: Optional[ObjectId] = Field(
-        default=None, alias="rankingStrategy",
-        description="The ranking formula's id (`formula.id`), with `ranking-strategy`.")
+        default=None,
+        alias="rankingStrategy",
+        description="The ranking formula's id (`formula.id`), with `ranking-strategy`.",
+    )
 
     @model_validator(mode="after")
     def _strategy_named(self) -> "RankOrder":
@@ -47,12 +50,16 @@ class ProfileConstraint(ApiModel):
     """Which profiles a criterion applies to: everyone, a decision rule, or segments."""
 
     profile_constraint_type: Literal["none", "eligibilityRule", "anySegments", "allSegments"] = Field(
-        default="none", alias="profileConstraintType",
-        description="`none` (the default), `eligibilityRule`, `anySegments` or `allSegments`.")
-    eligibility_rule: Optional[ObjectId] = Field(default=None, alias="eligibilityRule",
-                                                 description="The decision rule's id, with `eligibilityRule`.")
+        default="none",
+        alias="profileConstraintType",
+        description="`none` (the default), `eligibilityRule`, `anySegments` or `allSegments`.",
+    )
+    eligibility_rule: Optional[ObjectId] = Field(
+        default=None, alias="eligibilityRule", description="The decision rule's id, with `eligibilityRule`."
+    )
     segment_identities: Optional[list[dict[str, Any]]] = Field(
-        default=None, alias="segmentIdentities", description="The segments, with `anySegments` or `allSegments`.")
+        default=None, alias="segmentIdentities", description="The segments, with `anySegments` or `allSegments`."
+    )
 
     @model_validator(mode="after")
     def _rule_named(self) -> "ProfileConstraint":
@@ -75,7 +82,8 @@ class DecisionCriterion(ApiModel):
     option_selection: OptionSelection = Field(alias="optionSelection", description="The offers to consider.")
     rank: Optional[CriterionRank] = Field(default=None, description="How the eligible offers are ranked.")
     profile_constraint: Optional[ProfileConstraint] = Field(
-        default=None, alias="profileConstraint", description="Which profiles the criterion applies to.")
+        default=None, alias="profileConstraint", description="Which profiles the criterion applies to."
+    )
 
     @field_validator("placements")
     @classmethod
@@ -135,13 +143,22 @@ class Decision(SpecResource, DecisionOutputs, module="adobe", name="Decision"):
     _spec = DECISION
     _provider_class = DecisionProvider
 
-    def __init__(self, resource_name: str, args: Union[DecisionArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[DecisionArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a decision: ``args`` as ``DecisionArgs`` or a dict in the API's camelCase shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "Decision":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "Decision":
         """A read-only reference to a decision this stack does not manage."""
         return cls._read(resource_name, id, sandbox_name, opts)

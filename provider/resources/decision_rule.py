@@ -33,7 +33,7 @@ class RuleCondition(ApiModel):
 
     type: Literal["PQL"] = Field(default="PQL", description="`PQL`, the only language Adobe takes.")
     format: Literal["pql/text"] = Field(default="pql/text", description="`pql/text`.")
-    value: str = Field(description="The condition, such as `profile.person.name.firstName.equals(\"John\", false)`.")
+    value: str = Field(description='The condition, such as `profile.person.name.firstName.equals("John", false)`.')
 
     @field_validator("value")
     @classmethod
@@ -48,8 +48,10 @@ class DecisionRuleFields(ApiModel):
     description: Optional[str] = Field(default=None, max_length=4000, description="What it decides.")
     condition: RuleCondition = Field(description="The PQL condition a profile must meet.")
     defined_on: Optional[dict[str, Any]] = Field(
-        default=None, alias="definedOn",
-        description="The profile schema the condition is defined on (`{\"profile\": {\"schema\": {\"ref\": ..., \"version\": ...}}}`).")
+        default=None,
+        alias="definedOn",
+        description='The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version": ...}}}`).',
+    )
 
 
 DECISION_RULE = ResourceSpec(
@@ -76,13 +78,22 @@ class DecisionRule(SpecResource, DecisionRuleOutputs, module="adobe", name="Deci
     _spec = DECISION_RULE
     _provider_class = DecisionRuleProvider
 
-    def __init__(self, resource_name: str, args: Union[DecisionRuleArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[DecisionRuleArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a decision rule: ``args`` as ``DecisionRuleArgs`` or a dict in the API's camelCase shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "DecisionRule":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "DecisionRule":
         """A read-only reference to a decision rule this stack does not manage."""
         return cls._read(resource_name, id, sandbox_name, opts)

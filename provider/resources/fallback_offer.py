@@ -30,8 +30,10 @@ _CHARACTERISTIC_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 
 def _channel_uri(value: str) -> str:
     if not value.startswith(CHANNEL_PREFIX) or value == CHANNEL_PREFIX:
-        raise ValueError(f"must be a channel type URI starting with {CHANNEL_PREFIX} "
-                         f"(for example {CHANNEL_PREFIX}web), got {value!r}")
+        raise ValueError(
+            f"must be a channel type URI starting with {CHANNEL_PREFIX} "
+            f"(for example {CHANNEL_PREFIX}web), got {value!r}"
+        )
     return value
 
 
@@ -65,12 +67,15 @@ QualifierIds = Annotated[list[str], Field(max_length=MAX_TAGS), AfterValidator(_
 class Component(ApiModel):
     """One piece of content of a representation: an image link, a block of HTML, JSON or text."""
 
-    type: str = Field(min_length=1, max_length=64, description="The kind of content: `imagelink`, `html`, `json` or `text`.")
+    type: str = Field(
+        min_length=1, max_length=64, description="The kind of content: `imagelink`, `html`, `json` or `text`."
+    )
     format: str = Field(description="Its MIME type, such as `image/png` or `text/html`.")
     language: Optional[list[str]] = Field(default=None, description="Language codes of the content, such as `en-US`.")
     content: Optional[str] = Field(default=None, description="Inline content: text, HTML or JSON.")
-    delivery_url: Optional[str] = Field(default=None, alias="deliveryURL",
-                                        description="URL of the asset to show (for image links).")
+    delivery_url: Optional[str] = Field(
+        default=None, alias="deliveryURL", description="URL of the asset to show (for image links)."
+    )
     link_url: Optional[str] = Field(default=None, alias="linkURL", description="Where a click on the content leads.")
 
     @field_validator("format")
@@ -97,19 +102,25 @@ class Component(ApiModel):
 class Representation(ApiModel):
     """How the offer shows in one channel and placement."""
 
-    channel: ChannelUri = Field(description="The channel type URI, such as `https://ns.adobe.com/xdm/channel-types/web`.")
+    channel: ChannelUri = Field(
+        description="The channel type URI, such as `https://ns.adobe.com/xdm/channel-types/web`."
+    )
     placement: Annotated[str, AfterValidator(non_blank)] = Field(
-        min_length=1, max_length=512, description="The id of the placement the offer shows in (`placement.id`).")
+        min_length=1, max_length=512, description="The id of the placement the offer shows in (`placement.id`)."
+    )
     components: list[Component] = Field(min_length=1, description="The content shown: at least one component.")
 
 
 class SelectionConstraint(ApiModel):
     """Pass-through constraint block of Adobe's create example; dates are canonicalised."""
 
-    start_date: Optional[Timestamp] = Field(default=None, alias="startDate", description="When the offer starts being eligible.")
+    start_date: Optional[Timestamp] = Field(
+        default=None, alias="startDate", description="When the offer starts being eligible."
+    )
     end_date: Optional[Timestamp] = Field(default=None, alias="endDate", description="When it stops being eligible.")
-    profile_constraint_type: Optional[str] = Field(default=None, alias="profileConstraintType",
-                                                   description="`none` for a fallback offer.")
+    profile_constraint_type: Optional[str] = Field(
+        default=None, alias="profileConstraintType", description="`none` for a fallback offer."
+    )
 
 
 class Rank(ApiModel):
@@ -122,11 +133,15 @@ class OfferFields(ApiModel):
     """What every offer has, fallback or personalized: the fields that come first in both."""
 
     name: Name = Field(description="The offer's name, unique enough to find it again in the sandbox.")
-    description: Optional[str] = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH, description="What the offer is for.")
+    description: Optional[str] = Field(
+        default=None, max_length=MAX_DESCRIPTION_LENGTH, description="What the offer is for."
+    )
     status: Literal["draft", "approved", "archived"] = Field(
-        default="draft", description="`draft` (the default), `approved` or `archived`.")
+        default="draft", description="`draft` (the default), `approved` or `archived`."
+    )
     representations: list[Representation] = Field(
-        min_length=1, description="How the offer shows, one entry per channel and placement: at least one.")
+        min_length=1, description="How the offer shows, one entry per channel and placement: at least one."
+    )
     characteristics: Optional[Characteristics] = Field(default=None, description="Custom attributes, string to string.")
 
 
@@ -134,10 +149,12 @@ class FallbackOfferFields(OfferFields):
     """The user-owned fields of a fallback offer, in the API's own (camelCase) shape."""
 
     selection_constraint: Optional[SelectionConstraint] = Field(
-        default=None, alias="selectionConstraint", description="Dates and profile constraint (pass-through).")
+        default=None, alias="selectionConstraint", description="Dates and profile constraint (pass-through)."
+    )
     rank: Optional[Rank] = Field(default=None, description="The offer's priority (pass-through).")
     tags: Optional[QualifierIds] = Field(
-        default=None, description="Ids of the collection qualifiers (formerly tags) of the offer, at most 20.")
+        default=None, description="Ids of the collection qualifiers (formerly tags) of the offer, at most 20."
+    )
 
 
 FALLBACK_OFFER = ResourceSpec(
@@ -168,13 +185,22 @@ class FallbackOffer(SpecResource, FallbackOfferOutputs, module="adobe", name="Fa
     _spec = FALLBACK_OFFER
     _provider_class = FallbackOfferProvider
 
-    def __init__(self, resource_name: str, args: Union[FallbackOfferArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[FallbackOfferArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a fallback offer: ``args`` as ``FallbackOfferArgs`` or a dict in the API's camelCase shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "FallbackOffer":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "FallbackOffer":
         """A read-only reference to a fallback offer this stack does not manage (a decision's fallback, say)."""
         return cls._read(resource_name, id, sandbox_name, opts)

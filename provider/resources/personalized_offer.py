@@ -24,16 +24,21 @@ MAX_FREQUENCY_CAPS = 10  # Adobe's published guardrail: 10 frequency capping rul
 class OfferEligibility(ProfileConstraint):
     """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with dates)."""
 
-    start_date: Optional[Timestamp] = Field(default=None, alias="startDate", description="When the offer starts being eligible.")
+    start_date: Optional[Timestamp] = Field(
+        default=None, alias="startDate", description="When the offer starts being eligible."
+    )
     end_date: Optional[Timestamp] = Field(default=None, alias="endDate", description="When it stops being eligible.")
 
 
 class CappingConstraint(ApiModel):
     """How many times the offer may be shown, in all and to one profile."""
 
-    global_cap: Optional[int] = Field(default=None, alias="globalCap", ge=1, description="At most this many times in all.")
-    profile_cap: Optional[int] = Field(default=None, alias="profileCap", ge=1,
-                                       description="At most this many times to one profile.")
+    global_cap: Optional[int] = Field(
+        default=None, alias="globalCap", ge=1, description="At most this many times in all."
+    )
+    profile_cap: Optional[int] = Field(
+        default=None, alias="profileCap", ge=1, description="At most this many times to one profile."
+    )
 
 
 class FrequencyRepeat(ApiModel):
@@ -41,7 +46,9 @@ class FrequencyRepeat(ApiModel):
 
     enabled: Optional[bool] = Field(default=None, description="Whether the cap resets.")
     unit: Optional[str] = Field(default=None, description="The period it resets after (`day`, `week`, `month`).")
-    unit_count: Optional[int] = Field(default=None, alias="unitCount", ge=1, description="How many units make the period.")
+    unit_count: Optional[int] = Field(
+        default=None, alias="unitCount", ge=1, description="How many units make the period."
+    )
 
 
 class FrequencyCappingConstraint(ApiModel):
@@ -60,15 +67,21 @@ class PersonalizedOfferFields(OfferFields):
     """The user-owned fields of a personalized offer, in the API's own (camelCase) shape."""
 
     selection_constraint: Optional[OfferEligibility] = Field(
-        default=None, alias="selectionConstraint", description="When the offer may be shown, and to whom.")
+        default=None, alias="selectionConstraint", description="When the offer may be shown, and to whom."
+    )
     rank: Optional[Rank] = Field(default=None, description="The offer's priority among eligible offers.")
-    capping_constraint: Optional[CappingConstraint] = Field(default=None, alias="cappingConstraint",
-                                                            description="How many times it may be shown.")
+    capping_constraint: Optional[CappingConstraint] = Field(
+        default=None, alias="cappingConstraint", description="How many times it may be shown."
+    )
     frequency_capping_constraints: Optional[list[FrequencyCappingConstraint]] = Field(
-        default=None, alias="frequencyCappingConstraints", max_length=MAX_FREQUENCY_CAPS,
-        description="Frequency caps, at most 10.")
+        default=None,
+        alias="frequencyCappingConstraints",
+        max_length=MAX_FREQUENCY_CAPS,
+        description="Frequency caps, at most 10.",
+    )
     tags: Optional[QualifierIds] = Field(
-        default=None, description="Ids of the offer's collection qualifiers (`qualifier.id`), at most 20.")
+        default=None, description="Ids of the offer's collection qualifiers (`qualifier.id`), at most 20."
+    )
 
 
 PERSONALIZED_OFFER = ResourceSpec(
@@ -101,13 +114,22 @@ class PersonalizedOffer(SpecResource, PersonalizedOfferOutputs, module="adobe", 
     _spec = PERSONALIZED_OFFER
     _provider_class = PersonalizedOfferProvider
 
-    def __init__(self, resource_name: str, args: Union[PersonalizedOfferArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[PersonalizedOfferArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a personalized offer: ``args`` as ``PersonalizedOfferArgs`` or a dict in the API's camelCase shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "PersonalizedOffer":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "PersonalizedOffer":
         """A read-only reference to a personalized offer this stack does not manage."""
         return cls._read(resource_name, id, sandbox_name, opts)

@@ -25,11 +25,15 @@ class ReturnMetadata(ApiModel):
 
     decision_name: Optional[bool] = Field(default=None, alias="decisionName", description="Return the decision's name.")
     offer_name: Optional[bool] = Field(default=None, alias="offerName", description="Return the offer's name.")
-    offer_attributes: Optional[bool] = Field(default=None, alias="offerAttributes",
-                                             description="Return the offer's characteristics.")
-    offer_priority: Optional[bool] = Field(default=None, alias="offerPriority", description="Return the offer's priority.")
-    placement_name: Optional[bool] = Field(default=None, alias="placementName",
-                                           description="Return the placement's name.")
+    offer_attributes: Optional[bool] = Field(
+        default=None, alias="offerAttributes", description="Return the offer's characteristics."
+    )
+    offer_priority: Optional[bool] = Field(
+        default=None, alias="offerPriority", description="Return the offer's priority."
+    )
+    placement_name: Optional[bool] = Field(
+        default=None, alias="placementName", description="Return the placement's name."
+    )
     channel_type: Optional[bool] = Field(default=None, alias="channelType", description="Return the channel type.")
     content_type: Optional[bool] = Field(default=None, alias="contentType", description="Return the content type.")
 
@@ -39,19 +43,29 @@ class PlacementFields(ApiModel):
 
     name: Name = Field(description="The placement's name.")
     description: Optional[str] = Field(default=None, max_length=MAX_DESCRIPTION_LENGTH, description="What it is for.")
-    channel: ChannelUri = Field(description="The channel type URI it is used in, such as "
-                                            "`https://ns.adobe.com/xdm/channel-types/email`.")
+    channel: ChannelUri = Field(
+        description="The channel type URI it is used in, such as `https://ns.adobe.com/xdm/channel-types/email`."
+    )
     component_type: Literal["html", "imagelink", "text", "json"] = Field(
-        alias="componentType", description="The content it shows: `html`, `imagelink`, `text` or `json`.")
-    item_count: Optional[int] = Field(default=None, alias="itemCount", ge=1,
-                                      description="How many offers a decision request returns for it (Adobe's default: 1).")
+        alias="componentType", description="The content it shows: `html`, `imagelink`, `text` or `json`."
+    )
+    item_count: Optional[int] = Field(
+        default=None,
+        alias="itemCount",
+        ge=1,
+        description="How many offers a decision request returns for it (Adobe's default: 1).",
+    )
     allow_duplicate_placements: Optional[bool] = Field(
-        default=None, alias="allowDuplicatePlacements",
-        description="Whether one offer may be proposed in several placements of one request.")
-    return_content: Optional[bool] = Field(default=None, alias="returnContent",
-                                           description="Whether a decision request returns the offers' content.")
-    return_meta_data: Optional[ReturnMetadata] = Field(default=None, alias="returnMetaData",
-                                                       description="Which metadata a decision request returns.")
+        default=None,
+        alias="allowDuplicatePlacements",
+        description="Whether one offer may be proposed in several placements of one request.",
+    )
+    return_content: Optional[bool] = Field(
+        default=None, alias="returnContent", description="Whether a decision request returns the offers' content."
+    )
+    return_meta_data: Optional[ReturnMetadata] = Field(
+        default=None, alias="returnMetaData", description="Which metadata a decision request returns."
+    )
 
 
 PLACEMENT = ResourceSpec(
@@ -80,13 +94,22 @@ class Placement(SpecResource, PlacementOutputs, module="adobe", name="Placement"
     _spec = PLACEMENT
     _provider_class = PlacementProvider
 
-    def __init__(self, resource_name: str, args: Union[PlacementArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[PlacementArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a placement: ``args`` as ``PlacementArgs`` or a dict in the API's camelCase shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "Placement":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "Placement":
         """A read-only reference to a placement this stack does not manage."""
         return cls._read(resource_name, id, sandbox_name, opts)

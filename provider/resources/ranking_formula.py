@@ -32,7 +32,7 @@ class FormulaExpression(ApiModel):
 
     type: Literal["PQL"] = Field(default="PQL", description="`PQL`, the only language Adobe takes.")
     format: Literal["pql/text"] = Field(default="pql/text", description="`pql/text`.")
-    value: str = Field(description="The expression, such as `if( offer.characteristics.team = \"growth\", 10, 1)`.")
+    value: str = Field(description='The expression, such as `if( offer.characteristics.team = "growth", 10, 1)`.')
 
     @field_validator("value")
     @classmethod
@@ -44,7 +44,8 @@ class ReturnType(ApiModel):
     """What the formula evaluates to."""
 
     type: Annotated[str, AfterValidator(_integer)] = Field(
-        default="INTEGER", description="`integer` (any case; kept upper-case, as Adobe answers).")
+        default="INTEGER", description="`integer` (any case; kept upper-case, as Adobe answers)."
+    )
 
 
 class RankingFormulaFields(ApiModel):
@@ -54,8 +55,9 @@ class RankingFormulaFields(ApiModel):
     description: Optional[str] = Field(default=None, max_length=4000, description="What it favours.")
     expression: FormulaExpression = Field(description="The PQL expression that scores an offer.")
     return_type: ReturnType = Field(alias="returnType", description="What the expression returns: an integer.")
-    defined_on: Optional[dict[str, Any]] = Field(default=None, alias="definedOn",
-                                                 description="The schemas the expression is defined on.")
+    defined_on: Optional[dict[str, Any]] = Field(
+        default=None, alias="definedOn", description="The schemas the expression is defined on."
+    )
     exd_function: Optional[bool] = Field(default=None, alias="exdFunction", description="Adobe's `exdFunction` flag.")
     is_pure: Optional[bool] = Field(default=None, alias="isPure", description="Adobe's `isPure` flag.")
 
@@ -84,13 +86,22 @@ class RankingFormula(SpecResource, RankingFormulaOutputs, module="adobe", name="
     _spec = RANKING_FORMULA
     _provider_class = RankingFormulaProvider
 
-    def __init__(self, resource_name: str, args: Union[RankingFormulaArgs, Mapping[str, Any], None] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Union[RankingFormulaArgs, Mapping[str, Any], None] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
         """Declare a ranking formula: ``args`` as ``RankingFormulaArgs`` or a dict in the API's camelCase shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod
-    def get(cls, resource_name: str, id: pulumi.Input[str], sandbox_name: Optional[pulumi.Input[str]] = None,
-            opts: Optional[pulumi.ResourceOptions] = None) -> "RankingFormula":
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "RankingFormula":
         """A read-only reference to a ranking formula this stack does not manage."""
         return cls._read(resource_name, id, sandbox_name, opts)

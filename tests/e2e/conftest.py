@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 import pytest
-
 from offerform_emulator import Emulator
 from offerform_emulator.kit import adobe_config
 
@@ -23,13 +22,30 @@ def make_project(tmp_path: Path, pulumi_bin: Path, emulator: Emulator) -> Iterat
     ``configure=False`` sets no ``adobe:*`` config at all.
     """
 
-    def make(program: str, *, name: str = "offerform-e2e", stack: str = "dev", configure: bool = True,
-             backend: Optional[Path] = None, record_grpc: bool = False, emu: Optional[Emulator] = None,
-             **config: str) -> Project:
+    def make(
+        program: str,
+        *,
+        name: str = "offerform-e2e",
+        stack: str = "dev",
+        configure: bool = True,
+        backend: Optional[Path] = None,
+        record_grpc: bool = False,
+        emu: Optional[Emulator] = None,
+        **config: str,
+    ) -> Project:
         target = emu or emulator
         unset: dict[str, Optional[str]] = {} if configure else dict.fromkeys(adobe_config(target, ORG, SANDBOX))
-        return Project(tmp_path / f"{name}-{stack}", pulumi_bin, program, target, name=name, stack=stack,
-                       backend=backend or tmp_path / "state", record_grpc=record_grpc, config={**unset, **config})
+        return Project(
+            tmp_path / f"{name}-{stack}",
+            pulumi_bin,
+            program,
+            target,
+            name=name,
+            stack=stack,
+            backend=backend or tmp_path / "state",
+            record_grpc=record_grpc,
+            config={**unset, **config},
+        )
 
     yield make
 

@@ -9,10 +9,7 @@ from ..offers import offer
 
 HEADER = "import pulumi\nfrom provider import FallbackOffer\n\n"
 # ``offer(name, **overrides)`` inside a program: the suite's valid declaration, as a literal.
-OFFER_FUNCTION = (
-    f"def offer(name, **overrides):\n"
-    f"    return {{**{offer()!r}, 'name': name, **overrides}}\n\n"
-)
+OFFER_FUNCTION = f"def offer(name, **overrides):\n    return {{**{offer()!r}, 'name': name, **overrides}}\n\n"
 
 
 @dataclass

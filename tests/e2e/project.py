@@ -33,27 +33,49 @@ __all__ = ["OFFER_TYPE", "ORG", "Project", "RECORDER", "REPO", "SANDBOX", "VENV"
 class Project(StackUnderTest):
     """One project written into ``workdir``, and one stack of it on ``emulator`` (org ``ORG``, sandbox ``SANDBOX``)."""
 
-    def __init__(self, workdir: Path, cli: Path, program: str, emulator: Emulator, *, name: str = "offerform-e2e",
-                 stack: str = "dev", backend: Optional[Path] = None, record_grpc: bool = False,
-                 config: Optional[dict[str, Optional[str]]] = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        cli: Path,
+        program: str,
+        emulator: Emulator,
+        *,
+        name: str = "offerform-e2e",
+        stack: str = "dev",
+        backend: Optional[Path] = None,
+        record_grpc: bool = False,
+        config: Optional[dict[str, Optional[str]]] = None,
+    ) -> None:
         source = workdir / "source"
         source.mkdir(parents=True, exist_ok=True)
-        (source / "Pulumi.yaml").write_text(textwrap.dedent(f"""\
+        (source / "Pulumi.yaml").write_text(
+            textwrap.dedent(f"""\
             name: {name}
             runtime:
               name: python
               options:
                 toolchain: pip
                 virtualenv: {VENV}
-            """))
+            """)
+        )
         (source / "__main__.py").write_text(textwrap.dedent(program))
         self.grpc_log = workdir / f"grpc-{name}-{stack}.jsonl"
         env = {}
         if record_grpc:
             env["OFFERFORM_RECORD_GRPC"] = str(self.grpc_log)
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(RECORDER), os.environ.get("PYTHONPATH")]))
-        super().__init__(source, emulator, workdir, pulumi_bin=cli, stack=stack, org=ORG, sandbox=SANDBOX,
-                         config=config, backend=backend, env=env)
+        super().__init__(
+            source,
+            emulator,
+            workdir,
+            pulumi_bin=cli,
+            stack=stack,
+            org=ORG,
+            sandbox=SANDBOX,
+            config=config,
+            backend=backend,
+            env=env,
+        )
 
     @property
     def root(self) -> Path:
@@ -77,8 +99,15 @@ class Project(StackUnderTest):
     def start(self, *args: str) -> subprocess.Popen[str]:
         """Start ``pulumi <args>`` without waiting (for interrupting it); its output goes to a file beside the project."""
         out = open(self.project_dir.parent / "interrupted.out", "w")
-        return subprocess.Popen(["pulumi", *args], cwd=self.project_dir, env=self.env, stdout=out,
-                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        return subprocess.Popen(
+            ["pulumi", *args],
+            cwd=self.project_dir,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
 
 
 def interrupt(process: subprocess.Popen[str], sig: signal.Signals, timeout: float = 120) -> None:

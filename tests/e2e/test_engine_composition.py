@@ -28,7 +28,10 @@ def _names_by_id(emu: Emulator) -> dict[str, str]:
     return {o["id"]: o["name"] for o in emu.offers(ORG, SANDBOX)}
 
 
-COMPONENT = HEADER + OFFER_FUNCTION + '''
+COMPONENT = (
+    HEADER
+    + OFFER_FUNCTION
+    + '''
 
 class OfferSet(pulumi.ComponentResource):
     """A campaign's fallback offers, one per channel, as one component."""
@@ -45,9 +48,12 @@ spring = OfferSet("spring", "Spring")
 pulumi.export("web", spring.web.id)
 pulumi.export("email", spring.email.id)
 '''
+)
 
 
-def test_a_component_owns_its_offers_and_destroys_them_with_it(make_project: ProjectFactory, emulator: Emulator) -> None:
+def test_a_component_owns_its_offers_and_destroys_them_with_it(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(COMPONENT)
 
     project.up()
@@ -62,15 +68,21 @@ def test_a_component_owns_its_offers_and_destroys_them_with_it(make_project: Pro
 
 
 def test_a_second_stack_reads_offer_ids_through_a_stack_reference(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     offers = make_project(offers_program(named("web")), name="offers")
     offers.up()
-    consumer = make_project(HEADER + OFFER_FUNCTION + (
-        "offers = pulumi.StackReference('organization/offers/dev')\n"
-        "web_id = offers.require_output('web-id')\n"
-        "decision = FallbackOffer('pointer', {**offer('Points at web'), 'characteristics': web_id.apply(lambda i: {'fallbackOf': i})})\n"
-        "pulumi.export('webFromOtherStack', web_id)\n"
-    ), name="decisions")
+    consumer = make_project(
+        HEADER
+        + OFFER_FUNCTION
+        + (
+            "offers = pulumi.StackReference('organization/offers/dev')\n"
+            "web_id = offers.require_output('web-id')\n"
+            "decision = FallbackOffer('pointer', {**offer('Points at web'), 'characteristics': web_id.apply(lambda i: {'fallbackOf': i})})\n"
+            "pulumi.export('webFromOtherStack', web_id)\n"
+        ),
+        name="decisions",
+    )
 
     consumer.up()
 
@@ -117,7 +129,9 @@ def test_ignore_changes_leaves_an_edited_field_alone(make_project: ProjectFactor
     project.up()
     emulator.log.clear()
 
-    project.write_program(offers_program(named("web", description="Edited locally", options="ignore_changes=['description']")))
+    project.write_program(
+        offers_program(named("web", description="Edited locally", options="ignore_changes=['description']"))
+    )
 
     assert project.changes() == []
     project.up()
@@ -125,7 +139,9 @@ def test_ignore_changes_leaves_an_edited_field_alone(make_project: ProjectFactor
     project.assert_no_changes()
 
 
-def test_retain_on_delete_keeps_the_offer_when_the_resource_goes(make_project: ProjectFactory, emulator: Emulator) -> None:
+def test_retain_on_delete_keeps_the_offer_when_the_resource_goes(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web", options="retain_on_delete=True"), named("email")))
     project.up()
     kept = project.resources()["web"]["id"]
@@ -141,13 +157,16 @@ def test_retain_on_delete_keeps_the_offer_when_the_resource_goes(make_project: P
 
 
 def test_an_alias_renames_a_resource_without_replacing_its_offer(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web", "Web fallback")))
     project.up()
     offer_id = project.resources()["web"]["id"]
     emulator.log.clear()
 
-    project.write_program(offers_program(named("home-banner", "Web fallback", options="aliases=[pulumi.Alias(name='web')]")))
+    project.write_program(
+        offers_program(named("home-banner", "Web fallback", options="aliases=[pulumi.Alias(name='web')]"))
+    )
     assert project.changes() == []
     project.up()
 
@@ -157,7 +176,8 @@ def test_an_alias_renames_a_resource_without_replacing_its_offer(
 
 
 def test_replace_on_changes_replaces_the_offer_when_that_field_changes(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web", "Old name", options="replace_on_changes=['name']")))
     project.up()
     old_id = project.resources()["web"]["id"]
@@ -173,7 +193,8 @@ def test_replace_on_changes_replaces_the_offer_when_that_field_changes(
 
 
 def test_a_description_change_under_replace_on_changes_of_name_stays_an_update(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web", options="replace_on_changes=['name']")))
     project.up()
     emulator.log.clear()

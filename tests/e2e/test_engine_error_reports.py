@@ -29,7 +29,8 @@ def _what_the_user_reads(project: Project, resource: str) -> tuple[str, str]:
 
 
 def test_a_conflict_with_an_edit_in_the_ui_is_the_first_thing_up_prints(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web")))
     project.up()
     offer_id = project.resources()["web"]["id"]
@@ -38,9 +39,11 @@ def test_a_conflict_with_an_edit_in_the_ui_is_the_first_thing_up_prints(
 
     progress, diagnostic = _what_the_user_reads(project, "web")
 
-    message = (f"provider.errors.ConflictError: fallback offer {offer_id} was changed outside the stack (status differs "
-               "from what the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up "
-               "to date, then `pulumi up` again.")
+    message = (
+        f"provider.errors.ConflictError: fallback offer {offer_id} was changed outside the stack (status differs "
+        "from what the stack last saw); nothing was overwritten. Run `pulumi refresh` to bring the stack up "
+        "to date, then `pulumi up` again."
+    )
     assert progress == message and diagnostic == f"error: {message}"
 
 
@@ -49,20 +52,25 @@ def test_refused_credentials_are_the_first_thing_up_prints(make_project: Project
 
     progress, diagnostic = _what_the_user_reads(project, "web")
 
-    message = ("provider.errors.AuthenticationError: Adobe IMS refused the client credentials of client id "
-               f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId and "
-               "adobe:clientSecret")
+    message = (
+        "provider.errors.AuthenticationError: Adobe IMS refused the client credentials of client id "
+        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId and "
+        "adobe:clientSecret"
+    )
     assert progress == message and diagnostic == f"error: {message}"
 
 
 def test_throttling_past_the_retry_deadline_is_the_first_thing_up_prints(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web")), **{"adobe:retryDeadline": "3"})
     emulator.faults.add(Fault("status", status=429, retry_after=1, methods={"POST"}))
 
     progress, diagnostic = _what_the_user_reads(project, "web")
 
-    assert progress.startswith("provider.errors.ThrottledError: POST /offers failed with HTTP 429: Too many requests "
-                               "[429050]; throttled by Adobe and still throttled when the retry budget ran out: "
-                               "raise adobe:retryDeadline or lower adobe:maxRequestsPerSecond (request id ")
+    assert progress.startswith(
+        "provider.errors.ThrottledError: POST /offers failed with HTTP 429: Too many requests "
+        "[429050]; throttled by Adobe and still throttled when the retry budget ran out: "
+        "raise adobe:retryDeadline or lower adobe:maxRequestsPerSecond (request id "
+    )
     assert diagnostic == f"error: {progress}"

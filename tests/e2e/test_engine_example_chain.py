@@ -26,7 +26,8 @@ def _kinds_written(emu: Emulator, method: str) -> list[str]:
 
 
 def test_the_chain_goes_up_in_dependency_order_no_ops_and_comes_down_in_reverse(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project((REPO / "__main__.py").read_text())
 
     project.up()
@@ -35,7 +36,8 @@ def test_the_chain_goes_up_in_dependency_order_no_ops_and_comes_down_in_reverse(
     assert sorted(created) == ["decision", "fallback-offer", "fallback-offer", "placement", "placement"]
     assert created.index("decision") > max(i for i, kind in enumerate(created) if kind != "decision")
     assert max(i for i, kind in enumerate(created) if kind == "placement") < min(
-        i for i, kind in enumerate(created) if kind == "fallback-offer")
+        i for i, kind in enumerate(created) if kind == "fallback-offer"
+    )
     outputs = project.outputs()
     decision = emulator.get("decision", ORG, SANDBOX, outputs["decisionId"])
     assert decision["fallback"] == outputs["fallbackOfferIds"]["web"]

@@ -20,8 +20,16 @@ from ..sandbox import seed_connected_sandbox
 from .conftest import ProjectFactory
 from .project import ORG, SANDBOX, VENV, Project
 
-KINDS = ("collection-qualifier", "placement", "decision-rule", "ranking-formula", "fallback-offer",
-         "personalized-offer", "collection", "decision")
+KINDS = (
+    "collection-qualifier",
+    "placement",
+    "decision-rule",
+    "ranking-formula",
+    "fallback-offer",
+    "personalized-offer",
+    "collection",
+    "decision",
+)
 
 
 def _everything(emu: Emulator) -> dict[str, list[dict[str, Any]]]:
@@ -30,15 +38,38 @@ def _everything(emu: Emulator) -> dict[str, list[dict[str, Any]]]:
 
 def _export(project: Project, emu: Emulator) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ADOBE_", "PULUMI_"))}
-    env.update({"ADOBE_CLIENT_ID": emu.client_id, "ADOBE_CLIENT_SECRET": emu.client_secret, "ADOBE_IMS_ORG_ID": ORG,
-                "ADOBE_ENDPOINT": emu.dps_url, "ADOBE_IMS_ENDPOINT": emu.ims_url})
-    return subprocess.run([str(VENV / "bin" / "python"), "-m", "provider.export", "--sandbox", SANDBOX,
-                           "--out", str(project.root), "--force"],
-                          env=env, capture_output=True, text=True, timeout=300, check=False, cwd=project.root)
+    env.update(
+        {
+            "ADOBE_CLIENT_ID": emu.client_id,
+            "ADOBE_CLIENT_SECRET": emu.client_secret,
+            "ADOBE_IMS_ORG_ID": ORG,
+            "ADOBE_ENDPOINT": emu.dps_url,
+            "ADOBE_IMS_ENDPOINT": emu.ims_url,
+        }
+    )
+    return subprocess.run(
+        [
+            str(VENV / "bin" / "python"),
+            "-m",
+            "provider.export",
+            "--sandbox",
+            SANDBOX,
+            "--out",
+            str(project.root),
+            "--force",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=project.root,
+    )
 
 
 def test_a_whole_sandbox_exports_as_one_connected_program_that_adopts_with_no_write(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     made = seed_connected_sandbox(emulator, ORG, SANDBOX)
     assert sum(len(items) for items in made.values()) >= 60
     project = make_project("# replaced by the export\n")
@@ -46,9 +77,11 @@ def test_a_whole_sandbox_exports_as_one_connected_program_that_adopts_with_no_wr
     exported = _export(project, emulator)
 
     assert exported.returncode == 0, exported.stderr
-    assert exported.stdout.startswith("exported 8 collection qualifiers, 8 placements, 6 decision rules, 6 ranking "
-                                      "formulas, 10 fallback offers, 12 personalized offers, 6 collections and "
-                                      f"6 decisions from sandbox {SANDBOX} to ")
+    assert exported.stdout.startswith(
+        "exported 8 collection qualifiers, 8 placements, 6 decision rules, 6 ranking "
+        "formulas, 10 fallback offers, 12 personalized offers, 6 collections and "
+        f"6 decisions from sandbox {SANDBOX} to "
+    )
     program = (project.root / "__main__.py").read_text()
     assert "fallback=fallback_0.id" in program and "ranking_strategy=formula_0.id" in program
     assert not re.search(r'"dps:[a-z-]+:[0-9a-f]{16}",\s*#', program), "every reference is to an exported object"
@@ -74,7 +107,8 @@ def test_a_whole_sandbox_exports_as_one_connected_program_that_adopts_with_no_wr
 
 
 def test_the_export_command_is_documented_as_it_behaves() -> None:
-    done = subprocess.run([sys.executable, "-m", "provider.export", "--help"], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "provider.export", "--help"], capture_output=True, text=True, check=True
+    )
 
     assert "--kind" in done.stdout and "every kind" in done.stdout

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from offerform_emulator import Emulator
 
-from .conftest import ProjectFactory
-from .programs import named, offers_program
 from provider.recover import empty_attributes
 
+from .conftest import ProjectFactory
+from .programs import named, offers_program
 from .project import ORG, SANDBOX, VENV, Project, interrupt
 
 OFFERS = 50
@@ -50,12 +50,19 @@ def _assert_exactly_one_offer_per_resource(project: Project, emulator: Emulator)
 
 
 def _recover(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(VENV / "bin" / "python"), "-m", "provider.recover", *args], cwd=project.root,
-                          env=project.env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(VENV / "bin" / "python"), "-m", "provider.recover", *args],
+        cwd=project.root,
+        env=project.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_after_ctrl_c_the_engine_finishes_what_it_started_and_up_completes_the_rest(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = _stopped_mid_apply(make_project, emulator, signal.SIGINT)
 
     assert project.export()["deployment"].get("pending_operations") in (None, [])
@@ -67,7 +74,8 @@ def test_after_ctrl_c_the_engine_finishes_what_it_started_and_up_completes_the_r
 
 
 def test_after_a_kill_the_state_holds_pending_creates_some_of_which_landed(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = _stopped_mid_apply(make_project, emulator, signal.SIGKILL)
 
     deployment = project.export()["deployment"]
@@ -92,7 +100,8 @@ def test_without_recovery_up_after_a_kill_leaves_duplicates(make_project: Projec
 
 
 def test_recover_then_up_after_a_kill_leaves_exactly_one_offer_per_resource(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = _stopped_mid_apply(make_project, emulator, signal.SIGKILL)
     pending = len(project.export()["deployment"]["pending_operations"])
     dry_run = _recover(project)
@@ -144,8 +153,13 @@ def test_recover_on_a_healthy_stack_changes_nothing(make_project: ProjectFactory
 
 def test_recover_outside_a_project_fails_in_one_line(pulumi_bin: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PATH": f"{pulumi_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run([sys.executable, "-m", "provider.recover", "--cwd", str(tmp_path)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "provider.recover", "--cwd", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
@@ -154,8 +168,13 @@ def test_recover_outside_a_project_fails_in_one_line(pulumi_bin: Path, tmp_path:
 
 def test_recover_without_the_pulumi_cli_fails_in_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "provider.recover", "--cwd", str(tmp_path)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "provider.recover", "--cwd", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert done.returncode == 1
     assert done.stderr.strip() == "python -m provider.recover: the pulumi CLI is not on PATH"

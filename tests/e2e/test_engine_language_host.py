@@ -16,10 +16,15 @@ import pytest
 
 
 @pytest.mark.parametrize("inherited", [signal.SIG_IGN, signal.SIG_DFL], ids=["sigint-ignored", "sigint-default"])
-def test_the_language_host_exits_on_the_engines_sigint_whatever_it_inherited(pulumi_bin: Path,
-                                                                            inherited: signal.Handlers) -> None:
-    host = subprocess.Popen([str(pulumi_bin / "pulumi-language-python"), "127.0.0.1:1"], stdout=subprocess.PIPE,
-                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, inherited))
+def test_the_language_host_exits_on_the_engines_sigint_whatever_it_inherited(
+    pulumi_bin: Path, inherited: signal.Handlers
+) -> None:
+    host = subprocess.Popen(
+        [str(pulumi_bin / "pulumi-language-python"), "127.0.0.1:1"],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, inherited),
+    )
     try:
         assert host.stdout is not None and host.stdout.readline().strip().isdigit()  # serving: its port
 

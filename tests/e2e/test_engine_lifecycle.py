@@ -16,12 +16,16 @@ from .project import ORG, SANDBOX
 
 
 def _writes(emu: Emulator) -> list[tuple[str, str]]:
-    return [(entry.method, entry.headers.get("x-sandbox-name", "")) for entry in emu.log.entries(service="dps")
-            if entry.method != "GET"]
+    return [
+        (entry.method, entry.headers.get("x-sandbox-name", ""))
+        for entry in emu.log.entries(service="dps")
+        if entry.method != "GET"
+    ]
 
 
 def test_up_creates_each_offer_with_one_post_and_a_preview_then_makes_no_request(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web"), named("email")))
 
     project.up()
@@ -58,7 +62,8 @@ def test_an_edit_is_exactly_one_guarded_patch(make_project: ProjectFactory, emul
 
 
 def test_an_edit_in_the_adobe_ui_shows_after_refresh_as_that_field_and_up_restores_it(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web")))
     project.up()
     offer_id = project.resources()["web"]["id"]
@@ -76,7 +81,8 @@ def test_an_edit_in_the_adobe_ui_shows_after_refresh_as_that_field_and_up_restor
 
 
 def test_adopting_an_offer_declared_as_it_is_makes_no_post_and_no_patch(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     made_in_ui = named("adopted", "Made in the UI")
     existing = emulator.seed_offer(ORG, SANDBOX, made_in_ui.inputs)
     emulator.log.clear()
@@ -109,7 +115,8 @@ def test_get_reads_an_offer_the_stack_does_not_manage(make_project: ProjectFacto
 
 
 def test_an_update_conflicting_with_an_outside_edit_fails_with_refresh_advice_and_keeps_the_edit(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web")))
     project.up()
     offer_id = project.resources()["web"]["id"]
@@ -132,7 +139,8 @@ def test_an_update_conflicting_with_an_outside_edit_fails_with_refresh_advice_an
 
 
 def test_a_sandbox_change_replaces_the_offer_creating_the_new_one_before_deleting_the_old(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web")))
     project.up()
     old_id = project.resources()["web"]["id"]
@@ -162,7 +170,8 @@ def test_destroy_removes_every_offer(make_project: ProjectFactory, emulator: Emu
 
 
 def test_refresh_and_destroy_after_an_outside_delete_succeed_and_leave_clean_state(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("a"), named("b")))
     project.up()
     ids = {name: resource["id"] for name, resource in project.resources().items()}
@@ -180,7 +189,8 @@ def test_refresh_and_destroy_after_an_outside_delete_succeed_and_leave_clean_sta
 
 
 def test_refresh_reads_with_the_config_of_the_last_up_unless_it_runs_the_program(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web")))
     project.up()
     with Emulator() as elsewhere:

@@ -13,7 +13,8 @@ from .project import Project
 
 
 def test_a_preview_needs_no_adobe_credentials_and_makes_no_request(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web"), named("email")), configure=False)
     project.configure({"adobe:sandboxName": "dev"})
 
@@ -24,7 +25,8 @@ def test_a_preview_needs_no_adobe_credentials_and_makes_no_request(
 
 
 def test_a_preview_of_a_deployed_stack_needs_no_credentials_either(
-        make_project: ProjectFactory, emulator: Emulator) -> None:
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
     project = make_project(offers_program(named("web")))
     project.up()
     emulator.log.clear()
@@ -68,12 +70,17 @@ def _loud_lifecycle(project: Project) -> tuple[str, str]:
 
 def _files_under(*directories: Path) -> str:
     """Every file the CLI, the engine and the plugins wrote there: state, backups, history, logs."""
-    return "\n".join(path.read_bytes().decode("utf-8", errors="replace")
-                     for directory in directories for path in directory.rglob("*") if path.is_file())
+    return "\n".join(
+        path.read_bytes().decode("utf-8", errors="replace")
+        for directory in directories
+        for path in directory.rglob("*")
+        if path.is_file()
+    )
 
 
 def test_a_secret_in_the_environment_and_every_token_appear_nowhere_even_at_full_verbosity(
-        make_project: ProjectFactory) -> None:
+    make_project: ProjectFactory,
+) -> None:
     with Emulator(client_secret=SECRET) as emulator:
         project = make_project(offers_program(named("web"), named("email")), emu=emulator)
         project.pulumi("config", "rm", "adobe:clientSecret")
@@ -83,14 +90,18 @@ def test_a_secret_in_the_environment_and_every_token_appear_nowhere_even_at_full
 
         tokens = emulator.issued_tokens()
     assert tokens, "the provider must have minted a token for this test to mean anything"
-    for where, text in {"the CLI's output": printed, "stack export": exported,
-                        "the state backend and PULUMI_HOME": _files_under(project.backend, project.home)}.items():
+    for where, text in {
+        "the CLI's output": printed,
+        "stack export": exported,
+        "the state backend and PULUMI_HOME": _files_under(project.backend, project.home),
+    }.items():
         assert SECRET not in text, f"the client secret reached {where}"
         assert not [token for token in tokens if token in text], f"an access token reached {where}"
 
 
 def test_a_secret_in_stack_config_stays_encrypted_in_state_and_leaks_only_through_the_engines_trace(
-        make_project: ProjectFactory) -> None:
+    make_project: ProjectFactory,
+) -> None:
     with Emulator(client_secret=SECRET) as emulator:
         project = make_project(offers_program(named("web"), named("email")), emu=emulator)
 

@@ -33,7 +33,8 @@ def _emulator_with_the_old_offers(tmp_path: Path) -> Emulator:
 
 
 def test_a_stack_written_by_0_1_0_previews_and_refreshes_with_no_change(
-        make_project: ProjectFactory, tmp_path: Path) -> None:
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
     with _emulator_with_the_old_offers(tmp_path) as emulator:
         project = _restored(make_project, emulator)
 
@@ -45,13 +46,14 @@ def test_a_stack_written_by_0_1_0_previews_and_refreshes_with_no_change(
         assert emulator.log.count("GET", service="dps") == 4
 
 
-def test_a_stack_written_by_0_1_0_updates_with_one_guarded_patch(
-        make_project: ProjectFactory, tmp_path: Path) -> None:
+def test_a_stack_written_by_0_1_0_updates_with_one_guarded_patch(make_project: ProjectFactory, tmp_path: Path) -> None:
     with _emulator_with_the_old_offers(tmp_path) as emulator:
         project = _restored(make_project, emulator)
         offer_id = project.resources()["web"]["id"]
 
-        project.write_program(PROGRAM.replace("'Shown when no personalized offer qualifies'", "'Edited after the upgrade'", 1))
+        project.write_program(
+            PROGRAM.replace("'Shown when no personalized offer qualifies'", "'Edited after the upgrade'", 1)
+        )
         project.up()
 
         [patch] = [entry for entry in emulator.log.entries(service="dps") if entry.method != "GET"]

@@ -22,18 +22,23 @@ from .project import REPO, VENV
 USER_PROJECT = Path(__file__).resolve().parent / "fixtures" / "user-project"
 QUIET_PIP = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")
 # What a user gets wrong, which the types must catch: a misspelt argument and an enum in another case.
-MISUSE = '''\
+MISUSE = """\
 from provider import FallbackOfferArgs
 
 FallbackOfferArgs(nam="Spring", representations=[])
 FallbackOfferArgs(name="Spring", status="Approved", representations=[])
-'''
+"""
 
 
 def _copy_checkout(target: Path) -> Path:
     """The files of this checkout a clone would hold, with the work not yet committed (nothing ignored)."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for relative in filter(None, listed.split("\0")):
         source = REPO / relative
         if source.is_file():
@@ -45,8 +50,11 @@ def _copy_checkout(target: Path) -> Path:
 def _users_environment(pulumi_bin: Path) -> dict[str, str]:
     """A shell of the user's: pulumi on PATH, and nothing of this suite (its virtualenv, settings, paths)."""
     path = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if Path(entry) != VENV / "bin"]
-    kept = {key: value for key, value in os.environ.items()
-            if not key.startswith(("OFFERFORM_", "PULUMI_", "ADOBE_")) and key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    kept = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("OFFERFORM_", "PULUMI_", "ADOBE_")) and key not in ("PYTHONPATH", "VIRTUAL_ENV")
+    }
     return {**kept, "PATH": os.pathsep.join([str(pulumi_bin), *path]), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
@@ -55,7 +63,8 @@ def _run(argv: list[str | Path], cwd: Path, env: dict[str, str]) -> subprocess.C
 
 
 def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
-        pulumi_bin: Path, tmp_path: Path) -> None:
+    pulumi_bin: Path, tmp_path: Path
+) -> None:
     checkout = _copy_checkout(tmp_path / "offerform")
     project = tmp_path / "marketing-offers"
     shutil.copytree(USER_PROJECT, project)
@@ -76,20 +85,25 @@ def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
 
     _assert_types_are_seen(python, project, env)
     # The README's editable install from a path: types must be seen there too.
-    editable = _run([python, *QUIET_PIP, "--no-deps", "-e", f"{checkout}[emulator]",
-                     "--config-settings", "editable_mode=strict"], project, env)
+    editable = _run(
+        [python, *QUIET_PIP, "--no-deps", "-e", f"{checkout}[emulator]", "--config-settings", "editable_mode=strict"],
+        project,
+        env,
+    )
     assert editable.returncode == 0, editable.stderr
     _assert_types_are_seen(python, project, env)
 
 
 def _assert_types_are_seen(python: Path, project: Path, env: dict[str, str]) -> None:
     """mypy --strict passes on the user's code, and catches what a user gets wrong: the types are real, not Any."""
-    checked = _run([python, "-m", "mypy", "--strict", "--no-incremental", "__main__.py", "test_my_stack.py"],
-                   project, env)
+    checked = _run(
+        [python, "-m", "mypy", "--strict", "--no-incremental", "__main__.py", "test_my_stack.py"], project, env
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     (project / "misuse.py").write_text(MISUSE)
     misused = _run([python, "-m", "mypy", "--strict", "--no-incremental", "misuse.py"], project, env)
     (project / "misuse.py").unlink()
     assert 'Unexpected keyword argument "nam" for "FallbackOfferArgs"' in misused.stdout, misused.stdout
-    assert 'Argument "status" to "FallbackOfferArgs" has incompatible type "Literal[\'Approved\']"' in misused.stdout, \
+    assert 'Argument "status" to "FallbackOfferArgs" has incompatible type "Literal[\'Approved\']"' in misused.stdout, (
         misused.stdout
+    )

@@ -30,8 +30,13 @@ Shape = tuple[str, frozenset[str], tuple[tuple[str, frozenset[str]], ...]]
 def _shape(call: dict[str, Any]) -> Shape:
     request = call["request"]
     fields = frozenset(request) - IGNORED
-    maps = tuple(sorted((field, frozenset(value)) for field, value in request.items()
-                        if isinstance(value, dict) and field not in IGNORED))
+    maps = tuple(
+        sorted(
+            (field, frozenset(value))
+            for field, value in request.items()
+            if isinstance(value, dict) and field not in IGNORED
+        )
+    )
     return call["method"], fields, maps
 
 
@@ -75,9 +80,10 @@ def _standin_run(stack: Stack, log: Path, emu: Emulator) -> dict[str, list[dict[
         "create": lambda: stack.up("a", offer()),
         "preview": lambda: stack.preview("a", offer()),
         "update": lambda: stack.up("a", offer(description="Edited")),
-        "refresh": lambda: (AdobeUi(emu).patch(stack.state["a"].id,
-                                               [{"op": "replace", "path": "/status", "value": "draft"}]),
-                            stack.refresh("a")),
+        "refresh": lambda: (
+            AdobeUi(emu).patch(stack.state["a"].id, [{"op": "replace", "path": "/status", "value": "draft"}]),
+            stack.refresh("a"),
+        ),
         "replace": lambda: stack.up("a", offer(description="Edited", sandboxName="staging")),
         "destroy": lambda: stack.destroy("a"),
     }
@@ -94,7 +100,8 @@ def _recording_plugin(start_plugin: Callable[..., Plugin], emu: Emulator, log: P
 
 
 def test_every_step_sends_the_plugin_what_the_engine_sends(
-        make_project: ProjectFactory, emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path) -> None:
+    make_project: ProjectFactory, emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path
+) -> None:
     engine = _engine_run(make_project(offers_program(Declared("a", offer())), record_grpc=True), emulator)
     log = tmp_path / "standin.jsonl"
     standin = _standin_run(Stack(_recording_plugin(start_plugin, emulator, log)), log, emulator)
@@ -104,7 +111,8 @@ def test_every_step_sends_the_plugin_what_the_engine_sends(
 
 
 def test_configure_carries_what_the_engine_sends(
-        make_project: ProjectFactory, emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path) -> None:
+    make_project: ProjectFactory, emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path
+) -> None:
     project = make_project(offers_program(Declared("a", offer())), record_grpc=True)
     project.preview()
     [engine] = [call for call in _calls(project.grpc_log) if call["method"] == "Configure"]
@@ -113,15 +121,18 @@ def test_configure_carries_what_the_engine_sends(
     [standin] = _calls(log)
 
     assert _shape(standin) == _shape(engine)
-    assert {key: value for key, value in engine["request"].items() if key not in ("args", "variables", "id", "urn")} \
-        == {key: value for key, value in standin["request"].items() if key not in ("args", "variables", "id", "urn")}
+    assert {
+        key: value for key, value in engine["request"].items() if key not in ("args", "variables", "id", "urn")
+    } == {key: value for key, value in standin["request"].items() if key not in ("args", "variables", "id", "urn")}
 
 
 def test_get_sends_the_plugin_what_the_engine_sends(
-        make_project: ProjectFactory, emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path) -> None:
+    make_project: ProjectFactory, emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path
+) -> None:
     foreign = emulator.seed_offer(ORG, SANDBOX, offer("Foreign"))
     project = make_project(
-        f"from provider import FallbackOffer\nFallbackOffer.get('shared', {foreign['id']!r})\n", record_grpc=True)
+        f"from provider import FallbackOffer\nFallbackOffer.get('shared', {foreign['id']!r})\n", record_grpc=True
+    )
     project.up()
     engine = [call for call in _calls(project.grpc_log) if call["method"] == "Read"]
     log = tmp_path / "standin.jsonl"

@@ -6,7 +6,6 @@ from typing import Any, Callable
 
 import pytest
 import requests
-
 from offerform_emulator import Emulator
 from offerform_emulator.kinds import kind_named
 from offerform_emulator.testing import emulator, shared_emulator  # noqa: F401  (registers the fixtures)
@@ -26,10 +25,16 @@ def offer_body(**overrides: Any) -> dict[str, Any]:
 
 def get_token(emu: Emulator) -> str:
     """A fresh access token from the emulator's IMS endpoint."""
-    response = requests.post(emu.ims_url, data={
-        "grant_type": "client_credentials", "client_id": emu.client_id, "client_secret": emu.client_secret,
-        "scope": "openid,AdobeID,read_organizations",
-    }, timeout=5)
+    response = requests.post(
+        emu.ims_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": emu.client_id,
+            "client_secret": emu.client_secret,
+            "scope": "openid,AdobeID,read_organizations",
+        },
+        timeout=5,
+    )
     response.raise_for_status()
     return response.json()["access_token"]
 
@@ -37,8 +42,15 @@ def get_token(emu: Emulator) -> str:
 class Library:
     """A thin Offer Library client for one kind: the four Adobe headers, its path, and its offer-type if any."""
 
-    def __init__(self, emu: Emulator, token: str | None, org: str | None = ORG, sandbox: str | None = SANDBOX,
-                 api_key: str | None = None, kind: str = "fallback-offer") -> None:
+    def __init__(
+        self,
+        emu: Emulator,
+        token: str | None,
+        org: str | None = ORG,
+        sandbox: str | None = SANDBOX,
+        api_key: str | None = None,
+        kind: str = "fallback-offer",
+    ) -> None:
         self.emu = emu
         self.kind = kind
         self.path = "/" + kind_named(kind).path
@@ -53,8 +65,9 @@ class Library:
             self.headers["x-sandbox-name"] = sandbox
         self.session: Any = requests  # a requests.Session to reuse connections, or the module
 
-    def request(self, method: str, path: str, params: Any = None, offer_type: Any = ...,
-                **kwargs: Any) -> requests.Response:
+    def request(
+        self, method: str, path: str, params: Any = None, offer_type: Any = ..., **kwargs: Any
+    ) -> requests.Response:
         """Any call under /data/core/dps; `offer_type` defaults to the kind's, None leaves the parameter out."""
         offer_type = self.offer_type if offer_type is ... else offer_type
         query: list[tuple[str, Any]] = [] if offer_type is None else [("offer-type", offer_type)]

@@ -7,7 +7,6 @@ import uuid
 from typing import Any, Callable
 
 import requests
-
 from offerform_emulator import Emulator
 
 
@@ -36,8 +35,9 @@ def test_token_works_until_its_lifetime_ends(emulator: Emulator, new_token: Any,
     assert response.json()["error_code"] == "401013"
 
 
-def test_expire_tokens_invalidates_every_issued_token(emulator: Emulator, dps: Any, new_token: Any,
-                                                      dps_for: Any) -> None:
+def test_expire_tokens_invalidates_every_issued_token(
+    emulator: Emulator, dps: Any, new_token: Any, dps_for: Any
+) -> None:
     other = dps_for(emulator, new_token(emulator))
     emulator.expire_tokens()
     assert dps.list().status_code == 401
@@ -79,8 +79,13 @@ def test_rejected_calls_change_nothing(emulator: Emulator, make_dps: Callable[..
 
 def test_gateway_checks_apply_to_every_endpoint(make_dps: Callable[..., Any]) -> None:
     anonymous = make_dps(token=None)
-    calls = [anonymous.list(), anonymous.create(), anonymous.get("dps:fallback-offer:0"),
-             anonymous.patch("dps:fallback-offer:0", []), anonymous.delete("dps:fallback-offer:0")]
+    calls = [
+        anonymous.list(),
+        anonymous.create(),
+        anonymous.get("dps:fallback-offer:0"),
+        anonymous.patch("dps:fallback-offer:0", []),
+        anonymous.delete("dps:fallback-offer:0"),
+    ]
     assert [c.status_code for c in calls] == [401] * 5
 
 
@@ -111,8 +116,11 @@ def test_the_same_sandbox_name_in_two_orgs_is_two_stores(make_dps: Callable[...,
 
 
 def test_sandbox_ids_differ_per_org_and_sandbox(make_dps: Callable[..., Any]) -> None:
-    ids = {make_dps(org=o, sandbox=s).create().json()["sandboxId"]
-           for o in ("A@AdobeOrg", "B@AdobeOrg") for s in ("prod", "dev")}
+    ids = {
+        make_dps(org=o, sandbox=s).create().json()["sandboxId"]
+        for o in ("A@AdobeOrg", "B@AdobeOrg")
+        for s in ("prod", "dev")
+    }
     assert len(ids) == 4
 
 

@@ -22,8 +22,12 @@ class RunningCli:
     def __init__(self, *args: str) -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "offerform_emulator", "--port", "0", *args], cwd=ROOT, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "offerform_emulator", "--port", "0", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.printed: dict[str, str] = {}
         assert self.process.stdout is not None
@@ -36,21 +40,41 @@ class RunningCli:
         assert "Offer Library API" in self.printed, self.process.stderr.read() if self.process.stderr else ""
 
     def token(self) -> str:
-        response = requests.post(self.printed["Adobe IMS token endpoint"], timeout=5, data={
-            "grant_type": "client_credentials", "client_id": self.printed["client id"],
-            "client_secret": self.printed["client secret"], "scope": "openid"})
+        response = requests.post(
+            self.printed["Adobe IMS token endpoint"],
+            timeout=5,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.printed["client id"],
+                "client_secret": self.printed["client secret"],
+                "scope": "openid",
+            },
+        )
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
 
     def create(self, token: str, name: str = "From the CLI test") -> requests.Response:
         return requests.post(
-            self.printed["Offer Library API"] + "/offers", params={"offer-type": "fallback"}, timeout=5,
-            headers={"Authorization": f"Bearer {token}", "x-api-key": self.printed["client id"],
-                     "x-gw-ims-org-id": "CLI@AdobeOrg", "x-sandbox-name": "prod"},
-            json={"name": name, "representations": [{"channel": "https://ns.adobe.com/xdm/channel-types/web",
-                                                      "placement": "p", "components": [
-                                                          {"type": "text", "format": "text/plain",
-                                                           "content": "hi"}]}]})
+            self.printed["Offer Library API"] + "/offers",
+            params={"offer-type": "fallback"},
+            timeout=5,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "x-api-key": self.printed["client id"],
+                "x-gw-ims-org-id": "CLI@AdobeOrg",
+                "x-sandbox-name": "prod",
+            },
+            json={
+                "name": name,
+                "representations": [
+                    {
+                        "channel": "https://ns.adobe.com/xdm/channel-types/web",
+                        "placement": "p",
+                        "components": [{"type": "text", "format": "text/plain", "content": "hi"}],
+                    }
+                ],
+            },
+        )
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Signal the process, collect the rest of its output into `output`, return its exit status."""
@@ -78,12 +102,24 @@ def cli() -> Iterator[type[RunningCli]]:
 
 
 def test_help_documents_every_option() -> None:
-    result = subprocess.run([sys.executable, "-m", "offerform_emulator", "--help"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=10)
+    result = subprocess.run(
+        [sys.executable, "-m", "offerform_emulator", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=10
+    )
     assert result.returncode == 0
-    for option in ("--host", "--port", "--client-id", "--client-secret", "--token-lifetime", "--data",
-                   "--referential-integrity", "--seed", "--seed-client-id", "--sandboxes", "--return-type-case",
-                   "--keep-alive-timeout"):
+    for option in (
+        "--host",
+        "--port",
+        "--client-id",
+        "--client-secret",
+        "--token-lifetime",
+        "--data",
+        "--referential-integrity",
+        "--seed",
+        "--seed-client-id",
+        "--sandboxes",
+        "--return-type-case",
+        "--keep-alive-timeout",
+    ):
         assert option in result.stdout
 
 
@@ -111,8 +147,11 @@ def test_it_exits_cleanly_on_sigint(cli: type[RunningCli]) -> None:
 def test_custom_credentials_are_the_ones_accepted(cli: type[RunningCli]) -> None:
     running = cli("--client-id", "cli-client", "--client-secret", "cli-secret", "--token-lifetime", "60")
     assert running.printed["client id"] == "cli-client"
-    response = requests.post(running.printed["Adobe IMS token endpoint"], timeout=5, data={
-        "grant_type": "client_credentials", "client_id": "cli-client", "client_secret": "cli-secret"})
+    response = requests.post(
+        running.printed["Adobe IMS token endpoint"],
+        timeout=5,
+        data={"grant_type": "client_credentials", "client_id": "cli-client", "client_secret": "cli-secret"},
+    )
     assert response.json()["expires_in"] == 60
     running.stop()
 
@@ -124,9 +163,16 @@ def test_the_data_file_keeps_offers_between_runs(cli: type[RunningCli], tmp_path
     assert first.stop() == 0
     second = cli("--data", data)
     response = requests.get(
-        second.printed["Offer Library API"] + f"/offers/{offer_id}", params={"offer-type": "fallback"}, timeout=5,
-        headers={"Authorization": f"Bearer {second.token()}", "x-api-key": second.printed["client id"],
-                 "x-gw-ims-org-id": "CLI@AdobeOrg", "x-sandbox-name": "prod"})
+        second.printed["Offer Library API"] + f"/offers/{offer_id}",
+        params={"offer-type": "fallback"},
+        timeout=5,
+        headers={
+            "Authorization": f"Bearer {second.token()}",
+            "x-api-key": second.printed["client id"],
+            "x-gw-ims-org-id": "CLI@AdobeOrg",
+            "x-sandbox-name": "prod",
+        },
+    )
     assert response.json()["name"] == "Kept between runs"
     assert second.stop() == 0
 
@@ -134,8 +180,13 @@ def test_the_data_file_keeps_offers_between_runs(cli: type[RunningCli], tmp_path
 def test_a_damaged_data_file_stops_it_with_an_error(tmp_path: Path) -> None:
     data = tmp_path / "demo.json"
     data.write_text("not json")
-    result = subprocess.run([sys.executable, "-m", "offerform_emulator", "--port", "0", "--data", str(data)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=10)
+    result = subprocess.run(
+        [sys.executable, "-m", "offerform_emulator", "--port", "0", "--data", str(data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     assert result.returncode == 1
     assert "cannot start" in result.stderr
 
@@ -152,9 +203,18 @@ def test_it_prints_one_line_per_request_without_tokens(cli: type[RunningCli]) ->
 
 def _call(running: RunningCli, method: str, path: str, sandbox: str = "prod", **kwargs: Any) -> requests.Response:
     """An Offer Library call to a CLI process, with a fresh token and the CLI test's org."""
-    return requests.request(method, running.printed["Offer Library API"] + path, timeout=5, headers={
-        "Authorization": f"Bearer {running.token()}", "x-api-key": running.printed["client id"],
-        "x-gw-ims-org-id": "CLI@AdobeOrg", "x-sandbox-name": sandbox}, **kwargs)
+    return requests.request(
+        method,
+        running.printed["Offer Library API"] + path,
+        timeout=5,
+        headers={
+            "Authorization": f"Bearer {running.token()}",
+            "x-api-key": running.printed["client id"],
+            "x-gw-ims-org-id": "CLI@AdobeOrg",
+            "x-sandbox-name": sandbox,
+        },
+        **kwargs,
+    )
 
 
 def test_sandboxes_limits_which_sandboxes_exist(cli: type[RunningCli]) -> None:
@@ -167,8 +227,11 @@ def test_sandboxes_limits_which_sandboxes_exist(cli: type[RunningCli]) -> None:
 
 
 def test_referential_integrity_is_off_unless_asked_for(cli: type[RunningCli]) -> None:
-    decision = {"name": "d", "fallback": "dps:fallback-offer:0", "criteria": [
-        {"placements": ["dps:offer-placement:0"], "optionSelection": {"filter": "dps:offer-filter:0"}}]}
+    decision = {
+        "name": "d",
+        "fallback": "dps:fallback-offer:0",
+        "criteria": [{"placements": ["dps:offer-placement:0"], "optionSelection": {"filter": "dps:offer-filter:0"}}],
+    }
     running = cli()
     assert running.printed["referential integrity"] == "off"
     assert _call(running, "POST", "/offer-decisions", json=decision).status_code == 201
@@ -181,8 +244,17 @@ def test_referential_integrity_is_off_unless_asked_for(cli: type[RunningCli]) ->
 
 def test_seed_stores_the_files_objects_before_serving(cli: type[RunningCli], tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
-    seed.write_text(json.dumps({"org": "CLI@AdobeOrg", "sandbox": "prod", "objects": [
-        {"kind": "collection-qualifier", "id": "dps:tag:00000000000000aa", "body": {"name": "Black Friday"}}]}))
+    seed.write_text(
+        json.dumps(
+            {
+                "org": "CLI@AdobeOrg",
+                "sandbox": "prod",
+                "objects": [
+                    {"kind": "collection-qualifier", "id": "dps:tag:00000000000000aa", "body": {"name": "Black Friday"}}
+                ],
+            }
+        )
+    )
     running = cli("--seed", str(seed), "--seed-client-id", "marketer")
     assert running.printed["seeded"].startswith("1 objects from")
     qualifier = _call(running, "GET", "/tags/dps:tag:00000000000000aa").json()
@@ -193,7 +265,12 @@ def test_seed_stores_the_files_objects_before_serving(cli: type[RunningCli], tmp
 def test_a_seed_file_it_cannot_use_stops_it_with_an_error(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"objects": [{"kind": "widget"}]}))
-    result = subprocess.run([sys.executable, "-m", "offerform_emulator", "--port", "0", "--seed", str(seed)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=10)
+    result = subprocess.run(
+        [sys.executable, "-m", "offerform_emulator", "--port", "0", "--seed", str(seed)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     assert result.returncode == 1
     assert "cannot start" in result.stderr and "widget" in result.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator
 
 from .conftest import Library, get_token
@@ -15,7 +14,6 @@ from .samples import sample
 @pytest.fixture
 def collections(client_for: Any) -> Library:
     return client_for("collection")
-
 
 
 @pytest.mark.parametrize("filter_type", ["any-tags", "all-tags", "offers"])

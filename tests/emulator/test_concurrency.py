@@ -18,10 +18,13 @@ def _increment(dps: Any, offer_id: str, times: int) -> int:
     done = 0
     while done < times:
         current = dps.get(offer_id).json()["characteristics"]["counter"]
-        response = dps.patch(offer_id, [
-            {"op": "test", "path": "/characteristics/counter", "value": current},
-            {"op": "replace", "path": "/characteristics/counter", "value": str(int(current) + 1)},
-        ])
+        response = dps.patch(
+            offer_id,
+            [
+                {"op": "test", "path": "/characteristics/counter", "value": current},
+                {"op": "replace", "path": "/characteristics/counter", "value": str(int(current) + 1)},
+            ],
+        )
         if response.status_code == 200:
             done += 1
         else:
@@ -72,8 +75,13 @@ def test_readers_never_see_a_half_applied_patch(dps: Any) -> None:
     def writer(n: int) -> None:
         for i in range(15):
             value = f"w{n}-{i}"
-            dps.patch(offer_id, [{"op": "replace", "path": "/name", "value": value},
-                                 {"op": "replace", "path": "/description", "value": value}])
+            dps.patch(
+                offer_id,
+                [
+                    {"op": "replace", "path": "/name", "value": value},
+                    {"op": "replace", "path": "/description", "value": value},
+                ],
+            )
 
     def reader() -> None:
         while not stop.is_set():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator
 
 from .conftest import Library, get_token
@@ -21,7 +20,6 @@ def _criterion(**overrides: Any) -> dict[str, Any]:
     criterion = dict(sample("decision")["criteria"][0])
     criterion.update(overrides)
     return {k: v for k, v in criterion.items() if v is not None}
-
 
 
 def test_status_defaults_to_draft(decisions: Library) -> None:
@@ -56,8 +54,9 @@ def test_ranking_by_formula_names_the_formula(decisions: Library) -> None:
 
 def test_a_decision_holds_at_most_30_placements(decisions: Library) -> None:
     placements = [f"dps:offer-placement:{i:016x}" for i in range(31)]
-    detail = decisions.refused(criteria=[_criterion(placements=placements[:16]),
-                                            _criterion(placements=placements[16:])])
+    detail = decisions.refused(
+        criteria=[_criterion(placements=placements[:16]), _criterion(placements=placements[16:])]
+    )
     assert "31 placements" in detail and "at most 30" in detail
 
 

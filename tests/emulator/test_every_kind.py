@@ -9,15 +9,23 @@ from typing import Any, Callable
 
 import pytest
 import requests
-
 from offerform_emulator import Emulator, Fault
 from offerform_emulator.kinds import kind_named
 
 from .conftest import ORG, SANDBOX, Library, get_token
 from .samples import sample
 
-RECEIPT_KEYS = {"id", "sandboxId", "etag", "createdDate", "lastModifiedDate", "createdBy", "lastModifiedBy",
-                "createdByClientId", "lastModifiedByClientId"}
+RECEIPT_KEYS = {
+    "id",
+    "sandboxId",
+    "etag",
+    "createdDate",
+    "lastModifiedDate",
+    "createdBy",
+    "lastModifiedBy",
+    "createdByClientId",
+    "lastModifiedByClientId",
+}
 RECEIPT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 LOOKUP_DATE = {"offset": re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$"), "z": RECEIPT_DATE}
 
@@ -27,6 +35,7 @@ def _replace(path: str, value: Any) -> dict[str, Any]:
 
 
 # -- create and look up ------------------------------------------------------------------------------
+
 
 def test_create_answers_201_with_the_receipt_and_an_id_of_the_kind(lib: Library, emulator: Emulator) -> None:
     response = lib.create()
@@ -53,8 +62,9 @@ def test_lookup_answers_metadata_the_kinds_schema_and_every_field_sent(lib: Libr
     assert "createdDate" not in body
 
 
-def test_a_list_shows_look_up_shapes_of_its_kind_only_in_creation_order(lib: Library, client_for: Callable[
-        ..., Library]) -> None:
+def test_a_list_shows_look_up_shapes_of_its_kind_only_in_creation_order(
+    lib: Library, client_for: Callable[..., Library]
+) -> None:
     ids = [lib.create_ok(name=f"item {i}") for i in range(3)]
     for other in ("fallback-offer", "placement"):
         if other != lib.kind:
@@ -85,6 +95,7 @@ def test_server_fields_in_a_body_are_refused(lib: Library) -> None:
 
 # -- list queries ------------------------------------------------------------------------------------
 
+
 def test_lists_filter_order_and_page_with_next_links(lib: Library) -> None:
     for name in ("cherry", "apple", "banana", "date"):
         lib.create_ok(name=name)
@@ -96,6 +107,7 @@ def test_lists_filter_order_and_page_with_next_links(lib: Library) -> None:
 
 # -- patch -------------------------------------------------------------------------------------------
 
+
 def test_patch_answers_the_receipt_with_a_dataset_id_and_the_next_etag(lib: Library) -> None:
     object_id = lib.create_ok()
     receipt = lib.patch(object_id, [_replace("/name", "Renamed")]).json()
@@ -103,13 +115,13 @@ def test_patch_answers_the_receipt_with_a_dataset_id_and_the_next_etag(lib: Libr
     assert lib.get(object_id).json()["name"] == "Renamed"
 
 
-def test_a_failing_test_op_answers_the_configured_status_and_changes_nothing(lib: Library,
-                                                                              emulator: Emulator) -> None:
+def test_a_failing_test_op_answers_the_configured_status_and_changes_nothing(lib: Library, emulator: Emulator) -> None:
     emulator.test_failure_status = 409
     object_id = lib.create_ok()
     before = lib.get(object_id).json()
-    response = lib.patch(object_id, [{"op": "add", "path": "/description", "value": "x"},
-                                    {"op": "test", "path": "/name", "value": "no"}])
+    response = lib.patch(
+        object_id, [{"op": "add", "path": "/description", "value": "x"}, {"op": "test", "path": "/name", "value": "no"}]
+    )
     assert response.status_code == 409
     assert lib.get(object_id).json() == before
 
@@ -128,6 +140,7 @@ def test_server_fields_cannot_be_patched(lib: Library) -> None:
 
 # -- delete ------------------------------------------------------------------------------------------
 
+
 def test_delete_answers_200_empty_and_the_object_is_gone(lib: Library, emulator: Emulator) -> None:
     object_id = lib.create_ok()
     response = lib.delete(object_id)
@@ -138,11 +151,17 @@ def test_delete_answers_200_empty_and_the_object_is_gone(lib: Library, emulator:
 
 # -- gateway and isolation ---------------------------------------------------------------------------
 
+
 def test_the_gateway_checks_every_endpoint_of_the_kind(emulator: Emulator, kind: str) -> None:
     anonymous = Library(emulator, None, kind=kind)
     some_id = kind_named(kind).id_prefix + "0"
-    calls = [anonymous.list(), anonymous.create(), anonymous.get(some_id), anonymous.patch(some_id, []),
-             anonymous.delete(some_id)]
+    calls = [
+        anonymous.list(),
+        anonymous.create(),
+        anonymous.get(some_id),
+        anonymous.patch(some_id, []),
+        anonymous.delete(some_id),
+    ]
     assert [c.status_code for c in calls] == [401] * 5
     assert emulator.objects(kind, ORG, SANDBOX) == []
 
@@ -167,6 +186,7 @@ def test_only_the_listed_sandboxes_exist_when_sandboxes_are_given(kind: str) -> 
 
 
 # -- the Python API, the log, faults and persistence -------------------------------------------------
+
 
 def test_an_object_seeded_as_from_the_ui_is_visible_over_http(lib: Library, emulator: Emulator) -> None:
     seeded = emulator.seed(lib.kind, ORG, SANDBOX, sample(lib.kind, name="Made in the UI"))

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import requests
-
 from offerform_emulator import Emulator, Fault
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
@@ -126,8 +125,14 @@ def test_a_stall_past_the_client_timeout_times_out_and_never_commits(dps: Any, e
 
 def test_meanwhile_runs_after_the_commit_and_before_the_answer_is_lost(dps: Any, emulator: Emulator) -> None:
     seen: list[int] = []
-    emulator.faults.add(Fault("commit_then_drop", times=1, methods={"POST"},
-                              meanwhile=lambda: seen.append(len(emulator.offers(ORG, SANDBOX)))))
+    emulator.faults.add(
+        Fault(
+            "commit_then_drop",
+            times=1,
+            methods={"POST"},
+            meanwhile=lambda: seen.append(len(emulator.offers(ORG, SANDBOX))),
+        )
+    )
     with pytest.raises(requests.exceptions.ConnectionError):
         dps.create()
     assert seen == [1]
@@ -211,9 +216,14 @@ def test_faults_hit_the_offer_library_only_by_default(emulator: Emulator, new_to
 
 def test_faults_can_target_ims(emulator: Emulator, new_token: Any, dps: Any) -> None:
     emulator.faults.add(Fault("status", status=503, service="ims", times=1, retry_after=3))
-    response = requests.post(emulator.ims_url, data={"grant_type": "client_credentials",
-                                                     "client_id": emulator.client_id,
-                                                     "client_secret": emulator.client_secret})
+    response = requests.post(
+        emulator.ims_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": emulator.client_id,
+            "client_secret": emulator.client_secret,
+        },
+    )
     assert response.status_code == 503
     assert response.json()["error"] == "server_error" and response.headers["Retry-After"] == "3"
     assert dps.list().status_code == 200

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-
 from offerform_emulator import Emulator
 
 
@@ -27,8 +26,9 @@ def test_the_shared_emulator_is_one_server_for_the_session(shared_emulator: Emul
     assert request.getfixturevalue("shared_emulator") is shared_emulator
 
 
-def test_the_shared_emulator_keeps_state_until_reset(shared_emulator: Emulator, new_token: Any,
-                                                     dps_for: Any, body: Any) -> None:
+def test_the_shared_emulator_keeps_state_until_reset(
+    shared_emulator: Emulator, new_token: Any, dps_for: Any, body: Any
+) -> None:
     shared_emulator.reset()
     dps_for(shared_emulator, new_token(shared_emulator)).create(body())
     assert len(shared_emulator.offers("TESTORG@AdobeOrg", "prod")) == 1

@@ -5,15 +5,18 @@ from __future__ import annotations
 import uuid
 
 import requests
-
 from offerform_emulator import Emulator
 
 from .conftest import with_overrides
 
 
 def _form(emu: Emulator, **overrides: str | None) -> dict[str, str]:
-    form = {"grant_type": "client_credentials", "client_id": emu.client_id, "client_secret": emu.client_secret,
-            "scope": "openid,AdobeID,read_organizations"}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": emu.client_id,
+        "client_secret": emu.client_secret,
+        "scope": "openid,AdobeID,read_organizations",
+    }
     return with_overrides(form, overrides)
 
 

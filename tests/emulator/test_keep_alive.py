@@ -9,7 +9,6 @@ from typing import Iterator
 
 import pytest
 import requests
-
 from offerform_emulator import Emulator, Fault
 
 from .conftest import Library
@@ -54,8 +53,9 @@ def test_error_answers_keep_the_connection_too(session_client: Library, emulator
     assert len(set(_ports(emulator))) == 1
 
 
-def test_a_drop_fault_closes_that_connection_and_the_next_call_gets_a_new_one(session_client: Library,
-                                                                             emulator: Emulator) -> None:
+def test_a_drop_fault_closes_that_connection_and_the_next_call_gets_a_new_one(
+    session_client: Library, emulator: Emulator
+) -> None:
     session_client.list()
     emulator.faults.add(Fault("drop", times=1))
     with pytest.raises(requests.exceptions.ConnectionError):
@@ -66,8 +66,9 @@ def test_a_drop_fault_closes_that_connection_and_the_next_call_gets_a_new_one(se
     assert [e.status for e in emulator.log.entries(service="dps")] == [200, None, 200]
 
 
-def test_commit_then_drop_on_a_kept_connection_still_commits_and_drops(session_client: Library,
-                                                                      emulator: Emulator) -> None:
+def test_commit_then_drop_on_a_kept_connection_still_commits_and_drops(
+    session_client: Library, emulator: Emulator
+) -> None:
     session_client.list()
     emulator.faults.add(Fault("commit_then_drop", times=1, methods={"POST"}))
     with pytest.raises(requests.exceptions.ConnectionError):
@@ -76,8 +77,7 @@ def test_commit_then_drop_on_a_kept_connection_still_commits_and_drops(session_c
     assert session_client.list().json()["total"] == 1
 
 
-def test_a_request_after_a_timed_out_delay_gets_a_clean_connection(session_client: Library,
-                                                                   emulator: Emulator) -> None:
+def test_a_request_after_a_timed_out_delay_gets_a_clean_connection(session_client: Library, emulator: Emulator) -> None:
     emulator.faults.add(Fault("delay", delay=0.3, times=1, methods={"POST"}))
     with pytest.raises(requests.exceptions.ReadTimeout):
         session_client.create(timeout=0.1)

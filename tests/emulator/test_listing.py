@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator
 
 
@@ -28,11 +27,20 @@ def _names(response: Any) -> list[str]:
 @pytest.fixture
 def fruit(dps: Any) -> list[str]:
     """Five offers; the names and characteristics are what the filters below look at."""
-    rows = [("apple", "red", "approved"), ("banana", "yellow", "draft"), ("cherry", "red", "approved"),
-            ("date", "brown", "archived"), ("elderberry", "purple", "draft")]
+    rows = [
+        ("apple", "red", "approved"),
+        ("banana", "yellow", "draft"),
+        ("cherry", "red", "approved"),
+        ("date", "brown", "archived"),
+        ("elderberry", "purple", "draft"),
+    ]
     for name, colour, status in rows:
-        dps.create_ok(name=name, status=status, characteristics={"colour": colour},
-                      tags=["xcore:tag:fruit", f"xcore:tag:{colour}"])
+        dps.create_ok(
+            name=name,
+            status=status,
+            characteristics={"colour": colour},
+            tags=["xcore:tag:fruit", f"xcore:tag:{colour}"],
+        )
     return [name for name, _, _ in rows]
 
 
@@ -74,12 +82,17 @@ def test_next_link_is_relative_and_carries_a_start_cursor(dps: Any, fruit: list[
     assert "limit=2" in href and "start=" in href
 
 
-@pytest.mark.parametrize(("form", "prefix"), [
-    ("root", "/data/core/dps/offers?"),
-    ("absolute", "{url}/data/core/dps/offers?"),
-], ids=["root-relative", "absolute"])
-def test_links_can_be_root_relative_or_absolute(dps: Any, emulator: Emulator, fruit: list[str], form: str,
-                                               prefix: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "prefix"),
+    [
+        ("root", "/data/core/dps/offers?"),
+        ("absolute", "{url}/data/core/dps/offers?"),
+    ],
+    ids=["root-relative", "absolute"],
+)
+def test_links_can_be_root_relative_or_absolute(
+    dps: Any, emulator: Emulator, fruit: list[str], form: str, prefix: str
+) -> None:
     emulator.link_form = form
     links = dps.list({"limit": 2}).json()["_links"]
     assert links["next"]["href"].startswith(prefix.format(url=emulator.url))
@@ -247,7 +260,12 @@ def test_orderby_takes_several_fields(dps: Any, fruit: list[str]) -> None:
 
 def test_orderby_a_characteristic(dps: Any, fruit: list[str]) -> None:
     assert _names(dps.list({"orderby": "characteristics.colour,name"})) == [
-        "date", "elderberry", "apple", "cherry", "banana"]
+        "date",
+        "elderberry",
+        "apple",
+        "cherry",
+        "banana",
+    ]
 
 
 def test_offers_without_the_order_field_come_last(dps: Any, fruit: list[str]) -> None:

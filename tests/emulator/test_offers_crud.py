@@ -11,8 +11,17 @@ from urllib.parse import quote
 from offerform_emulator import Emulator, Fault
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
-RECEIPT_KEYS = {"id", "sandboxId", "etag", "createdDate", "lastModifiedDate", "createdBy", "lastModifiedBy",
-                "createdByClientId", "lastModifiedByClientId"}
+RECEIPT_KEYS = {
+    "id",
+    "sandboxId",
+    "etag",
+    "createdDate",
+    "lastModifiedDate",
+    "createdBy",
+    "lastModifiedBy",
+    "createdByClientId",
+    "lastModifiedByClientId",
+}
 RECEIPT_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 LOOKUP_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$")
 SCHEMA = "https://ns.adobe.com/experience/offer-management/fallback-offer;version=0.8"
@@ -144,8 +153,9 @@ def test_unknown_route_under_dps_is_404(dps: Any) -> None:
     assert response.json()["status"] == 404
 
 
-def test_an_offer_seeded_as_from_the_ui_is_visible_over_http(dps: Any, emulator: Emulator,
-                                                             body: Callable[..., dict]) -> None:
+def test_an_offer_seeded_as_from_the_ui_is_visible_over_http(
+    dps: Any, emulator: Emulator, body: Callable[..., dict]
+) -> None:
     seeded = emulator.seed_offer(ORG, SANDBOX, body(name="Made in the UI"))
     offer = dps.get(seeded["id"]).json()
     assert offer["name"] == "Made in the UI"
@@ -159,8 +169,9 @@ def test_get_offer_and_offers_show_what_http_calls_did(dps: Any, emulator: Emula
     assert [o["id"] for o in emulator.offers(ORG, SANDBOX)] == [offer_id]
 
 
-def test_the_log_records_method_path_query_body_and_status(dps: Any, emulator: Emulator,
-                                                             body: Callable[..., dict]) -> None:
+def test_the_log_records_method_path_query_body_and_status(
+    dps: Any, emulator: Emulator, body: Callable[..., dict]
+) -> None:
     dps.create()
     (entry,) = emulator.log.entries(service="dps")
     assert (entry.method, entry.path, entry.status, entry.service) == ("POST", "/data/core/dps/offers", 201, "dps")

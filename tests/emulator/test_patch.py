@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
@@ -18,12 +17,24 @@ def _replace(path: str, value: Any) -> dict[str, Any]:
 
 def test_replace_answers_the_receipt_with_a_dataset_id(dps: Any, emulator: Emulator) -> None:
     offer_id = dps.create_ok()
-    response = dps.patch(offer_id, [_replace("/name", "Updated fallback offer"),
-                                    _replace("/description", "Updated fallback offer description")])
+    response = dps.patch(
+        offer_id,
+        [_replace("/name", "Updated fallback offer"), _replace("/description", "Updated fallback offer description")],
+    )
     assert response.status_code == 200
     receipt = response.json()
-    assert set(receipt) == {"id", "sandboxId", "etag", "createdDate", "lastModifiedDate", "createdBy",
-                            "lastModifiedBy", "createdByClientId", "lastModifiedByClientId", "datasetId"}
+    assert set(receipt) == {
+        "id",
+        "sandboxId",
+        "etag",
+        "createdDate",
+        "lastModifiedDate",
+        "createdBy",
+        "lastModifiedBy",
+        "createdByClientId",
+        "lastModifiedByClientId",
+        "datasetId",
+    }
     assert receipt["id"] == offer_id and receipt["etag"] == 2
     assert re.fullmatch(r"[0-9a-f]{24}", receipt["datasetId"])
     offer = dps.get(offer_id).json()
@@ -55,13 +66,16 @@ def test_last_modified_by_follows_the_patching_client(dps: Any, emulator: Emulat
 
 def test_add_remove_copy_and_move(dps: Any) -> None:
     offer_id = dps.create_ok()
-    response = dps.patch(offer_id, [
-        {"op": "add", "path": "/characteristics/size", "value": "large"},
-        {"op": "remove", "path": "/characteristics/season"},
-        {"op": "copy", "from": "/name", "path": "/description"},
-        {"op": "add", "path": "/tags", "value": ["xcore:tag:a"]},
-        {"op": "move", "from": "/characteristics/size", "path": "/characteristics/fit"},
-    ])
+    response = dps.patch(
+        offer_id,
+        [
+            {"op": "add", "path": "/characteristics/size", "value": "large"},
+            {"op": "remove", "path": "/characteristics/season"},
+            {"op": "copy", "from": "/name", "path": "/description"},
+            {"op": "add", "path": "/tags", "value": ["xcore:tag:a"]},
+            {"op": "move", "from": "/characteristics/size", "path": "/characteristics/fit"},
+        ],
+    )
     assert response.status_code == 200, response.text
     offer = dps.get(offer_id).json()
     assert offer["characteristics"] == {"fit": "large"}
@@ -77,8 +91,9 @@ def test_pointers_escape_slashes_in_keys(dps: Any) -> None:
 
 def test_a_passing_test_op_lets_the_patch_apply(dps: Any) -> None:
     offer_id = dps.create_ok()
-    response = dps.patch(offer_id, [{"op": "test", "path": "/name", "value": "Spring fallback"},
-                                    _replace("/name", "Summer fallback")])
+    response = dps.patch(
+        offer_id, [{"op": "test", "path": "/name", "value": "Spring fallback"}, _replace("/name", "Summer fallback")]
+    )
     assert response.status_code == 200
     assert dps.get(offer_id).json()["name"] == "Summer fallback"
 
@@ -86,9 +101,14 @@ def test_a_passing_test_op_lets_the_patch_apply(dps: Any) -> None:
 def test_a_failing_test_op_changes_nothing(dps: Any) -> None:
     offer_id = dps.create_ok()
     before = dps.get(offer_id).json()
-    response = dps.patch(offer_id, [_replace("/description", "changed first"),
-                                    {"op": "test", "path": "/name", "value": "Not the name"},
-                                    _replace("/name", "Summer fallback")])
+    response = dps.patch(
+        offer_id,
+        [
+            _replace("/description", "changed first"),
+            {"op": "test", "path": "/name", "value": "Not the name"},
+            _replace("/name", "Summer fallback"),
+        ],
+    )
     assert response.status_code == 400
     assert dps.get(offer_id).json() == before
 
@@ -117,8 +137,9 @@ def test_a_test_op_on_a_missing_path_is_a_failed_test(dps: Any, emulator: Emulat
 def test_an_invalid_pointer_fails_the_whole_patch(dps: Any) -> None:
     offer_id = dps.create_ok()
     before = dps.get(offer_id).json()
-    response = dps.patch(offer_id, [_replace("/name", "changed"),
-                                    {"op": "remove", "path": "/characteristics/does-not-exist"}])
+    response = dps.patch(
+        offer_id, [_replace("/name", "changed"), {"op": "remove", "path": "/characteristics/does-not-exist"}]
+    )
     assert response.status_code == 400
     assert "/characteristics/does-not-exist" in response.json()["detail"]
     assert dps.get(offer_id).json() == before
@@ -138,8 +159,9 @@ def test_an_op_without_a_value_is_400(dps: Any) -> None:
     assert dps.patch(dps.create_ok(), [{"op": "replace", "path": "/name"}]).status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/id", "/etag", "/created", "/modified", "/schemas", "/createdBy",
-                                  "/lastModifiedByClientId", "/sandboxId"])
+@pytest.mark.parametrize(
+    "path", ["/id", "/etag", "/created", "/modified", "/schemas", "/createdBy", "/lastModifiedByClientId", "/sandboxId"]
+)
 def test_server_fields_cannot_be_patched(dps: Any, path: str) -> None:
     offer_id = dps.create_ok()
     response = dps.patch(offer_id, [_replace(path, "x")])
@@ -186,8 +208,9 @@ def test_a_body_that_is_not_an_array_is_400(dps: Any) -> None:
 
 
 def test_a_body_that_is_not_json_is_400(dps: Any) -> None:
-    response = dps.request("PATCH", f"/offers/{dps.create_ok()}", data="replace name",
-                           headers={"Content-Type": "application/json"})
+    response = dps.request(
+        "PATCH", f"/offers/{dps.create_ok()}", data="replace name", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
 
 
@@ -197,6 +220,10 @@ def test_patch_of_an_unknown_id_is_404(dps: Any) -> None:
 
 def test_json_patch_content_type_is_accepted(dps: Any) -> None:
     offer_id = dps.create_ok()
-    response = dps.request("PATCH", f"/offers/{offer_id}", data='[{"op":"replace","path":"/name","value":"y"}]',
-                           headers={"Content-Type": "application/json-patch+json"})
+    response = dps.request(
+        "PATCH",
+        f"/offers/{offer_id}",
+        data='[{"op":"replace","path":"/name","value":"y"}]',
+        headers={"Content-Type": "application/json-patch+json"},
+    )
     assert response.status_code == 200

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
@@ -26,8 +25,9 @@ def test_offers_survive_a_restart_with_the_same_data_file(tmp_path: Path, new_to
         assert after.json() == before
 
 
-def test_a_missing_data_file_starts_empty_and_is_written_on_the_first_change(tmp_path: Path, new_token: Any,
-                                                                               dps_for: Any) -> None:
+def test_a_missing_data_file_starts_empty_and_is_written_on_the_first_change(
+    tmp_path: Path, new_token: Any, dps_for: Any
+) -> None:
     data = tmp_path / "sub" / "offers.json"
     with Emulator(data_file=data) as emu:
         client = dps_for(emu, new_token(emu))
@@ -99,8 +99,7 @@ def test_a_damaged_data_file_is_refused(tmp_path: Path) -> None:
         Emulator(data_file=data)
 
 
-def test_the_file_groups_each_sandboxs_objects_by_collection_path(tmp_path: Path, new_token: Any,
-                                                                  dps_for: Any) -> None:
+def test_the_file_groups_each_sandboxs_objects_by_collection_path(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
     data = tmp_path / "store.json"
     with Emulator(data_file=data) as emu:
         emu.seed("placement", ORG, SANDBOX, {"name": "p", "componentType": "html", "channel": "web"})
@@ -113,11 +112,32 @@ def test_the_file_groups_each_sandboxs_objects_by_collection_path(tmp_path: Path
 
 def test_a_version_1_file_of_fallback_offers_still_loads(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
     data = tmp_path / "offers.json"
-    data.write_text(json.dumps({"version": 1, "seq": 1, "scopes": [{"org": ORG, "sandbox": SANDBOX, "offers": [{
-        "id": "dps:fallback-offer:00000000000000aa", "seq": 1, "etag": 3,
-        "fields": {"name": "kept from before", "status": "draft", "representations": []},
-        "created": "2024-01-02T03:04:05.006000+00:00", "modified": "2024-01-02T03:04:05.006000+00:00",
-        "createdByClientId": "ui-user-client", "lastModifiedByClientId": "ui-user-client"}]}]}))
+    data.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "seq": 1,
+                "scopes": [
+                    {
+                        "org": ORG,
+                        "sandbox": SANDBOX,
+                        "offers": [
+                            {
+                                "id": "dps:fallback-offer:00000000000000aa",
+                                "seq": 1,
+                                "etag": 3,
+                                "fields": {"name": "kept from before", "status": "draft", "representations": []},
+                                "created": "2024-01-02T03:04:05.006000+00:00",
+                                "modified": "2024-01-02T03:04:05.006000+00:00",
+                                "createdByClientId": "ui-user-client",
+                                "lastModifiedByClientId": "ui-user-client",
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+    )
     with Emulator(data_file=data) as emu:
         found = dps_for(emu, new_token(emu)).get("dps:fallback-offer:00000000000000aa").json()
         assert found["name"] == "kept from before" and found["etag"] == 3

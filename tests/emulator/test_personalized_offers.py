@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
-
 from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX, Library
@@ -25,7 +24,8 @@ def test_both_types_are_created_on_offers_with_their_own_ids_and_schemas(offers:
     fallback_id, personalized_id = fallback.create_ok(), personalized.create_ok()
     assert fallback_id.startswith("dps:fallback-offer:") and personalized_id.startswith("dps:personalized-offer:")
     assert personalized.get(personalized_id).json()["schemas"] == [
-        "https://ns.adobe.com/experience/offer-management/personalized-offer;version=0.15"]
+        "https://ns.adobe.com/experience/offer-management/personalized-offer;version=0.15"
+    ]
 
 
 def test_a_list_shows_only_the_offer_type_asked_for(offers: tuple[Library, Library]) -> None:
@@ -36,8 +36,9 @@ def test_a_list_shows_only_the_offer_type_asked_for(offers: tuple[Library, Libra
     assert [o["name"] for o in personalized.list().json()["results"]] == ["personalized one"]
 
 
-def test_an_id_under_the_other_offer_type_is_404_and_nothing_changes(offers: tuple[Library, Library],
-                                                                     emulator: Emulator) -> None:
+def test_an_id_under_the_other_offer_type_is_404_and_nothing_changes(
+    offers: tuple[Library, Library], emulator: Emulator
+) -> None:
     fallback, personalized = offers
     fallback_id, personalized_id = fallback.create_ok(), personalized.create_ok()
     rename = [{"op": "replace", "path": "/name", "value": "renamed"}]
@@ -65,14 +66,18 @@ def test_offers_of_both_types_count_against_one_guardrail(new_token: Any, dps_fo
         assert refused.status_code == 400 and "maximum of 2 offers" in refused.json()["detail"]
 
 
-
 def test_an_eligibility_rule_constraint_needs_the_rule_id(offers: tuple[Library, Library]) -> None:
     _, personalized = offers
     detail = personalized.refused(selectionConstraint={"profileConstraintType": "eligibilityRule"})
     assert "selectionConstraint.eligibilityRule is required" in detail
-    ruled = sample("personalized-offer", selectionConstraint={
-        "startDate": "2022-07-27T05:00:00.000+00:00", "profileConstraintType": "eligibilityRule",
-        "eligibilityRule": "dps:eligibility-rule:0000000000000001"})
+    ruled = sample(
+        "personalized-offer",
+        selectionConstraint={
+            "startDate": "2022-07-27T05:00:00.000+00:00",
+            "profileConstraintType": "eligibilityRule",
+            "eligibilityRule": "dps:eligibility-rule:0000000000000001",
+        },
+    )
     assert personalized.create(ruled).status_code == 201
 
 
@@ -88,16 +93,23 @@ def test_segment_constraints_keep_their_other_keys(offers: tuple[Library, Librar
     assert personalized.get(offer_id).json()["selectionConstraint"] == constraint
 
 
-@pytest.mark.parametrize("rule,message", [
-    ({"limit": 0, "scope": "global", "entity": "offer"}, "frequencyCappingConstraints[0].limit must be at least 1"),
-    ({"scope": "global", "entity": "offer"}, "frequencyCappingConstraints[0].limit is required"),
-    ({"limit": 1, "scope": "everyone", "entity": "offer"}, "frequencyCappingConstraints[0].scope must be one of"),
-    ({"limit": 1, "scope": "profile", "entity": "offer", "repeat": {"unitCount": 0}},
-     "frequencyCappingConstraints[0].repeat.unitCount must be at least 1"),
-    ({"limit": 1, "scope": "profile", "entity": "offer", "size": 3}, "frequencyCappingConstraints[0].size"),
-], ids=["limit-below-1", "no-limit", "unknown-scope", "repeat-count-below-1", "unknown-key"])
-def test_frequency_capping_rules_are_checked(offers: tuple[Library, Library], rule: dict[str, Any],
-                                             message: str) -> None:
+@pytest.mark.parametrize(
+    "rule,message",
+    [
+        ({"limit": 0, "scope": "global", "entity": "offer"}, "frequencyCappingConstraints[0].limit must be at least 1"),
+        ({"scope": "global", "entity": "offer"}, "frequencyCappingConstraints[0].limit is required"),
+        ({"limit": 1, "scope": "everyone", "entity": "offer"}, "frequencyCappingConstraints[0].scope must be one of"),
+        (
+            {"limit": 1, "scope": "profile", "entity": "offer", "repeat": {"unitCount": 0}},
+            "frequencyCappingConstraints[0].repeat.unitCount must be at least 1",
+        ),
+        ({"limit": 1, "scope": "profile", "entity": "offer", "size": 3}, "frequencyCappingConstraints[0].size"),
+    ],
+    ids=["limit-below-1", "no-limit", "unknown-scope", "repeat-count-below-1", "unknown-key"],
+)
+def test_frequency_capping_rules_are_checked(
+    offers: tuple[Library, Library], rule: dict[str, Any], message: str
+) -> None:
     assert message in offers[1].refused(frequencyCappingConstraints=[rule])
 
 
@@ -110,5 +122,4 @@ def test_an_offer_has_at_most_10_frequency_capping_rules(offers: tuple[Library, 
 
 def test_capping_caps_are_positive_integers(offers: tuple[Library, Library]) -> None:
     assert "cappingConstraint.globalCap must be at least 1" in offers[1].refused(cappingConstraint={"globalCap": 0})
-    assert "cappingConstraint.profileCap must be an integer" in offers[1].refused(
-                                                                       cappingConstraint={"profileCap": "3"})
+    assert "cappingConstraint.profileCap must be an integer" in offers[1].refused(cappingConstraint={"profileCap": "3"})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX, Library, get_token
@@ -70,8 +69,13 @@ def test_another_return_type_is_400(formulas: Library) -> None:
 
 def test_put_replaces_every_user_field_with_the_update_receipt(formulas: Library) -> None:
     formula_id = formulas.create_ok()
-    body = sample("ranking-formula", name="[UPDATED] Test Ranking Function DPS", description=None, isPure=True,
-                  returnType={"type": "integer"})
+    body = sample(
+        "ranking-formula",
+        name="[UPDATED] Test Ranking Function DPS",
+        description=None,
+        isPure=True,
+        returnType={"type": "integer"},
+    )
     receipt = formulas.put(formula_id, body)
     assert receipt.status_code == 200 and receipt.json()["etag"] == 2 and "datasetId" in receipt.json()
     found = formulas.get(formula_id).json()
@@ -79,13 +83,14 @@ def test_put_replaces_every_user_field_with_the_update_receipt(formulas: Library
     assert "description" not in found and found["returnType"] == {"type": "INTEGER"}
 
 
-def test_put_is_validated_as_a_create_and_changes_nothing_when_refused(formulas: Library,
-                                                                       emulator: Emulator) -> None:
+def test_put_is_validated_as_a_create_and_changes_nothing_when_refused(formulas: Library, emulator: Emulator) -> None:
     formula_id = formulas.create_ok()
     response = formulas.put(formula_id, sample("ranking-formula", expression=None, id=formula_id))
     assert response.status_code == 400
-    assert "expression is required" in response.json()["detail"] and "id is managed by the server" in response.json()[
-        "detail"]
+    assert (
+        "expression is required" in response.json()["detail"]
+        and "id is managed by the server" in response.json()["detail"]
+    )
     assert emulator.get("ranking-formula", ORG, SANDBOX, formula_id)["etag"] == 1
 
 

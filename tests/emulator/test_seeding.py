@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX, Library, get_token
@@ -25,17 +24,32 @@ def _write(tmp_path: Path, data: Any) -> Path:
 def _seed_file(tmp_path: Path) -> Path:
     """A decision's fallback offer first, then the placement it names: the order must not matter."""
     representations = [{**sample("fallback-offer")["representations"][0], "placement": PLACEMENT_ID}]
-    return _write(tmp_path, {"org": ORG, "sandbox": SANDBOX, "objects": [
-        {"kind": "fallback-offer", "id": "dps:fallback-offer:00000000000000bb",
-         "body": sample("fallback-offer", representations=representations)},
-        {"kind": "placement", "id": PLACEMENT_ID, "body": sample("placement")},
-        {"kind": "collection-qualifier", "sandbox": "dev", "clientId": "marketer-client",
-         "body": sample("collection-qualifier")},
-    ]})
+    return _write(
+        tmp_path,
+        {
+            "org": ORG,
+            "sandbox": SANDBOX,
+            "objects": [
+                {
+                    "kind": "fallback-offer",
+                    "id": "dps:fallback-offer:00000000000000bb",
+                    "body": sample("fallback-offer", representations=representations),
+                },
+                {"kind": "placement", "id": PLACEMENT_ID, "body": sample("placement")},
+                {
+                    "kind": "collection-qualifier",
+                    "sandbox": "dev",
+                    "clientId": "marketer-client",
+                    "body": sample("collection-qualifier"),
+                },
+            ],
+        },
+    )
 
 
-def test_seeded_objects_are_visible_over_http_made_by_the_ui_client(tmp_path: Path, emulator: Emulator,
-                                                                    token: str) -> None:
+def test_seeded_objects_are_visible_over_http_made_by_the_ui_client(
+    tmp_path: Path, emulator: Emulator, token: str
+) -> None:
     made = emulator.load_seed(_seed_file(tmp_path))
     assert [m["id"] for m in made[:2]] == ["dps:fallback-offer:00000000000000bb", PLACEMENT_ID]
     placement = Library(emulator, token, kind="placement").get(PLACEMENT_ID).json()
@@ -56,35 +70,59 @@ def test_references_in_a_seed_file_are_checked_once_all_are_in(tmp_path: Path) -
 
 
 def test_a_seed_file_naming_a_missing_object_stores_nothing(tmp_path: Path) -> None:
-    path = _write(tmp_path, {"org": ORG, "sandbox": SANDBOX, "objects": [
-        {"kind": "placement", "body": sample("placement")},
-        {"kind": "decision", "body": sample("decision")},
-    ]})
+    path = _write(
+        tmp_path,
+        {
+            "org": ORG,
+            "sandbox": SANDBOX,
+            "objects": [
+                {"kind": "placement", "body": sample("placement")},
+                {"kind": "decision", "body": sample("decision")},
+            ],
+        },
+    )
     with Emulator(referential_integrity=True) as emu:
         with pytest.raises(ValueError, match=r"objects\[1\]: fallback names"):
             emu.load_seed(path)
         assert emu.objects("placement", ORG, SANDBOX) == []
 
 
-@pytest.mark.parametrize("data,message", [
-    ([], "a JSON object with an \"objects\" array"),
-    ({"objects": [{"kind": "widget", "org": ORG, "sandbox": SANDBOX, "body": {}}]}, "unknown kind 'widget'"),
-    ({"objects": [{"kind": "placement", "body": sample("placement")}]}, r"objects\[0\].org"),
-    ({"org": ORG, "sandbox": SANDBOX, "objects": [{"kind": "placement", "body": {"name": "no channel"}}]},
-     r"objects\[0\]: .*channel is required"),
-    ({"org": ORG, "sandbox": SANDBOX, "objects": [{"kind": "placement", "colour": 1, "body": {}}]},
-     "unknown keys colour"),
-], ids=["not-an-object", "unknown-kind", "no-org", "invalid-body", "unknown-key"])
-def test_a_malformed_seed_file_is_refused_naming_the_entry(tmp_path: Path, emulator: Emulator, data: Any,
-                                                           message: str) -> None:
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ([], 'a JSON object with an "objects" array'),
+        ({"objects": [{"kind": "widget", "org": ORG, "sandbox": SANDBOX, "body": {}}]}, "unknown kind 'widget'"),
+        ({"objects": [{"kind": "placement", "body": sample("placement")}]}, r"objects\[0\].org"),
+        (
+            {"org": ORG, "sandbox": SANDBOX, "objects": [{"kind": "placement", "body": {"name": "no channel"}}]},
+            r"objects\[0\]: .*channel is required",
+        ),
+        (
+            {"org": ORG, "sandbox": SANDBOX, "objects": [{"kind": "placement", "colour": 1, "body": {}}]},
+            "unknown keys colour",
+        ),
+    ],
+    ids=["not-an-object", "unknown-kind", "no-org", "invalid-body", "unknown-key"],
+)
+def test_a_malformed_seed_file_is_refused_naming_the_entry(
+    tmp_path: Path, emulator: Emulator, data: Any, message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         emulator.load_seed(_write(tmp_path, data))
 
 
 def test_two_objects_with_one_id_are_refused(tmp_path: Path, emulator: Emulator) -> None:
-    path = _write(tmp_path, {"org": ORG, "sandbox": SANDBOX, "objects": [
-        {"kind": "placement", "id": PLACEMENT_ID, "body": sample("placement")},
-        {"kind": "placement", "id": PLACEMENT_ID, "body": sample("placement")}]})
+    path = _write(
+        tmp_path,
+        {
+            "org": ORG,
+            "sandbox": SANDBOX,
+            "objects": [
+                {"kind": "placement", "id": PLACEMENT_ID, "body": sample("placement")},
+                {"kind": "placement", "id": PLACEMENT_ID, "body": sample("placement")},
+            ],
+        },
+    )
     with pytest.raises(ValueError, match="already exists"):
         emulator.load_seed(path)
     assert emulator.objects("placement", ORG, SANDBOX) == []
@@ -95,7 +133,8 @@ def test_with_a_data_file_objects_already_kept_are_not_seeded_twice(tmp_path: Pa
     with Emulator(data_file=data) as emu:
         emu.load_seed(seed)
         Library(emu, get_token(emu), kind="placement").patch(
-            PLACEMENT_ID, [{"op": "replace", "path": "/name", "value": "renamed since"}])
+            PLACEMENT_ID, [{"op": "replace", "path": "/name", "value": "renamed since"}]
+        )
     with Emulator(data_file=data) as emu:
         made = emu.load_seed(seed)
         assert [m["name"] for m in made] == ["Black Friday"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
-
 from offerform_emulator import Emulator
 
 from .conftest import with_overrides
@@ -37,10 +36,19 @@ def test_the_documented_full_offer_is_accepted(dps: Any, body: Body) -> None:
     payload = body(
         tags=["xcore:tag:1", "xcore:tag:2"],
         rank={"priority": 0},
-        selectionConstraint={"startDate": "2022-07-27T05:00:00.000+00:00",
-                             "endDate": "2022-07-30T04:00:00.000+00:00", "profileConstraintType": "none"},
-        representations=[_representation(), _representation(components=[
-            {"type": "json", "format": "application/json", "content": "{}", "language": ["en-us", "fr-fr"]}])],
+        selectionConstraint={
+            "startDate": "2022-07-27T05:00:00.000+00:00",
+            "endDate": "2022-07-30T04:00:00.000+00:00",
+            "profileConstraintType": "none",
+        },
+        representations=[
+            _representation(),
+            _representation(
+                components=[
+                    {"type": "json", "format": "application/json", "content": "{}", "language": ["en-us", "fr-fr"]}
+                ]
+            ),
+        ],
     )
     offer_id = dps.create(payload).json()["id"]
     stored = dps.get(offer_id).json()
@@ -89,12 +97,14 @@ def test_representation_without_channel_names_its_path(dps: Any, body: Body) -> 
 
 def test_representation_without_placement_names_its_path(dps: Any, body: Body) -> None:
     assert "representations[0].placement is required" in _rejected(
-        dps, body(representations=[_representation(placement=None)]))
+        dps, body(representations=[_representation(placement=None)])
+    )
 
 
 def test_representation_without_components_names_its_path(dps: Any, body: Body) -> None:
     assert "representations[0].components is required" in _rejected(
-        dps, body(representations=[_representation(components=None)]))
+        dps, body(representations=[_representation(components=None)])
+    )
 
 
 def test_representation_with_empty_components_is_400(dps: Any, body: Body) -> None:
@@ -129,8 +139,9 @@ def test_unknown_top_level_field_is_400_naming_it(dps: Any, body: Body) -> None:
     assert "priorityScore" in _rejected(dps, body(priorityScore=3))
 
 
-@pytest.mark.parametrize("field,value", [("id", "dps:fallback-offer:1"), ("etag", 1), ("sandboxId", "x"),
-                                         ("created", "2023-01-01")])
+@pytest.mark.parametrize(
+    "field,value", [("id", "dps:fallback-offer:1"), ("etag", 1), ("sandboxId", "x"), ("created", "2023-01-01")]
+)
 def test_server_fields_in_a_create_body_are_400(dps: Any, body: Body, field: str, value: Any) -> None:
     assert f"{field} is managed by the server" in _rejected(dps, body(**{field: value}))
 

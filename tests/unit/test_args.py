@@ -33,7 +33,8 @@ def test_args_py_is_exactly_what_the_models_generate() -> None:
 def test_every_field_of_every_model_is_an_argument_of_its_args_class() -> None:
     for spec in SPECS:
         for model, args in [(spec.model, getattr(provider.args, f"{spec.kind}Args"))] + [
-                (block, getattr(provider.args, f"{block.__name__}Args")) for block in blocks_of(spec.model)]:
+            (block, getattr(provider.args, f"{block.__name__}Args")) for block in blocks_of(spec.model)
+        ]:
             parameters = inspect.signature(args.__init__).parameters
             assert {f.python for f in fields_of(model)} <= set(parameters), args.__name__
 
@@ -53,8 +54,9 @@ def test_every_output_annotation_has_a_docstring() -> None:
         if isinstance(node, ast.ClassDef) and node.name.endswith("Outputs"):
             for annotation, following in zip(node.body, node.body[1:]):
                 if isinstance(annotation, ast.AnnAssign):
-                    assert isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant), \
+                    assert isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant), (
                         f"{node.name}.{ast.unparse(annotation.target)}"
+                    )
 
 
 def test_enums_are_literal_types() -> None:
@@ -67,11 +69,14 @@ def test_one_item_where_a_list_is_expected_names_the_property_and_what_to_pass()
     component = provider.ComponentArgs(type="html", format="text/html", content="<p>Hi</p>")
 
     with pytest.raises(TypeError) as failure:
-        provider.RepresentationArgs(channel="https://ns.adobe.com/xdm/channel-types/web", placement="p",
-                                    components=component)  # type: ignore[arg-type]
+        provider.RepresentationArgs(
+            channel="https://ns.adobe.com/xdm/channel-types/web", placement="p", components=component
+        )  # type: ignore[arg-type]
 
-    assert str(failure.value) == ("RepresentationArgs.components expects a list of ComponentArgs, got one "
-                                  "ComponentArgs: write components=[...] (a list), even for one item")
+    assert str(failure.value) == (
+        "RepresentationArgs.components expects a list of ComponentArgs, got one "
+        "ComponentArgs: write components=[...] (a list), even for one item"
+    )
 
 
 def test_a_string_where_a_list_of_strings_is_expected_is_refused_too() -> None:
@@ -80,8 +85,10 @@ def test_a_string_where_a_list_of_strings_is_expected_is_refused_too() -> None:
 
 
 def test_dates_accept_datetime_and_date_values() -> None:
-    aware = provider.SelectionConstraintArgs(start_date=datetime.datetime(2026, 6, 1, 9, 30, tzinfo=datetime.timezone.utc),
-                                             end_date=datetime.date(2026, 9, 1))
+    aware = provider.SelectionConstraintArgs(
+        start_date=datetime.datetime(2026, 6, 1, 9, 30, tzinfo=datetime.timezone.utc),
+        end_date=datetime.date(2026, 9, 1),
+    )
 
     assert plain_inputs(aware) == {"startDate": "2026-06-01T09:30:00+00:00", "endDate": "2026-09-01T00:00:00Z"}
 
@@ -94,11 +101,16 @@ def test_a_datetime_without_a_time_zone_is_refused_with_the_fix() -> None:
 def test_python_names_become_the_apis_camel_case_names() -> None:
     args = provider.ComponentArgs(type="imagelink", format="image/png", delivery_url="https://cdn.example.com/a.png")
 
-    assert plain_inputs(args) == {"type": "imagelink", "format": "image/png", "deliveryURL": "https://cdn.example.com/a.png"}
+    assert plain_inputs(args) == {
+        "type": "imagelink",
+        "format": "image/png",
+        "deliveryURL": "https://cdn.example.com/a.png",
+    }
 
 
-@pytest.mark.parametrize("resource", [provider.FallbackOffer, provider.Placement, provider.Decision],
-                         ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(
+    "resource", [provider.FallbackOffer, provider.Placement, provider.Decision], ids=lambda cls: cls.__name__
+)
 def test_help_shows_our_constructor_not_the_sdks(resource: type) -> None:
     parameters = list(inspect.signature(resource.__init__).parameters)
     rendered = pydoc.render_doc(resource, renderer=pydoc.plaintext)

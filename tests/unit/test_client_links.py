@@ -10,9 +10,9 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.client import OfferLibraryClient, api_path
 from provider.errors import BadResponseError
+from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.settings import Settings
 
 
@@ -22,13 +22,16 @@ def _crafted_api(next_href: str) -> Callable[..., Any]:
     @Request.application
     def app(request: Request) -> Response:
         if request.path.endswith("/token"):
-            return Response(json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
-                            content_type="application/json")
+            return Response(
+                json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
+                content_type="application/json",
+            )
         if request.path != "/data/core/dps/offers":
             return Response(json.dumps({"title": "Not Found"}), status=404, content_type="application/json")
         href = next_href.format(host=request.host)  # every page links to the same next one: two pages in all
-        return Response(json.dumps({"results": [{"id": "o1"}], "_links": {"next": {"href": href}}}),
-                        content_type="application/json")
+        return Response(
+            json.dumps({"results": [{"id": "o1"}], "_links": {"next": {"href": href}}}), content_type="application/json"
+        )
 
     return app
 
@@ -49,9 +52,18 @@ def serve() -> Iterator[Callable[[str], str]]:
 
 
 def _client(base: str) -> OfferLibraryClient:
-    return OfferLibraryClient(Settings.load({
-        "adobe:clientId": "c", "adobe:clientSecret": "s", "adobe:imsOrgId": "o@AdobeOrg",
-        "adobe:endpoint": base + "/data/core/dps", "adobe:imsEndpoint": base + "/token"}.get, {}))
+    return OfferLibraryClient(
+        Settings.load(
+            {
+                "adobe:clientId": "c",
+                "adobe:clientSecret": "s",
+                "adobe:imsOrgId": "o@AdobeOrg",
+                "adobe:endpoint": base + "/data/core/dps",
+                "adobe:imsEndpoint": base + "/token",
+            }.get,
+            {},
+        )
+    )
 
 
 def test_a_next_link_to_another_host_is_refused(serve: Callable[[str], str]) -> None:
@@ -67,12 +79,16 @@ def test_a_next_link_that_repeats_a_page_ends_the_listing(serve: Callable[[str],
     assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1", "o1"]
 
 
-@pytest.mark.parametrize("next_href", [
-    "/offers?offer-type=fallback&start=2",
-    "offers?offer-type=fallback&start=2",
-    "/data/core/dps/offers?offer-type=fallback&start=2",
-    "http://{host}/data/core/dps/offers?offer-type=fallback&start=2",
-], ids=["relative-to-the-api", "relative-without-slash", "root-relative", "absolute-same-host"])
+@pytest.mark.parametrize(
+    "next_href",
+    [
+        "/offers?offer-type=fallback&start=2",
+        "offers?offer-type=fallback&start=2",
+        "/data/core/dps/offers?offer-type=fallback&start=2",
+        "http://{host}/data/core/dps/offers?offer-type=fallback&start=2",
+    ],
+    ids=["relative-to-the-api", "relative-without-slash", "root-relative", "absolute-same-host"],
+)
 def test_a_next_link_within_the_api_is_followed_whatever_its_form(serve: Callable[[str], str], next_href: str) -> None:
     base = serve(next_href)
 
@@ -82,26 +98,41 @@ def test_a_next_link_within_the_api_is_followed_whatever_its_form(serve: Callabl
 ENDPOINT = "https://platform.adobe.io/data/core/dps"
 
 
-@pytest.mark.parametrize(("href", "path"), [
-    ("/offers?start=2", "/offers?start=2"),
-    ("/data/core/dps/offers?start=2", "/offers?start=2"),
-    ("https://platform.adobe.io/data/core/dps/offers?start=2", "/offers?start=2"),
-    ("https://PLATFORM.adobe.io:443/data/core/dps/offers?start=2", "/offers?start=2"),
-])
+@pytest.mark.parametrize(
+    ("href", "path"),
+    [
+        ("/offers?start=2", "/offers?start=2"),
+        ("/data/core/dps/offers?start=2", "/offers?start=2"),
+        ("https://platform.adobe.io/data/core/dps/offers?start=2", "/offers?start=2"),
+        ("https://PLATFORM.adobe.io:443/data/core/dps/offers?start=2", "/offers?start=2"),
+    ],
+)
 def test_links_within_the_api_become_paths_under_it(href: str, path: str) -> None:
     assert api_path(ENDPOINT, href) == path
 
 
-@pytest.mark.parametrize("href", [
-    "https://elsewhere.example.com/data/core/dps/offers",
-    "//elsewhere.example.com/data/core/dps/offers",
-    "http://platform.adobe.io/data/core/dps/offers",
-    "https://platform.adobe.io:8443/data/core/dps/offers",
-    "https://platform.adobe.io/data/core/dpsx/offers",
-    "https://platform.adobe.io/data/other/offers",
-    "/data/core/dps/../other/offers",
-    "../other/offers",
-], ids=["other-host", "scheme-relative-other-host", "other-scheme", "other-port", "sibling-path", "other-path",
-        "dot-segments", "relative-dot-segments"])
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://elsewhere.example.com/data/core/dps/offers",
+        "//elsewhere.example.com/data/core/dps/offers",
+        "http://platform.adobe.io/data/core/dps/offers",
+        "https://platform.adobe.io:8443/data/core/dps/offers",
+        "https://platform.adobe.io/data/core/dpsx/offers",
+        "https://platform.adobe.io/data/other/offers",
+        "/data/core/dps/../other/offers",
+        "../other/offers",
+    ],
+    ids=[
+        "other-host",
+        "scheme-relative-other-host",
+        "other-scheme",
+        "other-port",
+        "sibling-path",
+        "other-path",
+        "dot-segments",
+        "relative-dot-segments",
+    ],
+)
 def test_links_off_the_api_are_refused(href: str) -> None:
     assert api_path(ENDPOINT, href) is None

@@ -32,12 +32,25 @@ WEB = "https://ns.adobe.com/xdm/channel-types/web"
 def listed(offer_id: str, name: str, created: str = "2024-01-01T00:00:00.000+00:00", **fields: Any) -> dict[str, Any]:
     """An offer as the list endpoint answers it: fields plus server metadata."""
     body: dict[str, Any] = {
-        "id": offer_id, "etag": 2, "created": created, "modified": created, "schemas": ["x"],
-        "createdBy": "ui-user@techacct.adobe.com", "createdByClientId": "ui-user", "sandboxId": "s",
-        "name": name, "status": "approved",
-        "representations": [{"channel": WEB, "placement": "dps:offer-placement:1",
-                             "components": [{"type": "imagelink", "format": "image/png",
-                                             "deliveryURL": "https://cdn.example.com/a.png"}]}],
+        "id": offer_id,
+        "etag": 2,
+        "created": created,
+        "modified": created,
+        "schemas": ["x"],
+        "createdBy": "ui-user@techacct.adobe.com",
+        "createdByClientId": "ui-user",
+        "sandboxId": "s",
+        "name": name,
+        "status": "approved",
+        "representations": [
+            {
+                "channel": WEB,
+                "placement": "dps:offer-placement:1",
+                "components": [
+                    {"type": "imagelink", "format": "image/png", "deliveryURL": "https://cdn.example.com/a.png"}
+                ],
+            }
+        ],
     }
     body.update(fields)
     return body
@@ -60,28 +73,33 @@ def run_program(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str,
     return {key: value for key, value in namespace.items() if isinstance(value, Recorded)}, exported
 
 
-@pytest.mark.parametrize(("name", "identifier"), [
-    ("Spring fallback", "spring_fallback"),
-    ("  Spring   Fallback!! ", "spring_fallback"),
-    ("SpringSale2025", "spring_sale2025"),
-    ("HTTPBanner offer", "http_banner_offer"),
-    ("Ünïcödé Ñame — été", "unicode_name_ete"),
-    ("Straße & Smørrebrød", "strasse_smorrebrod"),
-    ("123 Go!", "offer_123_go"),
-    ("🎉🎉", "offer"),
-    ("日本語", "offer"),
-    ("---", "offer"),
-    ("class", "offer_class"),
-    ("None", "none"),
-    ("True", "true"),
-    ("import", "offer_import"),
-    ("pulumi", "offer_pulumi"),
-    ("provider", "offer_provider"),
-    ("id", "offer_id"),
-    ("match", "offer_match"),
-    ("__init__", "init"),
-])
-def test_identifiers_are_ascii_snake_case_and_never_a_keyword_builtin_or_imported_name(name: str, identifier: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "identifier"),
+    [
+        ("Spring fallback", "spring_fallback"),
+        ("  Spring   Fallback!! ", "spring_fallback"),
+        ("SpringSale2025", "spring_sale2025"),
+        ("HTTPBanner offer", "http_banner_offer"),
+        ("Ünïcödé Ñame — été", "unicode_name_ete"),
+        ("Straße & Smørrebrød", "strasse_smorrebrod"),
+        ("123 Go!", "offer_123_go"),
+        ("🎉🎉", "offer"),
+        ("日本語", "offer"),
+        ("---", "offer"),
+        ("class", "offer_class"),
+        ("None", "none"),
+        ("True", "true"),
+        ("import", "offer_import"),
+        ("pulumi", "offer_pulumi"),
+        ("provider", "offer_provider"),
+        ("id", "offer_id"),
+        ("match", "offer_match"),
+        ("__init__", "init"),
+    ],
+)
+def test_identifiers_are_ascii_snake_case_and_never_a_keyword_builtin_or_imported_name(
+    name: str, identifier: str
+) -> None:
     assert base_identifier(name) == identifier
 
 
@@ -99,9 +117,11 @@ def test_every_generated_identifier_is_a_valid_python_name() -> None:
 
 
 def test_duplicates_keep_the_bare_name_for_the_oldest_and_an_id_suffix_for_the_others() -> None:
-    offers = [listed("dps:fallback-offer:b", "Spring", "2024-02-01T00:00:00.000+00:00"),
-              listed("dps:fallback-offer:a", "Spring", "2024-01-01T00:00:00.000+00:00"),
-              listed("dps:fallback-offer:c", "spring!", "2024-03-01T00:00:00.000+00:00")]
+    offers = [
+        listed("dps:fallback-offer:b", "Spring", "2024-02-01T00:00:00.000+00:00"),
+        listed("dps:fallback-offer:a", "Spring", "2024-01-01T00:00:00.000+00:00"),
+        listed("dps:fallback-offer:c", "spring!", "2024-03-01T00:00:00.000+00:00"),
+    ]
 
     names = assign_names(offers)
 
@@ -131,8 +151,10 @@ def test_an_offer_created_later_with_the_same_name_does_not_rename_the_existing_
 
 
 def test_names_from_the_previous_export_win_even_after_the_oldest_duplicate_is_deleted() -> None:
-    offers = [listed("dps:fallback-offer:a", "Spring", "2024-01-01T00:00:00.000+00:00"),
-              listed("dps:fallback-offer:b", "Spring", "2024-02-01T00:00:00.000+00:00")]
+    offers = [
+        listed("dps:fallback-offer:a", "Spring", "2024-01-01T00:00:00.000+00:00"),
+        listed("dps:fallback-offer:b", "Spring", "2024-02-01T00:00:00.000+00:00"),
+    ]
     first = render_program({"FallbackOffer": offers}, "prod")
 
     again = assign_names(offers[1:], previous_names(first.source))
@@ -163,10 +185,25 @@ def test_a_previous_name_that_is_no_longer_usable_is_replaced() -> None:
     assert names["dps:fallback-offer:a"] == Naming("spring", "spring")
 
 
-@pytest.mark.parametrize("text", [
-    "plain", "it's", 'say "hi"', "both ' and \"", "back\\slash", "new\nline", "tab\tand\rcr", "émoji 😀 ✓",
-    "line\u2028separator", "nul\x00byte", '"""triple"""', "'''", "\\N{DASH}", "{braces} %s",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "it's",
+        'say "hi"',
+        "both ' and \"",
+        "back\\slash",
+        "new\nline",
+        "tab\tand\rcr",
+        "émoji 😀 ✓",
+        "line\u2028separator",
+        "nul\x00byte",
+        '"""triple"""',
+        "'''",
+        "\\N{DASH}",
+        "{braces} %s",
+    ],
+)
 def test_string_literals_round_trip_exactly(text: str) -> None:
     literal = string_literal(text)
     assert ast.literal_eval(literal) == text
@@ -181,28 +218,64 @@ def test_string_literals_prefer_double_quotes_like_black() -> None:
 
 def test_only_fields_present_on_the_offer_are_written() -> None:
     source = render_program({"FallbackOffer": [listed("dps:fallback-offer:a", "Bare")]}, "prod").source
-    for absent in ("description=", "characteristics=", "selection_constraint=", "rank=", "tags=", "language=",
-                   "content=", "link_url="):
+    for absent in (
+        "description=",
+        "characteristics=",
+        "selection_constraint=",
+        "rank=",
+        "tags=",
+        "language=",
+        "content=",
+        "link_url=",
+    ):
         assert absent not in source
     assert "delivery_url=" in source and 'sandbox_name="prod"' in source
 
 
-def test_the_program_declares_exactly_the_canonical_offer_plus_sandbox_and_adoption(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_program_declares_exactly_the_canonical_offer_plus_sandbox_and_adoption(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     offers = [
-        listed("dps:fallback-offer:a", "Every field", description="It's \"q\"\nnew line é",
-               status="draft", characteristics={"a.b-c_d": "x", "9": "nine", "empty": ""},
-               selectionConstraint={"startDate": "2025-06-01T00:00:00Z", "endDate": "2030-01-01T02:00:00+02:00",
-                                    "profileConstraintType": "none"},
-               rank={"priority": 3}, tags=["one", "two"],
-               representations=[
-                   {"channel": WEB, "placement": "p1", "components": [
-                       {"type": "html", "format": "text/html", "language": ["en-US", "fr"],
-                        "content": "<p class=\"x\">Hi\n'there'</p>"},
-                       {"type": "imagelink", "format": "image/png", "deliveryURL": "https://a.example/x.png",
-                        "linkURL": "https://a.example/", "language": []}]},
-                   {"channel": "https://ns.adobe.com/xdm/channel-types/email", "placement": "p2",
-                    "components": [{"type": "json", "format": "application/json", "content": "{\"k\": [1, 2]}"}]},
-               ]),
+        listed(
+            "dps:fallback-offer:a",
+            "Every field",
+            description='It\'s "q"\nnew line é',
+            status="draft",
+            characteristics={"a.b-c_d": "x", "9": "nine", "empty": ""},
+            selectionConstraint={
+                "startDate": "2025-06-01T00:00:00Z",
+                "endDate": "2030-01-01T02:00:00+02:00",
+                "profileConstraintType": "none",
+            },
+            rank={"priority": 3},
+            tags=["one", "two"],
+            representations=[
+                {
+                    "channel": WEB,
+                    "placement": "p1",
+                    "components": [
+                        {
+                            "type": "html",
+                            "format": "text/html",
+                            "language": ["en-US", "fr"],
+                            "content": "<p class=\"x\">Hi\n'there'</p>",
+                        },
+                        {
+                            "type": "imagelink",
+                            "format": "image/png",
+                            "deliveryURL": "https://a.example/x.png",
+                            "linkURL": "https://a.example/",
+                            "language": [],
+                        },
+                    ],
+                },
+                {
+                    "channel": "https://ns.adobe.com/xdm/channel-types/email",
+                    "placement": "p2",
+                    "components": [{"type": "json", "format": "application/json", "content": '{"k": [1, 2]}'}],
+                },
+            ],
+        ),
         listed("dps:fallback-offer:b", "class"),
     ]
 
@@ -212,7 +285,11 @@ def test_the_program_declares_exactly_the_canonical_offer_plus_sandbox_and_adopt
     by_id = {resource.inputs["adoptOfferId"]: resource for resource in resources.values()}
     for offer in offers:
         declared = by_id[offer["id"]]
-        assert declared.inputs == {**canonical(FALLBACK_OFFER, offer), "sandboxName": "prod", "adoptOfferId": offer["id"]}
+        assert declared.inputs == {
+            **canonical(FALLBACK_OFFER, offer),
+            "sandboxName": "prod",
+            "adoptOfferId": offer["id"],
+        }
         assert declared.resource_name == program.names[offer["id"]].resource_name
     assert exported == {"fallbackOfferIds": {r.resource_name: r.id for r in resources.values()}}
     assert set(resources) == {"every_field", "offer_class"}
@@ -228,8 +305,10 @@ def test_the_layout_is_black_like(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all((len(line) - len(line.lstrip(" "))) % 4 == 0 for line in lines)
     assert all(len(line) <= LINE_LENGTH for line in lines if not line.startswith("#"))
     assert "\t" not in source
-    assert "        name=\"Offer 1\",\n        status=\"approved\",\n" in source  # one field per line
-    assert render_program({"FallbackOffer": list(reversed(offers))}, "prod").source == source  # deterministic, order-free
+    assert '        name="Offer 1",\n        status="approved",\n' in source  # one field per line
+    assert (
+        render_program({"FallbackOffer": list(reversed(offers))}, "prod").source == source
+    )  # deterministic, order-free
 
 
 def test_imports_name_only_the_classes_the_program_uses() -> None:
@@ -237,13 +316,22 @@ def test_imports_name_only_the_classes_the_program_uses() -> None:
     tree = ast.parse(source)
     [from_import] = [node for node in tree.body if isinstance(node, ast.ImportFrom)]
     assert sorted(alias.name for alias in from_import.names) == [
-        "ComponentArgs", "FallbackOffer", "FallbackOfferArgs", "RepresentationArgs"]
+        "ComponentArgs",
+        "FallbackOffer",
+        "FallbackOfferArgs",
+        "RepresentationArgs",
+    ]
 
 
 def test_an_offer_the_provider_would_reject_is_still_written_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
-    odd = listed("dps:fallback-offer:odd", "Odd", characteristics={"has space": "x"},
-                 representations=[{"channel": WEB, "placement": "p",
-                                   "components": [{"type": "text", "format": "text/plain", "extra": 1}]}])
+    odd = listed(
+        "dps:fallback-offer:odd",
+        "Odd",
+        characteristics={"has space": "x"},
+        representations=[
+            {"channel": WEB, "placement": "p", "components": [{"type": "text", "format": "text/plain", "extra": 1}]}
+        ],
+    )
 
     program = render_program({"FallbackOffer": [odd]}, "prod")
 
@@ -256,8 +344,9 @@ def test_an_offer_the_provider_would_reject_is_still_written_with_a_note(monkeyp
 
 
 def test_comments_cannot_be_broken_by_names_or_creators_with_line_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
-    sneaky = listed("dps:fallback-offer:x", "two\nlines\u2028x = 1\rprint('owned')",
-                    createdBy="a\nb@techacct.adobe.com")
+    sneaky = listed(
+        "dps:fallback-offer:x", "two\nlines\u2028x = 1\rprint('owned')", createdBy="a\nb@techacct.adobe.com"
+    )
     program = render_program({"FallbackOffer": [sneaky]}, "prod\nimport os")
     resources, _ = run_program(program.source, monkeypatch)
     assert [r.inputs["name"] for r in resources.values()] == [sneaky["name"]]
@@ -270,12 +359,30 @@ def test_an_empty_listing_renders_a_program_that_declares_nothing(monkeypatch: p
 
 
 def test_a_reference_to_an_exported_object_is_its_variables_id_and_others_stay_literal() -> None:
-    placement = {"id": "dps:offer-placement:aaaa", "name": "Home banner", "channel": WEB, "componentType": "text",
-                 "created": "2024-01-01T00:00:00.000+00:00"}
-    shown = listed("dps:fallback-offer:b", "Shown", representations=[
-        {"channel": WEB, "placement": "dps:offer-placement:aaaa", "components": [{"type": "text", "format": "text/plain"}]},
-        {"channel": WEB, "placement": "dps:offer-placement:elsewhere", "components": [{"type": "text", "format": "text/plain"}]},
-    ], tags=["dps:tag:not-exported"])
+    placement = {
+        "id": "dps:offer-placement:aaaa",
+        "name": "Home banner",
+        "channel": WEB,
+        "componentType": "text",
+        "created": "2024-01-01T00:00:00.000+00:00",
+    }
+    shown = listed(
+        "dps:fallback-offer:b",
+        "Shown",
+        representations=[
+            {
+                "channel": WEB,
+                "placement": "dps:offer-placement:aaaa",
+                "components": [{"type": "text", "format": "text/plain"}],
+            },
+            {
+                "channel": WEB,
+                "placement": "dps:offer-placement:elsewhere",
+                "components": [{"type": "text", "format": "text/plain"}],
+            },
+        ],
+        tags=["dps:tag:not-exported"],
+    )
 
     source = render_program({"FallbackOffer": [shown], "Placement": [placement]}, "prod").source
 

@@ -13,12 +13,15 @@ README = (ROOT / "README.md").read_text()
 EMULATOR_README = (ROOT / "emulator" / "README.md").read_text()
 EXAMPLE = (ROOT / "__main__.py").read_text()
 USER_TEST = ROOT / "tests" / "e2e" / "fixtures" / "user-project" / "test_my_stack.py"
-DOCS = {"README.md": (README, ROOT), "emulator/README.md": (EMULATOR_README, ROOT / "emulator"),
-        "__main__.py": (EXAMPLE, ROOT)}
+DOCS = {
+    "README.md": (README, ROOT),
+    "emulator/README.md": (EMULATOR_README, ROOT / "emulator"),
+    "__main__.py": (EXAMPLE, ROOT),
+}
 
 
 def test_the_readme_shows_the_test_file_the_proof_test_runs_whole() -> None:
-    section = README[README.index("## Test your stack without Adobe"):]
+    section = README[README.index("## Test your stack without Adobe") :]
     [shown] = [block for block in re.findall(r"```python\n(.*?)```", section, re.DOTALL) if "offerform_stack" in block]
 
     assert shown == USER_TEST.read_text()
@@ -61,7 +64,7 @@ def test_the_emulator_readme_names_no_path_of_one_machine() -> None:
 
 
 def test_the_emulator_readme_has_a_session_to_paste_token_create_and_list() -> None:
-    session = EMULATOR_README[EMULATOR_README.index("## Try it from a shell"):EMULATOR_README.index("## Starting it")]
+    session = EMULATOR_README[EMULATOR_README.index("## Try it from a shell") : EMULATOR_README.index("## Starting it")]
 
     assert 'curl -s -X POST "$BASE/ims/token/v3"' in session
     assert 'curl -s -X POST "$BASE/data/core/dps/offers?offer-type=fallback"' in session

@@ -25,8 +25,9 @@ def test_requirements_pin_the_python_sdk_to_the_release_the_cli_is_built_from() 
 
 
 def test_the_build_script_reports_the_pinned_version() -> None:
-    reported = subprocess.run([str(ROOT / "tools" / "pulumi-cli" / "build.sh"), "--version"],
-                              capture_output=True, text=True, check=True).stdout.strip()
+    reported = subprocess.run(
+        [str(ROOT / "tools" / "pulumi-cli" / "build.sh"), "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
     assert reported == _go_requirement("github.com/pulumi/pulumi/pkg/v3")
 

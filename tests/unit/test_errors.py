@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from offerform_emulator import Emulator, Fault
 
-from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.client import OfferLibraryClient
 from provider.errors import (
     ApiError,
@@ -20,32 +18,57 @@ from provider.errors import (
     ThrottledError,
     error_for_status,
 )
+from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.settings import Settings
 
 
-@pytest.mark.parametrize(("status", "kind"), [
-    (400, BadRequestError), (401, AuthenticationError), (403, PermissionDeniedError), (404, NotFoundError),
-    (409, PreconditionFailedError), (412, PreconditionFailedError), (422, BadRequestError), (429, ThrottledError),
-    (500, ServerError), (502, ServerError), (503, ServerError), (504, ServerError), (418, ApiError),
-])
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, PreconditionFailedError),
+        (412, PreconditionFailedError),
+        (422, BadRequestError),
+        (429, ThrottledError),
+        (500, ServerError),
+        (502, ServerError),
+        (503, ServerError),
+        (504, ServerError),
+        (418, ApiError),
+    ],
+)
 def test_each_error_status_maps_to_the_class_of_its_kind(status: int, kind: type[ApiError]) -> None:
     assert error_for_status(status) is kind
 
 
 def test_every_kind_is_an_api_error_carrying_status_request_id_and_error_code() -> None:
-    error = error_for_status(403)(403, "no access", method="GET", path="/offers", request_id="req-1",
-                                  error_code="403000")
+    error = error_for_status(403)(
+        403, "no access", method="GET", path="/offers", request_id="req-1", error_code="403000"
+    )
 
     assert isinstance(error, ApiError) and isinstance(error, ForbiddenError)
     assert (error.status, error.method, error.path, error.request_id, error.error_code) == (
-        403, "GET", "/offers", "req-1", "403000")
+        403,
+        "GET",
+        "/offers",
+        "req-1",
+        "403000",
+    )
     assert "HTTP 403" in str(error) and "request id req-1" in str(error)
 
 
 def _client(emu: Emulator, **overrides: str) -> OfferLibraryClient:
-    config = {"adobe:clientId": emu.client_id, "adobe:clientSecret": emu.client_secret,
-              "adobe:imsOrgId": "o@AdobeOrg", "adobe:endpoint": emu.dps_url, "adobe:imsEndpoint": emu.ims_url,
-              **overrides}
+    config = {
+        "adobe:clientId": emu.client_id,
+        "adobe:clientSecret": emu.client_secret,
+        "adobe:imsOrgId": "o@AdobeOrg",
+        "adobe:endpoint": emu.dps_url,
+        "adobe:imsEndpoint": emu.ims_url,
+        **overrides,
+    }
     return OfferLibraryClient(Settings.load(config.get, {}))
 
 

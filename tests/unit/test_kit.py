@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from offerform_emulator.kit import KitError, Step, copy_project, find_pulumi
 
 CHILD = "urn:pulumi:test::marketing-offers::marketing:offers:CampaignOffers$pulumi-python:dynamic/adobe:FallbackOffer::summer-web"
@@ -23,7 +22,8 @@ def test_a_step_of_a_components_child_has_its_own_name_and_type() -> None:
 
 
 def test_the_pulumi_cli_is_found_where_it_is_given_then_in_the_environment_then_on_path(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     given, named, on_path = (tmp_path / name for name in ("given", "named", "on-path"))
     for directory in (given, named, on_path):
         directory.mkdir()
@@ -56,11 +56,13 @@ def test_a_project_is_copied_without_its_virtualenv_caches_and_stack_files(tmp_p
     (project / "venv" / "bin").mkdir(parents=True)
     (project / "__pycache__").mkdir()
     (project / "offers").mkdir()
-    (project / "Pulumi.yaml").write_text(textwrap.dedent("""\
+    (project / "Pulumi.yaml").write_text(
+        textwrap.dedent("""\
         name: marketing-offers
         runtime: {name: python, options: {toolchain: pip, virtualenv: venv}}
         config: {campaign: {type: string, default: spring}}
-        """))
+        """)
+    )
     (project / "Pulumi.prod.yaml").write_text("config: {adobe:clientSecret: {secure: v1:not-ours}}\n")
     (project / "__main__.py").write_text("import offers\n")
     (project / "offers" / "__init__.py").write_text("")
@@ -94,21 +96,28 @@ def test_the_pytest_plugin_loads_where_the_emulator_extra_is_missing_and_the_emu
         except ModuleNotFoundError as error:
             print(error)
         """)
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PYTHONPATH": ""})
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": ""}
+    )
 
     assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.startswith("the Adobe emulator needs offerform's 'emulator' extra: "
-                                 'pip install "offerform[emulator]"')
+    assert ran.stdout.startswith(
+        "the Adobe emulator needs offerform's 'emulator' extra: pip install \"offerform[emulator]\""
+    )
 
 
 def test_a_test_of_the_kit_without_a_pulumi_cli_fails_in_one_line_and_is_never_skipped(tmp_path: Path) -> None:
     (tmp_path / "test_stack.py").write_text("def test_stack(offerform_stack):\n    offerform_stack('.')\n")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("OFFERFORM_", "PULUMI_"))}
 
-    ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_stack.py"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                         env={**env, "PATH": str(Path(sys.executable).parent)})
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_stack.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "PATH": str(Path(sys.executable).parent)},
+    )
 
     assert ran.returncode == 1 and "1 error" in ran.stdout and "skipped" not in ran.stdout, ran.stdout
     lines = ran.stdout.splitlines()

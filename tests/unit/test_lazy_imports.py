@@ -40,8 +40,13 @@ print(json.dumps({"failures": len(checked.failures), "changes": diffed.changes, 
 
 
 def test_configure_check_and_diff_load_no_http_client_and_the_first_call_to_adobe_loads_it() -> None:
-    ran = subprocess.run([sys.executable, "-c", _FIRST_CHECK % {"modules": HTTP_MODULES}], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    ran = subprocess.run(
+        [sys.executable, "-c", _FIRST_CHECK % {"modules": HTTP_MODULES}],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ran.returncode == 0, ran.stderr
     seen = json.loads(ran.stdout.strip().splitlines()[-1])
 
@@ -51,8 +56,13 @@ def test_configure_check_and_diff_load_no_http_client_and_the_first_call_to_adob
 
 
 def test_the_first_check_loads_the_one_kind_it_serves_and_no_args() -> None:
-    ran = subprocess.run([sys.executable, "-c", _FIRST_CHECK % {"modules": HTTP_MODULES}], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    ran = subprocess.run(
+        [sys.executable, "-c", _FIRST_CHECK % {"modules": HTTP_MODULES}],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ran.returncode == 0, ran.stderr
     loaded = json.loads(ran.stdout.strip().splitlines()[-1])["provider_modules"]
 
@@ -61,9 +71,11 @@ def test_the_first_check_loads_the_one_kind_it_serves_and_no_args() -> None:
 
 
 def test_every_public_name_of_the_package_loads_on_first_use() -> None:
-    script = ("import provider\n"
-              "missing = [name for name in provider.__all__ if getattr(provider, name, None) is None]\n"
-              "print(missing, provider.FallbackOfferProvider.__module__, provider.args.FallbackOfferArgs.__name__)")
+    script = (
+        "import provider\n"
+        "missing = [name for name in provider.__all__ if getattr(provider, name, None) is None]\n"
+        "print(missing, provider.FallbackOfferProvider.__module__, provider.args.FallbackOfferArgs.__name__)"
+    )
     ran = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
     assert ran.returncode == 0, ran.stderr

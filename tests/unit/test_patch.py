@@ -1,7 +1,7 @@
 """The JSON Patch computed from what the stack last saw to what it declares."""
 
-from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.patch import change_operations, changed_by_others, changed_fields, guarded_patch, pointer
+from provider.resources.fallback_offer import FALLBACK_OFFER
 
 
 def test_unchanged_offer_gives_an_empty_patch() -> None:
@@ -10,7 +10,9 @@ def test_unchanged_offer_gives_an_empty_patch() -> None:
 
 
 def test_changed_scalar_is_replaced() -> None:
-    assert change_operations(FALLBACK_OFFER, {"name": "A"}, {"name": "B"}) == [{"op": "replace", "path": "/name", "value": "B"}]
+    assert change_operations(FALLBACK_OFFER, {"name": "A"}, {"name": "B"}) == [
+        {"op": "replace", "path": "/name", "value": "B"}
+    ]
 
 
 def test_new_field_is_added_and_dropped_field_removed() -> None:
@@ -19,8 +21,11 @@ def test_new_field_is_added_and_dropped_field_removed() -> None:
 
 
 def test_characteristics_are_diffed_key_by_key() -> None:
-    ops = change_operations(FALLBACK_OFFER, {"characteristics": {"a": "1", "b": "2", "c": "3"}},
-                            {"characteristics": {"a": "1", "b": "two", "d": "4"}})
+    ops = change_operations(
+        FALLBACK_OFFER,
+        {"characteristics": {"a": "1", "b": "2", "c": "3"}},
+        {"characteristics": {"a": "1", "b": "two", "d": "4"}},
+    )
     assert ops == [
         {"op": "remove", "path": "/characteristics/c"},
         {"op": "replace", "path": "/characteristics/b", "value": "two"},
@@ -31,7 +36,9 @@ def test_characteristics_are_diffed_key_by_key() -> None:
 def test_arrays_are_replaced_whole() -> None:
     old = {"representations": [{"channel": "x", "placement": "p", "components": []}]}
     new = {"representations": [{"channel": "y", "placement": "p", "components": []}]}
-    assert change_operations(FALLBACK_OFFER, old, new) == [{"op": "replace", "path": "/representations", "value": new["representations"]}]
+    assert change_operations(FALLBACK_OFFER, old, new) == [
+        {"op": "replace", "path": "/representations", "value": new["representations"]}
+    ]
 
 
 def test_keys_with_slash_and_tilde_are_escaped_in_pointers() -> None:

@@ -49,7 +49,6 @@ def test_a_new_retry_chain_stops_where_the_engine_calls_budget_ends_not_on_a_clo
         _policy(deadline=3).increment("GET", "/offers", response=response)
 
 
-
 def test_backoff_grows_exponentially_from_the_first_retry() -> None:
     retry = RetryPolicy.build(max_retries=5, deadline=60, backoff_factor=1.0)
     retry.backoff_jitter = 0

@@ -49,8 +49,9 @@ print(json.dumps({"declared": declared, "same_blob": serialize_provider(provider
 
 
 def _declare(count: int) -> dict[str, object]:
-    ran = subprocess.run([sys.executable, "-c", _PROGRAM % {"count": count}], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
+    ran = subprocess.run(
+        [sys.executable, "-c", _PROGRAM % {"count": count}], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert ran.returncode == 0, ran.stderr[-2000:]
     return json.loads(ran.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

@@ -21,13 +21,22 @@ def test_missing_credentials_are_listed_together_with_how_to_set_them() -> None:
     with pytest.raises(ConfigurationError) as error:
         settings.require_credentials()
     message = str(error.value)
-    for expected in ("adobe:clientId", "ADOBE_CLIENT_ID", "adobe:imsOrgId", "ADOBE_IMS_ORG_ID",
-                     "adobe:clientSecret", "--secret", "adobe:accessToken"):
+    for expected in (
+        "adobe:clientId",
+        "ADOBE_CLIENT_ID",
+        "adobe:imsOrgId",
+        "ADOBE_IMS_ORG_ID",
+        "adobe:clientSecret",
+        "--secret",
+        "adobe:accessToken",
+    ):
         assert expected in message
 
 
 def test_an_access_token_replaces_the_client_secret() -> None:
-    Settings.load({"adobe:clientId": "c", "adobe:imsOrgId": "o@AdobeOrg", "adobe:accessToken": "t"}.get, {}).require_credentials()
+    Settings.load(
+        {"adobe:clientId": "c", "adobe:imsOrgId": "o@AdobeOrg", "adobe:accessToken": "t"}.get, {}
+    ).require_credentials()
 
 
 def test_repr_never_shows_secrets() -> None:

@@ -467,10 +467,12 @@ def _why_missed(results: CliResults, plugin_cold: ColdStarts, quiet_preview_us: 
     ours, trivial, floor = plugin_cold.ours, plugin_cold.trivial, plugin_cold.pydantic
     if plugin_cold.ratio > TARGET_COLD_RATIO:
         notes.append(
-            f"**Cold start**: the plugin's first Check imports `provider`, {ours.to_check_ms - trivial.to_check_ms:.0f} "
-            f"ms more than the trivial provider. {floor.to_check_ms - trivial.to_check_ms:.0f} ms of it is pydantic "
-            f"itself: the trivial provider validating with one pydantic model is already {plugin_cold.pydantic_ratio:.2f}× "
-            f"(the target leaves {(TARGET_COLD_RATIO - 1) * trivial.to_check_ms:.0f} ms). The other "
+            "**Cold start**: the plugin's first Check imports `provider`, "
+            f"{ours.to_check_ms - trivial.to_check_ms:.0f} ms more than the trivial provider. "
+            f"{floor.to_check_ms - trivial.to_check_ms:.0f} ms of it is pydantic "
+            "itself: the trivial provider validating with one pydantic model is already "
+            f"{plugin_cold.pydantic_ratio:.2f}× (the target leaves "
+            f"{(TARGET_COLD_RATIO - 1) * trivial.to_check_ms:.0f} ms). The other "
             f"{max(ours.to_check_ms - floor.to_check_ms, 0.0):.0f} ms are the served kind's models and our modules: "
             "the first Check loads no HTTP client (it comes with the first call to Adobe), no other kind and no Args "
             "(`tests/unit/test_lazy_imports.py`). Meeting 1.3× would mean validating without pydantic."

@@ -125,7 +125,10 @@ class CliStack:
         return env
 
     def run(self, operation: str, latency: float, profile: Optional[Path] = None) -> CliRun:
-        """Run one operation's command with ``latency`` on every request; ``profile``: a folder for traces and timers."""
+        """Run one operation's command with ``latency`` on every request.
+
+        ``profile``: a folder for traces and timers.
+        """
         argv = [*_COMMANDS[operation], "--non-interactive"]
         trace = None
         if profile is not None:

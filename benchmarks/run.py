@@ -185,7 +185,10 @@ def report(harness: Results, cli: CliResults, folder: Path, out: Path) -> str:
 
 
 def _quiet_preview_us(harness: Results) -> Optional[float]:
-    """Our provider's Check plus Diff, in-process on an idle machine (µs): a preview's calls with nothing around them."""
+    """Our provider's Check plus Diff, in-process on an idle machine (µs).
+
+    A preview's calls with nothing around them.
+    """
     costs = {cost.call: cost.provider_us for cost in harness.cpu.calls}
     return costs["check"] + costs["diff"] if {"check", "diff"} <= set(costs) else None
 

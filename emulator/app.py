@@ -253,15 +253,15 @@ class EmulatorApp:
         adapter = _ROUTES.bind_to_environ(request.environ)
         try:
             endpoint, values = adapter.match()
-        except MethodNotAllowed as exc:
+        except MethodNotAllowed as exc:  # the router's exception: the problem reply says all it knew
             allowed = sorted(exc.valid_methods or [])
             raise problem(
                 405,
                 f"{request.method} is not allowed on {request.path}; allowed: {', '.join(allowed)}",
                 headers={"Allow": ", ".join(allowed)},
-            )
+            ) from None
         except HTTPException:  # NotFound, or a redirect the router would suggest: both are "no such route"
-            raise problem(404, f"no route for {request.path}", "route-not-found")
+            raise problem(404, f"no route for {request.path}", "route-not-found") from None
         if endpoint == "token":
             return Reply(200, self.tokens.issue(request.form.to_dict()))
         assert caller is not None

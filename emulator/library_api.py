@@ -23,7 +23,7 @@ def parse_json_body(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad_request(f"the request body is not valid JSON: {exc}")
+        raise bad_request(f"the request body is not valid JSON: {exc}") from exc
 
 
 class LibraryApi:

@@ -77,7 +77,7 @@ def parse_filters(values: Sequence[str]) -> list[PropertyFilter]:
                 try:
                     pattern = re.compile(operand)
                 except re.error as exc:
-                    raise bad_request(f"invalid regular expression in property filter {expression!r}: {exc}")
+                    raise bad_request(f"invalid regular expression in property filter {expression!r}: {exc}") from exc
             filters.append(PropertyFilter(negate == "!", _split_path(field, expression), op, operand, pattern))
     return filters
 
@@ -101,7 +101,7 @@ def parse_limit(raw: str | None, default: int, maximum: int) -> int:
     try:
         limit = int(raw.strip())
     except ValueError:
-        raise bad_request(f"limit must be a positive integer, not {raw!r}")
+        raise bad_request(f"limit must be a positive integer, not {raw!r}") from None
     if limit < 1:
         raise bad_request(f"limit must be a positive integer, not {raw!r}")
     return min(limit, maximum)
@@ -170,7 +170,7 @@ def _sort_key(doc: dict[str, Any], path: Sequence[str]) -> SortKey:
 
 def _position_cmp(a: tuple[list[SortKey], int], b: tuple[list[SortKey], int], order: Sequence[OrderField]) -> int:
     """Compare two positions (sort keys, creation sequence); missing values always sort last."""
-    for key_a, key_b, field in zip(a[0], b[0], order):
+    for key_a, key_b, field in zip(a[0], b[0], order, strict=True):
         if key_a == key_b:
             continue
         if key_a[0] == 2 or key_b[0] == 2:

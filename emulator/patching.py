@@ -64,11 +64,11 @@ def apply_patch(fields: dict[str, Any], ops: Any, test_failure_status: int) -> d
                 test_failure_status,
                 f"{_describe(index, op)} failed: the value at {op['path']} differs from the tested value",
                 "dps-patch-test-failed",
-            )
+            ) from None
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
-            raise bad_request(f"{_describe(index, op)} cannot be applied: {exc}")
+            raise bad_request(f"{_describe(index, op)} cannot be applied: {exc}") from exc
         except (TypeError, ValueError, KeyError, IndexError) as exc:
-            raise bad_request(f"{_describe(index, op)} cannot be applied: {exc}")
+            raise bad_request(f"{_describe(index, op)} cannot be applied: {exc}") from exc
     if not isinstance(document, dict):
         raise bad_request("the patched offer must be a JSON object")
     return document

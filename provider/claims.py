@@ -41,7 +41,10 @@ class OfferClaims:
 
     @contextmanager
     def posting(self, sandbox: str, desired: dict[str, Any]) -> Iterator[None]:
-        """Around one POST of ``desired``: claim what it created inside the block, before it stops counting as in flight."""
+        """Around one POST of ``desired``: claim what it created inside the block.
+
+        Inside, so the claim lands before the POST stops counting as in flight.
+        """
         key = (sandbox, _fingerprint(desired))
         with self._changed:
             self._posting[key] += 1
@@ -55,7 +58,10 @@ class OfferClaims:
     def unclaimed(
         self, sandbox: str, desired: dict[str, Any], offer_ids: Iterable[str], until: float
     ) -> Optional[list[str]]:
-        """The ids no resource owns, once every identical POST in flight has answered; None if one has not by ``until``."""
+        """The ids no resource owns, once every identical POST in flight has answered.
+
+        None if one has not answered by ``until``.
+        """
         key = (sandbox, _fingerprint(desired))
         with self._changed:
             if not self._changed.wait_for(lambda: self._posting[key] == 0, timeout=max(0.0, until - time.monotonic())):

@@ -298,7 +298,10 @@ class OfferLibraryClient:
 
 
 def pooled_session(settings: Settings, redactor: Optional[Redactor] = None) -> requests.Session:
-    """One session for the process, API and IMS each with their own retry rules; ``redactor`` masks their debug lines."""
+    """One session for the process, API and IMS each with their own retry rules.
+
+    ``redactor`` masks their debug lines.
+    """
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     redactor = redactor or Redactor([settings.client_secret or "", settings.access_token or ""])

@@ -246,7 +246,7 @@ def _adopted_id(spec: ResourceSpec, args: Optional[ast.expr]) -> Optional[str]:
     if isinstance(args, ast.Call):
         value = next((kw.value for kw in args.keywords if kw.arg == snake_case(spec.adopt_input)), None)
     elif isinstance(args, ast.Dict):
-        for key, item in zip(args.keys, args.values):
+        for key, item in zip(args.keys, args.values, strict=True):
             if isinstance(key, ast.Constant) and key.value == spec.adopt_input:
                 value = item
     if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:

@@ -66,7 +66,10 @@ class SpecProvider(ResourceProvider):
 
     @reported
     def configure(self, req: ConfigureRequest) -> None:
-        """Called once per plugin process and kind, before any other method: read ``adobe:*`` config and the environment."""
+        """Called once per plugin process and kind, before any other method.
+
+        Reads ``adobe:*`` config and the environment.
+        """
         RUNTIME.configure(req.config.get)
 
     @reported

@@ -107,9 +107,7 @@ class Settings:
             hint = (
                 ""
                 if "client_secret" not in missing
-                else (
-                    "\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)"
-                )
+                else "\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)"
             )
             raise ConfigurationError("Adobe credentials are not configured; missing:\n" + "\n".join(lines) + hint)
 

@@ -230,7 +230,8 @@ SNAKE_CASE_KEYS = [
         ("representations", 0, "components", 0),
         "delivery_url",
         "deliveryURL",
-        "known properties of representations[0].components[0] are: type, format, language, content, deliveryURL, linkURL",
+        "known properties of representations[0].components[0] are: "
+        "type, format, language, content, deliveryURL, linkURL",
     ),
     (
         ("representations", 0),
@@ -278,7 +279,10 @@ def test_an_enum_value_in_another_case_is_echoed_with_the_hint_that_values_are_l
 def _declared_paths(
     model: Any, value: dict[str, Any], prefix: tuple[Any, ...] = ()
 ) -> Iterator[tuple[tuple[Any, ...], Field]]:
-    """Every field of ``model`` as a path into the valid declaration ``value``, nested blocks and first list items included."""
+    """Every field of ``model`` as a path into the valid declaration ``value``.
+
+    Nested blocks and first list items included.
+    """
     for f in fields_of(model):
         yield (*prefix, f.api), f
         item = value.get(f.api)

@@ -14,7 +14,10 @@ from .conftest import ORG, SANDBOX
 
 
 class AdobeUi:
-    """Edits objects of one kind behind the stack's back, then clears the emulator's log so tests count only the provider."""
+    """Edits objects of one kind behind the stack's back.
+
+    Then clears the emulator's log, so tests count only the provider's requests.
+    """
 
     def __init__(self, emu: Emulator, sandbox: str = SANDBOX, spec: ResourceSpec = FALLBACK_OFFER) -> None:
         self._emu = emu

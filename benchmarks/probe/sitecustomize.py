@@ -8,8 +8,8 @@ and how much of it (wall and thread CPU time) was spent in our provider's method
 the HTTP client
 (``requests.Session.request``, and waiting for the IMS token in ``TokenSource.token``). The
 program's (role ``program``) holds how long our resource classes' constructors took, less the
-SDK's ``Resource.__init__`` inside them. Both roles add their CPU time and peak RSS. Not loaded by the timed runs: the timers cost a few µs per call, and wrapping loads
-``provider`` and ``requests`` before the first call.
+SDK's ``Resource.__init__`` inside them. Both roles add their CPU time and peak RSS. Not loaded by the timed
+runs: the timers cost a few µs per call, and wrapping loads ``provider`` and ``requests`` before the first call.
 """
 
 from __future__ import annotations

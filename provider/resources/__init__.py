@@ -23,7 +23,10 @@ KIND_MODULES: dict[str, str] = {
     "Collection": "collection",
     "Decision": "decision",
 }
-"""Every kind and its module, in an order where what is referenced comes first (the order of the generated Args and docs)."""
+"""Every kind and its module, in an order where what is referenced comes first.
+
+That is the order of the generated Args and docs.
+"""
 
 
 def __getattr__(name: str) -> Any:

@@ -50,7 +50,9 @@ class DecisionRuleFields(ApiModel):
     defined_on: Optional[dict[str, Any]] = Field(
         default=None,
         alias="definedOn",
-        description='The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version": ...}}}`).',
+        description=(
+            'The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version": ...}}}`).'
+        ),
     )
 
 

@@ -1,4 +1,7 @@
-"""``FallbackOffer``: the offer a decision shows when no personalized offer qualifies (``/offers?offer-type=fallback``)."""
+"""``FallbackOffer``: the offer a decision shows when no personalized offer qualifies.
+
+Adobe lists them at ``/offers?offer-type=fallback``.
+"""
 
 from __future__ import annotations
 

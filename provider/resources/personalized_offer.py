@@ -1,4 +1,7 @@
-"""``PersonalizedOffer``: an offer shown to the profiles its eligibility admits (``/offers?offer-type=personalized``)."""
+"""``PersonalizedOffer``: an offer shown to the profiles its eligibility admits.
+
+Adobe lists them at ``/offers?offer-type=personalized``.
+"""
 
 from __future__ import annotations
 
@@ -120,7 +123,7 @@ class PersonalizedOffer(SpecResource, PersonalizedOfferOutputs, module="adobe", 
         args: Union[PersonalizedOfferArgs, Mapping[str, Any], None] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
-        """Declare a personalized offer: ``args`` as ``PersonalizedOfferArgs`` or a dict in the API's camelCase shape."""
+        """Declare a personalized offer: ``args`` as ``PersonalizedOfferArgs`` or a dict in the API's shape."""
         super().__init__(resource_name, args, opts)
 
     @classmethod

@@ -97,7 +97,10 @@ class Project(StackUnderTest):
         return [call for call in calls if method is None or call["method"] == method]
 
     def start(self, *args: str) -> subprocess.Popen[str]:
-        """Start ``pulumi <args>`` without waiting (for interrupting it); its output goes to a file beside the project."""
+        """Start ``pulumi <args>`` without waiting (for interrupting it).
+
+        Its output goes to a file beside the project.
+        """
         out = open(self.project_dir.parent / "interrupted.out", "w")
         return subprocess.Popen(
             ["pulumi", *args],

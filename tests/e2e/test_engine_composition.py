@@ -78,7 +78,10 @@ def test_a_second_stack_reads_offer_ids_through_a_stack_reference(
         + (
             "offers = pulumi.StackReference('organization/offers/dev')\n"
             "web_id = offers.require_output('web-id')\n"
-            "decision = FallbackOffer('pointer', {**offer('Points at web'), 'characteristics': web_id.apply(lambda i: {'fallbackOf': i})})\n"
+            "decision = FallbackOffer(\n"
+            "    'pointer',\n"
+            "    {**offer('Points at web'), 'characteristics': web_id.apply(lambda i: {'fallbackOf': i})},\n"
+            ")\n"
             "pulumi.export('webFromOtherStack', web_id)\n"
         ),
         name="decisions",
@@ -246,6 +249,6 @@ def test_parallel_one_sends_one_request_at_a_time(make_project: ProjectFactory, 
 
     posts = [e for e in emulator.log.entries(service="dps") if e.method == "POST"]
     assert len(posts) == 5
-    for earlier, later in zip(posts, posts[1:]):
+    for earlier, later in zip(posts, posts[1:], strict=False):
         assert later.started >= earlier.started + earlier.duration
     project.assert_no_changes()

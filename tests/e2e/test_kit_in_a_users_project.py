@@ -5,8 +5,9 @@
 written against the kit only (the README shows it). The test copies it to a scratch directory,
 creates the virtualenv, installs this checkout into it as the README says (pip, from a path, with
 the ``emulator`` extra and the versions of ``requirements.txt``; its ``offerform-emulator``
-command comes with it), and runs the user's tests there with pytest and ``pulumi`` on PATH. Then mypy checks the user's code in that virtualenv: the
-installed packages carry their types (``py.typed``), installed from a path and editable alike.
+command comes with it), and runs the user's tests there with pytest and ``pulumi`` on PATH. Then mypy checks the
+user's code in that virtualenv: the installed packages carry their types (``py.typed``), installed from a path and
+editable alike.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 import requests
 from offerform_emulator import Emulator
 from offerform_emulator.kinds import kind_named
-from offerform_emulator.testing import emulator, shared_emulator  # noqa: F401  (registers the fixtures)
+from offerform_emulator.testing import shared_emulator  # noqa: F401  (registers it; `emulator` comes from tests/conftest.py)
 
 from .samples import KIND_NAMES, SAMPLES, sample, with_overrides  # noqa: F401  (with_overrides: for tests)
 

@@ -52,7 +52,7 @@ def test_every_output_annotation_has_a_docstring() -> None:
     tree = ast.parse(ARGS_SOURCE.read_text())
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name.endswith("Outputs"):
-            for annotation, following in zip(node.body, node.body[1:]):
+            for annotation, following in zip(node.body, node.body[1:], strict=False):
                 if isinstance(annotation, ast.AnnAssign):
                     assert isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant), (
                         f"{node.name}.{ast.unparse(annotation.target)}"

@@ -1,4 +1,7 @@
-"""The test kit's parts that need no CLI: finding ``pulumi``, copying a project, reading preview steps, loading lazily."""
+"""The test kit's parts that need no CLI.
+
+Finding ``pulumi``, copying a project, reading preview steps, loading lazily.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ import pytest
 import yaml
 from offerform_emulator.kit import KitError, Step, copy_project, find_pulumi
 
-CHILD = "urn:pulumi:test::marketing-offers::marketing:offers:CampaignOffers$pulumi-python:dynamic/adobe:FallbackOffer::summer-web"
+CHILD = (
+    "urn:pulumi:test::marketing-offers::marketing:offers:CampaignOffers$pulumi-python:dynamic/adobe:FallbackOffer"
+    "::summer-web"
+)
 
 
 def test_a_step_of_a_components_child_has_its_own_name_and_type() -> None:

@@ -2,7 +2,6 @@
 
 Do not edit: change the kind's model in ``provider/resources/`` and run the generator again.
 """
-# fmt: off
 # mypy: disable-error-code="no-redef"
 
 from __future__ import annotations
@@ -19,11 +18,13 @@ from . import inputs as _inputs
 class CollectionQualifierArgs:
     """Everything a collection qualifier declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 description: Optional[pulumi.Input[str]] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        description: Optional[pulumi.Input[str]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a collection qualifier declares.
 
         :param name: The qualifier's name.
@@ -32,68 +33,70 @@ class CollectionQualifierArgs:
             Changing it replaces the object.
         :param adopt_id: The id of an existing collection qualifier to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, "name", name)
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
-            pulumi.set(__self__, 'adopt_id', adopt_id)
+            pulumi.set(__self__, "adopt_id", adopt_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The qualifier's name."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What it marks."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptId')
+    @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing collection qualifier to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_id', value)
+        pulumi.set(self, "adopt_id", value)
 
 
 @pulumi.input_type
 class ReturnMetadataArgs:
     """Which metadata a decision request returns with the offers of this placement."""
 
-    def __init__(__self__,
-                 decision_name: Optional[pulumi.Input[bool]] = None,
-                 offer_name: Optional[pulumi.Input[bool]] = None,
-                 offer_attributes: Optional[pulumi.Input[bool]] = None,
-                 offer_priority: Optional[pulumi.Input[bool]] = None,
-                 placement_name: Optional[pulumi.Input[bool]] = None,
-                 channel_type: Optional[pulumi.Input[bool]] = None,
-                 content_type: Optional[pulumi.Input[bool]] = None) -> None:
+    def __init__(
+        __self__,
+        decision_name: Optional[pulumi.Input[bool]] = None,
+        offer_name: Optional[pulumi.Input[bool]] = None,
+        offer_attributes: Optional[pulumi.Input[bool]] = None,
+        offer_priority: Optional[pulumi.Input[bool]] = None,
+        placement_name: Optional[pulumi.Input[bool]] = None,
+        channel_type: Optional[pulumi.Input[bool]] = None,
+        content_type: Optional[pulumi.Input[bool]] = None,
+    ) -> None:
         """Which metadata a decision request returns with the offers of this placement.
 
         :param decision_name: Return the decision's name.
@@ -105,106 +108,108 @@ class ReturnMetadataArgs:
         :param content_type: Return the content type.
         """
         if decision_name is not None:
-            pulumi.set(__self__, 'decision_name', decision_name)
+            pulumi.set(__self__, "decision_name", decision_name)
         if offer_name is not None:
-            pulumi.set(__self__, 'offer_name', offer_name)
+            pulumi.set(__self__, "offer_name", offer_name)
         if offer_attributes is not None:
-            pulumi.set(__self__, 'offer_attributes', offer_attributes)
+            pulumi.set(__self__, "offer_attributes", offer_attributes)
         if offer_priority is not None:
-            pulumi.set(__self__, 'offer_priority', offer_priority)
+            pulumi.set(__self__, "offer_priority", offer_priority)
         if placement_name is not None:
-            pulumi.set(__self__, 'placement_name', placement_name)
+            pulumi.set(__self__, "placement_name", placement_name)
         if channel_type is not None:
-            pulumi.set(__self__, 'channel_type', channel_type)
+            pulumi.set(__self__, "channel_type", channel_type)
         if content_type is not None:
-            pulumi.set(__self__, 'content_type', content_type)
+            pulumi.set(__self__, "content_type", content_type)
 
     @property
-    @pulumi.getter(name='decisionName')
+    @pulumi.getter(name="decisionName")
     def decision_name(self) -> Optional[pulumi.Input[bool]]:
         """Return the decision's name."""
-        return pulumi.get(self, 'decision_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "decision_name")  # type: ignore[no-any-return]
 
     @decision_name.setter
     def decision_name(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'decision_name', value)
+        pulumi.set(self, "decision_name", value)
 
     @property
-    @pulumi.getter(name='offerName')
+    @pulumi.getter(name="offerName")
     def offer_name(self) -> Optional[pulumi.Input[bool]]:
         """Return the offer's name."""
-        return pulumi.get(self, 'offer_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "offer_name")  # type: ignore[no-any-return]
 
     @offer_name.setter
     def offer_name(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'offer_name', value)
+        pulumi.set(self, "offer_name", value)
 
     @property
-    @pulumi.getter(name='offerAttributes')
+    @pulumi.getter(name="offerAttributes")
     def offer_attributes(self) -> Optional[pulumi.Input[bool]]:
         """Return the offer's characteristics."""
-        return pulumi.get(self, 'offer_attributes')  # type: ignore[no-any-return]
+        return pulumi.get(self, "offer_attributes")  # type: ignore[no-any-return]
 
     @offer_attributes.setter
     def offer_attributes(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'offer_attributes', value)
+        pulumi.set(self, "offer_attributes", value)
 
     @property
-    @pulumi.getter(name='offerPriority')
+    @pulumi.getter(name="offerPriority")
     def offer_priority(self) -> Optional[pulumi.Input[bool]]:
         """Return the offer's priority."""
-        return pulumi.get(self, 'offer_priority')  # type: ignore[no-any-return]
+        return pulumi.get(self, "offer_priority")  # type: ignore[no-any-return]
 
     @offer_priority.setter
     def offer_priority(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'offer_priority', value)
+        pulumi.set(self, "offer_priority", value)
 
     @property
-    @pulumi.getter(name='placementName')
+    @pulumi.getter(name="placementName")
     def placement_name(self) -> Optional[pulumi.Input[bool]]:
         """Return the placement's name."""
-        return pulumi.get(self, 'placement_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "placement_name")  # type: ignore[no-any-return]
 
     @placement_name.setter
     def placement_name(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'placement_name', value)
+        pulumi.set(self, "placement_name", value)
 
     @property
-    @pulumi.getter(name='channelType')
+    @pulumi.getter(name="channelType")
     def channel_type(self) -> Optional[pulumi.Input[bool]]:
         """Return the channel type."""
-        return pulumi.get(self, 'channel_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "channel_type")  # type: ignore[no-any-return]
 
     @channel_type.setter
     def channel_type(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'channel_type', value)
+        pulumi.set(self, "channel_type", value)
 
     @property
-    @pulumi.getter(name='contentType')
+    @pulumi.getter(name="contentType")
     def content_type(self) -> Optional[pulumi.Input[bool]]:
         """Return the content type."""
-        return pulumi.get(self, 'content_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "content_type")  # type: ignore[no-any-return]
 
     @content_type.setter
     def content_type(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'content_type', value)
+        pulumi.set(self, "content_type", value)
 
 
 @pulumi.input_type
 class PlacementArgs:
     """Everything a placement declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 channel: pulumi.Input[str],
-                 component_type: pulumi.Input[Literal['html', 'imagelink', 'text', 'json']],
-                 description: Optional[pulumi.Input[str]] = None,
-                 item_count: Optional[pulumi.Input[int]] = None,
-                 allow_duplicate_placements: Optional[pulumi.Input[bool]] = None,
-                 return_content: Optional[pulumi.Input[bool]] = None,
-                 return_meta_data: Optional[pulumi.Input['ReturnMetadataArgs']] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        channel: pulumi.Input[str],
+        component_type: pulumi.Input[Literal["html", "imagelink", "text", "json"]],
+        description: Optional[pulumi.Input[str]] = None,
+        item_count: Optional[pulumi.Input[int]] = None,
+        allow_duplicate_placements: Optional[pulumi.Input[bool]] = None,
+        return_content: Optional[pulumi.Input[bool]] = None,
+        return_meta_data: Optional[pulumi.Input["ReturnMetadataArgs"]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a placement declares.
 
         :param name: The placement's name.
@@ -221,188 +226,192 @@ class PlacementArgs:
             Changing it replaces the object.
         :param adopt_id: The id of an existing placement to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
-        pulumi.set(__self__, 'channel', channel)
-        pulumi.set(__self__, 'component_type', component_type)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "channel", channel)
+        pulumi.set(__self__, "component_type", component_type)
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if item_count is not None:
-            pulumi.set(__self__, 'item_count', item_count)
+            pulumi.set(__self__, "item_count", item_count)
         if allow_duplicate_placements is not None:
-            pulumi.set(__self__, 'allow_duplicate_placements', allow_duplicate_placements)
+            pulumi.set(__self__, "allow_duplicate_placements", allow_duplicate_placements)
         if return_content is not None:
-            pulumi.set(__self__, 'return_content', return_content)
+            pulumi.set(__self__, "return_content", return_content)
         if return_meta_data is not None:
-            pulumi.set(__self__, 'return_meta_data', return_meta_data)
+            pulumi.set(__self__, "return_meta_data", return_meta_data)
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
-            pulumi.set(__self__, 'adopt_id', adopt_id)
+            pulumi.set(__self__, "adopt_id", adopt_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The placement's name."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
     @pulumi.getter
     def channel(self) -> pulumi.Input[str]:
         """The channel type URI it is used in, such as `https://ns.adobe.com/xdm/channel-types/email`."""
-        return pulumi.get(self, 'channel')  # type: ignore[no-any-return]
+        return pulumi.get(self, "channel")  # type: ignore[no-any-return]
 
     @channel.setter
     def channel(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'channel', value)
+        pulumi.set(self, "channel", value)
 
     @property
-    @pulumi.getter(name='componentType')
-    def component_type(self) -> pulumi.Input[Literal['html', 'imagelink', 'text', 'json']]:
+    @pulumi.getter(name="componentType")
+    def component_type(self) -> pulumi.Input[Literal["html", "imagelink", "text", "json"]]:
         """The content it shows: `html`, `imagelink`, `text` or `json`."""
-        return pulumi.get(self, 'component_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "component_type")  # type: ignore[no-any-return]
 
     @component_type.setter
-    def component_type(self, value: pulumi.Input[Literal['html', 'imagelink', 'text', 'json']]) -> None:
-        pulumi.set(self, 'component_type', value)
+    def component_type(self, value: pulumi.Input[Literal["html", "imagelink", "text", "json"]]) -> None:
+        pulumi.set(self, "component_type", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What it is for."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
-    @pulumi.getter(name='itemCount')
+    @pulumi.getter(name="itemCount")
     def item_count(self) -> Optional[pulumi.Input[int]]:
         """How many offers a decision request returns for it (Adobe's default: 1)."""
-        return pulumi.get(self, 'item_count')  # type: ignore[no-any-return]
+        return pulumi.get(self, "item_count")  # type: ignore[no-any-return]
 
     @item_count.setter
     def item_count(self, value: Optional[pulumi.Input[int]]) -> None:
-        pulumi.set(self, 'item_count', value)
+        pulumi.set(self, "item_count", value)
 
     @property
-    @pulumi.getter(name='allowDuplicatePlacements')
+    @pulumi.getter(name="allowDuplicatePlacements")
     def allow_duplicate_placements(self) -> Optional[pulumi.Input[bool]]:
         """Whether one offer may be proposed in several placements of one request."""
-        return pulumi.get(self, 'allow_duplicate_placements')  # type: ignore[no-any-return]
+        return pulumi.get(self, "allow_duplicate_placements")  # type: ignore[no-any-return]
 
     @allow_duplicate_placements.setter
     def allow_duplicate_placements(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'allow_duplicate_placements', value)
+        pulumi.set(self, "allow_duplicate_placements", value)
 
     @property
-    @pulumi.getter(name='returnContent')
+    @pulumi.getter(name="returnContent")
     def return_content(self) -> Optional[pulumi.Input[bool]]:
         """Whether a decision request returns the offers' content."""
-        return pulumi.get(self, 'return_content')  # type: ignore[no-any-return]
+        return pulumi.get(self, "return_content")  # type: ignore[no-any-return]
 
     @return_content.setter
     def return_content(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'return_content', value)
+        pulumi.set(self, "return_content", value)
 
     @property
-    @pulumi.getter(name='returnMetaData')
-    def return_meta_data(self) -> Optional[pulumi.Input['ReturnMetadataArgs']]:
+    @pulumi.getter(name="returnMetaData")
+    def return_meta_data(self) -> Optional[pulumi.Input["ReturnMetadataArgs"]]:
         """Which metadata a decision request returns."""
-        return pulumi.get(self, 'return_meta_data')  # type: ignore[no-any-return]
+        return pulumi.get(self, "return_meta_data")  # type: ignore[no-any-return]
 
     @return_meta_data.setter
-    def return_meta_data(self, value: Optional[pulumi.Input['ReturnMetadataArgs']]) -> None:
-        pulumi.set(self, 'return_meta_data', value)
+    def return_meta_data(self, value: Optional[pulumi.Input["ReturnMetadataArgs"]]) -> None:
+        pulumi.set(self, "return_meta_data", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptId')
+    @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing placement to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_id', value)
+        pulumi.set(self, "adopt_id", value)
 
 
 @pulumi.input_type
 class RuleConditionArgs:
     """The rule's condition, in Profile Query Language."""
 
-    def __init__(__self__,
-                 value: pulumi.Input[str],
-                 type: Optional[pulumi.Input[Literal['PQL']]] = None,
-                 format: Optional[pulumi.Input[Literal['pql/text']]] = None) -> None:
+    def __init__(
+        __self__,
+        value: pulumi.Input[str],
+        type: Optional[pulumi.Input[Literal["PQL"]]] = None,
+        format: Optional[pulumi.Input[Literal["pql/text"]]] = None,
+    ) -> None:
         """The rule's condition, in Profile Query Language.
 
         :param value: The condition, such as `profile.person.name.firstName.equals("John", false)`.
         :param type: `PQL`, the only language Adobe takes.
         :param format: `pql/text`.
         """
-        pulumi.set(__self__, 'value', value)
+        pulumi.set(__self__, "value", value)
         if type is not None:
-            pulumi.set(__self__, 'type', type)
+            pulumi.set(__self__, "type", type)
         if format is not None:
-            pulumi.set(__self__, 'format', format)
+            pulumi.set(__self__, "format", format)
 
     @property
     @pulumi.getter
     def value(self) -> pulumi.Input[str]:
         """The condition, such as `profile.person.name.firstName.equals("John", false)`."""
-        return pulumi.get(self, 'value')  # type: ignore[no-any-return]
+        return pulumi.get(self, "value")  # type: ignore[no-any-return]
 
     @value.setter
     def value(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'value', value)
+        pulumi.set(self, "value", value)
 
     @property
     @pulumi.getter
-    def type(self) -> Optional[pulumi.Input[Literal['PQL']]]:
+    def type(self) -> Optional[pulumi.Input[Literal["PQL"]]]:
         """`PQL`, the only language Adobe takes."""
-        return pulumi.get(self, 'type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
     @type.setter
-    def type(self, value: Optional[pulumi.Input[Literal['PQL']]]) -> None:
-        pulumi.set(self, 'type', value)
+    def type(self, value: Optional[pulumi.Input[Literal["PQL"]]]) -> None:
+        pulumi.set(self, "type", value)
 
     @property
     @pulumi.getter
-    def format(self) -> Optional[pulumi.Input[Literal['pql/text']]]:
+    def format(self) -> Optional[pulumi.Input[Literal["pql/text"]]]:
         """`pql/text`."""
-        return pulumi.get(self, 'format')  # type: ignore[no-any-return]
+        return pulumi.get(self, "format")  # type: ignore[no-any-return]
 
     @format.setter
-    def format(self, value: Optional[pulumi.Input[Literal['pql/text']]]) -> None:
-        pulumi.set(self, 'format', value)
+    def format(self, value: Optional[pulumi.Input[Literal["pql/text"]]]) -> None:
+        pulumi.set(self, "format", value)
 
 
 @pulumi.input_type
 class DecisionRuleArgs:
     """Everything a decision rule declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 condition: pulumi.Input['RuleConditionArgs'],
-                 description: Optional[pulumi.Input[str]] = None,
-                 defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        condition: pulumi.Input["RuleConditionArgs"],
+        description: Optional[pulumi.Input[str]] = None,
+        defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a decision rule declares.
 
         :param name: The rule's name.
@@ -414,169 +423,172 @@ class DecisionRuleArgs:
             Changing it replaces the object.
         :param adopt_id: The id of an existing decision rule to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
-        pulumi.set(__self__, 'condition', condition)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "condition", condition)
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if defined_on is not None:
-            pulumi.set(__self__, 'defined_on', defined_on)
+            pulumi.set(__self__, "defined_on", defined_on)
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
-            pulumi.set(__self__, 'adopt_id', adopt_id)
+            pulumi.set(__self__, "adopt_id", adopt_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The rule's name."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
     @pulumi.getter
-    def condition(self) -> pulumi.Input['RuleConditionArgs']:
+    def condition(self) -> pulumi.Input["RuleConditionArgs"]:
         """The PQL condition a profile must meet."""
-        return pulumi.get(self, 'condition')  # type: ignore[no-any-return]
+        return pulumi.get(self, "condition")  # type: ignore[no-any-return]
 
     @condition.setter
-    def condition(self, value: pulumi.Input['RuleConditionArgs']) -> None:
-        pulumi.set(self, 'condition', value)
+    def condition(self, value: pulumi.Input["RuleConditionArgs"]) -> None:
+        pulumi.set(self, "condition", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What it decides."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
-    @pulumi.getter(name='definedOn')
+    @pulumi.getter(name="definedOn")
     def defined_on(self) -> Optional[pulumi.Input[Mapping[str, Any]]]:
         """The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version":
         ...}}}`)."""
-        return pulumi.get(self, 'defined_on')  # type: ignore[no-any-return]
+        return pulumi.get(self, "defined_on")  # type: ignore[no-any-return]
 
     @defined_on.setter
     def defined_on(self, value: Optional[pulumi.Input[Mapping[str, Any]]]) -> None:
-        pulumi.set(self, 'defined_on', value)
+        pulumi.set(self, "defined_on", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptId')
+    @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing decision rule to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_id', value)
+        pulumi.set(self, "adopt_id", value)
 
 
 @pulumi.input_type
 class FormulaExpressionArgs:
     """The formula, in Profile Query Language."""
 
-    def __init__(__self__,
-                 value: pulumi.Input[str],
-                 type: Optional[pulumi.Input[Literal['PQL']]] = None,
-                 format: Optional[pulumi.Input[Literal['pql/text']]] = None) -> None:
+    def __init__(
+        __self__,
+        value: pulumi.Input[str],
+        type: Optional[pulumi.Input[Literal["PQL"]]] = None,
+        format: Optional[pulumi.Input[Literal["pql/text"]]] = None,
+    ) -> None:
         """The formula, in Profile Query Language.
 
         :param value: The expression, such as `if( offer.characteristics.team = "growth", 10, 1)`.
         :param type: `PQL`, the only language Adobe takes.
         :param format: `pql/text`.
         """
-        pulumi.set(__self__, 'value', value)
+        pulumi.set(__self__, "value", value)
         if type is not None:
-            pulumi.set(__self__, 'type', type)
+            pulumi.set(__self__, "type", type)
         if format is not None:
-            pulumi.set(__self__, 'format', format)
+            pulumi.set(__self__, "format", format)
 
     @property
     @pulumi.getter
     def value(self) -> pulumi.Input[str]:
         """The expression, such as `if( offer.characteristics.team = "growth", 10, 1)`."""
-        return pulumi.get(self, 'value')  # type: ignore[no-any-return]
+        return pulumi.get(self, "value")  # type: ignore[no-any-return]
 
     @value.setter
     def value(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'value', value)
+        pulumi.set(self, "value", value)
 
     @property
     @pulumi.getter
-    def type(self) -> Optional[pulumi.Input[Literal['PQL']]]:
+    def type(self) -> Optional[pulumi.Input[Literal["PQL"]]]:
         """`PQL`, the only language Adobe takes."""
-        return pulumi.get(self, 'type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
     @type.setter
-    def type(self, value: Optional[pulumi.Input[Literal['PQL']]]) -> None:
-        pulumi.set(self, 'type', value)
+    def type(self, value: Optional[pulumi.Input[Literal["PQL"]]]) -> None:
+        pulumi.set(self, "type", value)
 
     @property
     @pulumi.getter
-    def format(self) -> Optional[pulumi.Input[Literal['pql/text']]]:
+    def format(self) -> Optional[pulumi.Input[Literal["pql/text"]]]:
         """`pql/text`."""
-        return pulumi.get(self, 'format')  # type: ignore[no-any-return]
+        return pulumi.get(self, "format")  # type: ignore[no-any-return]
 
     @format.setter
-    def format(self, value: Optional[pulumi.Input[Literal['pql/text']]]) -> None:
-        pulumi.set(self, 'format', value)
+    def format(self, value: Optional[pulumi.Input[Literal["pql/text"]]]) -> None:
+        pulumi.set(self, "format", value)
 
 
 @pulumi.input_type
 class ReturnTypeArgs:
     """What the formula evaluates to."""
 
-    def __init__(__self__,
-                 type: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(__self__, type: Optional[pulumi.Input[str]] = None) -> None:
         """What the formula evaluates to.
 
         :param type: `integer` (any case; kept upper-case, as Adobe answers).
         """
         if type is not None:
-            pulumi.set(__self__, 'type', type)
+            pulumi.set(__self__, "type", type)
 
     @property
     @pulumi.getter
     def type(self) -> Optional[pulumi.Input[str]]:
         """`integer` (any case; kept upper-case, as Adobe answers)."""
-        return pulumi.get(self, 'type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
     @type.setter
     def type(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'type', value)
+        pulumi.set(self, "type", value)
 
 
 @pulumi.input_type
 class RankingFormulaArgs:
     """Everything a ranking formula declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 expression: pulumi.Input['FormulaExpressionArgs'],
-                 return_type: pulumi.Input['ReturnTypeArgs'],
-                 description: Optional[pulumi.Input[str]] = None,
-                 defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
-                 exd_function: Optional[pulumi.Input[bool]] = None,
-                 is_pure: Optional[pulumi.Input[bool]] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        expression: pulumi.Input["FormulaExpressionArgs"],
+        return_type: pulumi.Input["ReturnTypeArgs"],
+        description: Optional[pulumi.Input[str]] = None,
+        defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
+        exd_function: Optional[pulumi.Input[bool]] = None,
+        is_pure: Optional[pulumi.Input[bool]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a ranking formula declares.
 
         :param name: The formula's name.
@@ -590,174 +602,180 @@ class RankingFormulaArgs:
             Changing it replaces the object.
         :param adopt_id: The id of an existing ranking formula to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
-        pulumi.set(__self__, 'expression', expression)
-        pulumi.set(__self__, 'return_type', return_type)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "expression", expression)
+        pulumi.set(__self__, "return_type", return_type)
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if defined_on is not None:
-            pulumi.set(__self__, 'defined_on', defined_on)
+            pulumi.set(__self__, "defined_on", defined_on)
         if exd_function is not None:
-            pulumi.set(__self__, 'exd_function', exd_function)
+            pulumi.set(__self__, "exd_function", exd_function)
         if is_pure is not None:
-            pulumi.set(__self__, 'is_pure', is_pure)
+            pulumi.set(__self__, "is_pure", is_pure)
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
-            pulumi.set(__self__, 'adopt_id', adopt_id)
+            pulumi.set(__self__, "adopt_id", adopt_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The formula's name."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
     @pulumi.getter
-    def expression(self) -> pulumi.Input['FormulaExpressionArgs']:
+    def expression(self) -> pulumi.Input["FormulaExpressionArgs"]:
         """The PQL expression that scores an offer."""
-        return pulumi.get(self, 'expression')  # type: ignore[no-any-return]
+        return pulumi.get(self, "expression")  # type: ignore[no-any-return]
 
     @expression.setter
-    def expression(self, value: pulumi.Input['FormulaExpressionArgs']) -> None:
-        pulumi.set(self, 'expression', value)
+    def expression(self, value: pulumi.Input["FormulaExpressionArgs"]) -> None:
+        pulumi.set(self, "expression", value)
 
     @property
-    @pulumi.getter(name='returnType')
-    def return_type(self) -> pulumi.Input['ReturnTypeArgs']:
+    @pulumi.getter(name="returnType")
+    def return_type(self) -> pulumi.Input["ReturnTypeArgs"]:
         """What the expression returns: an integer."""
-        return pulumi.get(self, 'return_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "return_type")  # type: ignore[no-any-return]
 
     @return_type.setter
-    def return_type(self, value: pulumi.Input['ReturnTypeArgs']) -> None:
-        pulumi.set(self, 'return_type', value)
+    def return_type(self, value: pulumi.Input["ReturnTypeArgs"]) -> None:
+        pulumi.set(self, "return_type", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What it favours."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
-    @pulumi.getter(name='definedOn')
+    @pulumi.getter(name="definedOn")
     def defined_on(self) -> Optional[pulumi.Input[Mapping[str, Any]]]:
         """The schemas the expression is defined on."""
-        return pulumi.get(self, 'defined_on')  # type: ignore[no-any-return]
+        return pulumi.get(self, "defined_on")  # type: ignore[no-any-return]
 
     @defined_on.setter
     def defined_on(self, value: Optional[pulumi.Input[Mapping[str, Any]]]) -> None:
-        pulumi.set(self, 'defined_on', value)
+        pulumi.set(self, "defined_on", value)
 
     @property
-    @pulumi.getter(name='exdFunction')
+    @pulumi.getter(name="exdFunction")
     def exd_function(self) -> Optional[pulumi.Input[bool]]:
         """Adobe's `exdFunction` flag."""
-        return pulumi.get(self, 'exd_function')  # type: ignore[no-any-return]
+        return pulumi.get(self, "exd_function")  # type: ignore[no-any-return]
 
     @exd_function.setter
     def exd_function(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'exd_function', value)
+        pulumi.set(self, "exd_function", value)
 
     @property
-    @pulumi.getter(name='isPure')
+    @pulumi.getter(name="isPure")
     def is_pure(self) -> Optional[pulumi.Input[bool]]:
         """Adobe's `isPure` flag."""
-        return pulumi.get(self, 'is_pure')  # type: ignore[no-any-return]
+        return pulumi.get(self, "is_pure")  # type: ignore[no-any-return]
 
     @is_pure.setter
     def is_pure(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'is_pure', value)
+        pulumi.set(self, "is_pure", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptId')
+    @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing ranking formula to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_id', value)
+        pulumi.set(self, "adopt_id", value)
 
 
 @pulumi.input_type
 class RepresentationArgs:
     """How the offer shows in one channel and placement."""
 
-    def __init__(__self__,
-                 channel: pulumi.Input[str],
-                 placement: pulumi.Input[str],
-                 components: pulumi.Input[Sequence[pulumi.Input['ComponentArgs']]]) -> None:
+    def __init__(
+        __self__,
+        channel: pulumi.Input[str],
+        placement: pulumi.Input[str],
+        components: pulumi.Input[Sequence[pulumi.Input["ComponentArgs"]]],
+    ) -> None:
         """How the offer shows in one channel and placement.
 
         :param channel: The channel type URI, such as `https://ns.adobe.com/xdm/channel-types/web`.
         :param placement: The id of the placement the offer shows in (`placement.id`).
         :param components: The content shown: at least one component.
         """
-        pulumi.set(__self__, 'channel', channel)
-        pulumi.set(__self__, 'placement', placement)
-        pulumi.set(__self__, 'components', _inputs.sequence('RepresentationArgs', 'components', components, 'ComponentArgs'))
+        pulumi.set(__self__, "channel", channel)
+        pulumi.set(__self__, "placement", placement)
+        pulumi.set(
+            __self__, "components", _inputs.sequence("RepresentationArgs", "components", components, "ComponentArgs")
+        )
 
     @property
     @pulumi.getter
     def channel(self) -> pulumi.Input[str]:
         """The channel type URI, such as `https://ns.adobe.com/xdm/channel-types/web`."""
-        return pulumi.get(self, 'channel')  # type: ignore[no-any-return]
+        return pulumi.get(self, "channel")  # type: ignore[no-any-return]
 
     @channel.setter
     def channel(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'channel', value)
+        pulumi.set(self, "channel", value)
 
     @property
     @pulumi.getter
     def placement(self) -> pulumi.Input[str]:
         """The id of the placement the offer shows in (`placement.id`)."""
-        return pulumi.get(self, 'placement')  # type: ignore[no-any-return]
+        return pulumi.get(self, "placement")  # type: ignore[no-any-return]
 
     @placement.setter
     def placement(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'placement', value)
+        pulumi.set(self, "placement", value)
 
     @property
     @pulumi.getter
-    def components(self) -> pulumi.Input[Sequence[pulumi.Input['ComponentArgs']]]:
+    def components(self) -> pulumi.Input[Sequence[pulumi.Input["ComponentArgs"]]]:
         """The content shown: at least one component."""
-        return pulumi.get(self, 'components')  # type: ignore[no-any-return]
+        return pulumi.get(self, "components")  # type: ignore[no-any-return]
 
     @components.setter
-    def components(self, value: pulumi.Input[Sequence[pulumi.Input['ComponentArgs']]]) -> None:
-        pulumi.set(self, 'components', value)
+    def components(self, value: pulumi.Input[Sequence[pulumi.Input["ComponentArgs"]]]) -> None:
+        pulumi.set(self, "components", value)
 
 
 @pulumi.input_type
 class ComponentArgs:
     """One piece of content of a representation: an image link, a block of HTML, JSON or text."""
 
-    def __init__(__self__,
-                 type: pulumi.Input[str],
-                 format: pulumi.Input[str],
-                 language: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
-                 content: Optional[pulumi.Input[str]] = None,
-                 delivery_url: Optional[pulumi.Input[str]] = None,
-                 link_url: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        type: pulumi.Input[str],
+        format: pulumi.Input[str],
+        language: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        content: Optional[pulumi.Input[str]] = None,
+        delivery_url: Optional[pulumi.Input[str]] = None,
+        link_url: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """One piece of content of a representation: an image link, a block of HTML, JSON or text.
 
         :param type: The kind of content: `imagelink`, `html`, `json` or `text`.
@@ -767,86 +785,88 @@ class ComponentArgs:
         :param delivery_url: URL of the asset to show (for image links).
         :param link_url: Where a click on the content leads.
         """
-        pulumi.set(__self__, 'type', type)
-        pulumi.set(__self__, 'format', format)
+        pulumi.set(__self__, "type", type)
+        pulumi.set(__self__, "format", format)
         if language is not None:
-            pulumi.set(__self__, 'language', _inputs.sequence('ComponentArgs', 'language', language, 'str'))
+            pulumi.set(__self__, "language", _inputs.sequence("ComponentArgs", "language", language, "str"))
         if content is not None:
-            pulumi.set(__self__, 'content', content)
+            pulumi.set(__self__, "content", content)
         if delivery_url is not None:
-            pulumi.set(__self__, 'delivery_url', delivery_url)
+            pulumi.set(__self__, "delivery_url", delivery_url)
         if link_url is not None:
-            pulumi.set(__self__, 'link_url', link_url)
+            pulumi.set(__self__, "link_url", link_url)
 
     @property
     @pulumi.getter
     def type(self) -> pulumi.Input[str]:
         """The kind of content: `imagelink`, `html`, `json` or `text`."""
-        return pulumi.get(self, 'type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
     @type.setter
     def type(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'type', value)
+        pulumi.set(self, "type", value)
 
     @property
     @pulumi.getter
     def format(self) -> pulumi.Input[str]:
         """Its MIME type, such as `image/png` or `text/html`."""
-        return pulumi.get(self, 'format')  # type: ignore[no-any-return]
+        return pulumi.get(self, "format")  # type: ignore[no-any-return]
 
     @format.setter
     def format(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'format', value)
+        pulumi.set(self, "format", value)
 
     @property
     @pulumi.getter
     def language(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
         """Language codes of the content, such as `en-US`."""
-        return pulumi.get(self, 'language')  # type: ignore[no-any-return]
+        return pulumi.get(self, "language")  # type: ignore[no-any-return]
 
     @language.setter
     def language(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
-        pulumi.set(self, 'language', value)
+        pulumi.set(self, "language", value)
 
     @property
     @pulumi.getter
     def content(self) -> Optional[pulumi.Input[str]]:
         """Inline content: text, HTML or JSON."""
-        return pulumi.get(self, 'content')  # type: ignore[no-any-return]
+        return pulumi.get(self, "content")  # type: ignore[no-any-return]
 
     @content.setter
     def content(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'content', value)
+        pulumi.set(self, "content", value)
 
     @property
-    @pulumi.getter(name='deliveryURL')
+    @pulumi.getter(name="deliveryURL")
     def delivery_url(self) -> Optional[pulumi.Input[str]]:
         """URL of the asset to show (for image links)."""
-        return pulumi.get(self, 'delivery_url')  # type: ignore[no-any-return]
+        return pulumi.get(self, "delivery_url")  # type: ignore[no-any-return]
 
     @delivery_url.setter
     def delivery_url(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'delivery_url', value)
+        pulumi.set(self, "delivery_url", value)
 
     @property
-    @pulumi.getter(name='linkURL')
+    @pulumi.getter(name="linkURL")
     def link_url(self) -> Optional[pulumi.Input[str]]:
         """Where a click on the content leads."""
-        return pulumi.get(self, 'link_url')  # type: ignore[no-any-return]
+        return pulumi.get(self, "link_url")  # type: ignore[no-any-return]
 
     @link_url.setter
     def link_url(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'link_url', value)
+        pulumi.set(self, "link_url", value)
 
 
 @pulumi.input_type
 class SelectionConstraintArgs:
     """Pass-through constraint block of Adobe's create example; dates are canonicalised."""
 
-    def __init__(__self__,
-                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 profile_constraint_type: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        profile_constraint_type: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Pass-through constraint block of Adobe's create example; dates are canonicalised.
 
         :param start_date: When the offer starts being eligible.
@@ -854,82 +874,83 @@ class SelectionConstraintArgs:
         :param profile_constraint_type: `none` for a fallback offer.
         """
         if start_date is not None:
-            pulumi.set(__self__, 'start_date', _inputs.timestamp('SelectionConstraintArgs', 'start_date', start_date))
+            pulumi.set(__self__, "start_date", _inputs.timestamp("SelectionConstraintArgs", "start_date", start_date))
         if end_date is not None:
-            pulumi.set(__self__, 'end_date', _inputs.timestamp('SelectionConstraintArgs', 'end_date', end_date))
+            pulumi.set(__self__, "end_date", _inputs.timestamp("SelectionConstraintArgs", "end_date", end_date))
         if profile_constraint_type is not None:
-            pulumi.set(__self__, 'profile_constraint_type', profile_constraint_type)
+            pulumi.set(__self__, "profile_constraint_type", profile_constraint_type)
 
     @property
-    @pulumi.getter(name='startDate')
+    @pulumi.getter(name="startDate")
     def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When the offer starts being eligible."""
-        return pulumi.get(self, 'start_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "start_date")  # type: ignore[no-any-return]
 
     @start_date.setter
     def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'start_date', value)
+        pulumi.set(self, "start_date", value)
 
     @property
-    @pulumi.getter(name='endDate')
+    @pulumi.getter(name="endDate")
     def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When it stops being eligible."""
-        return pulumi.get(self, 'end_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "end_date")  # type: ignore[no-any-return]
 
     @end_date.setter
     def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'end_date', value)
+        pulumi.set(self, "end_date", value)
 
     @property
-    @pulumi.getter(name='profileConstraintType')
+    @pulumi.getter(name="profileConstraintType")
     def profile_constraint_type(self) -> Optional[pulumi.Input[str]]:
         """`none` for a fallback offer."""
-        return pulumi.get(self, 'profile_constraint_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "profile_constraint_type")  # type: ignore[no-any-return]
 
     @profile_constraint_type.setter
     def profile_constraint_type(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'profile_constraint_type', value)
+        pulumi.set(self, "profile_constraint_type", value)
 
 
 @pulumi.input_type
 class RankArgs:
     """Pass-through rank block of Adobe's create example."""
 
-    def __init__(__self__,
-                 priority: Optional[pulumi.Input[int]] = None) -> None:
+    def __init__(__self__, priority: Optional[pulumi.Input[int]] = None) -> None:
         """Pass-through rank block of Adobe's create example.
 
         :param priority: The offer's priority.
         """
         if priority is not None:
-            pulumi.set(__self__, 'priority', priority)
+            pulumi.set(__self__, "priority", priority)
 
     @property
     @pulumi.getter
     def priority(self) -> Optional[pulumi.Input[int]]:
         """The offer's priority."""
-        return pulumi.get(self, 'priority')  # type: ignore[no-any-return]
+        return pulumi.get(self, "priority")  # type: ignore[no-any-return]
 
     @priority.setter
     def priority(self, value: Optional[pulumi.Input[int]]) -> None:
-        pulumi.set(self, 'priority', value)
+        pulumi.set(self, "priority", value)
 
 
 @pulumi.input_type
 class FallbackOfferArgs:
     """Everything a fallback offer declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 representations: pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]],
-                 description: Optional[pulumi.Input[str]] = None,
-                 status: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]] = None,
-                 characteristics: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None,
-                 selection_constraint: Optional[pulumi.Input['SelectionConstraintArgs']] = None,
-                 rank: Optional[pulumi.Input['RankArgs']] = None,
-                 tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_offer_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        representations: pulumi.Input[Sequence[pulumi.Input["RepresentationArgs"]]],
+        description: Optional[pulumi.Input[str]] = None,
+        status: Optional[pulumi.Input[Literal["draft", "approved", "archived"]]] = None,
+        characteristics: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None,
+        selection_constraint: Optional[pulumi.Input["SelectionConstraintArgs"]] = None,
+        rank: Optional[pulumi.Input["RankArgs"]] = None,
+        tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_offer_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a fallback offer declares.
 
         :param name: The offer's name, unique enough to find it again in the sandbox.
@@ -944,125 +965,129 @@ class FallbackOfferArgs:
             Changing it replaces the object.
         :param adopt_offer_id: The id of an existing fallback offer to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
-        pulumi.set(__self__, 'representations', _inputs.sequence('FallbackOfferArgs', 'representations', representations, 'RepresentationArgs'))
+        pulumi.set(__self__, "name", name)
+        pulumi.set(
+            __self__,
+            "representations",
+            _inputs.sequence("FallbackOfferArgs", "representations", representations, "RepresentationArgs"),
+        )
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if status is not None:
-            pulumi.set(__self__, 'status', status)
+            pulumi.set(__self__, "status", status)
         if characteristics is not None:
-            pulumi.set(__self__, 'characteristics', characteristics)
+            pulumi.set(__self__, "characteristics", characteristics)
         if selection_constraint is not None:
-            pulumi.set(__self__, 'selection_constraint', selection_constraint)
+            pulumi.set(__self__, "selection_constraint", selection_constraint)
         if rank is not None:
-            pulumi.set(__self__, 'rank', rank)
+            pulumi.set(__self__, "rank", rank)
         if tags is not None:
-            pulumi.set(__self__, 'tags', _inputs.sequence('FallbackOfferArgs', 'tags', tags, 'str'))
+            pulumi.set(__self__, "tags", _inputs.sequence("FallbackOfferArgs", "tags", tags, "str"))
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_offer_id is not None:
-            pulumi.set(__self__, 'adopt_offer_id', adopt_offer_id)
+            pulumi.set(__self__, "adopt_offer_id", adopt_offer_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The offer's name, unique enough to find it again in the sandbox."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
     @pulumi.getter
-    def representations(self) -> pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]]:
+    def representations(self) -> pulumi.Input[Sequence[pulumi.Input["RepresentationArgs"]]]:
         """How the offer shows, one entry per channel and placement: at least one."""
-        return pulumi.get(self, 'representations')  # type: ignore[no-any-return]
+        return pulumi.get(self, "representations")  # type: ignore[no-any-return]
 
     @representations.setter
-    def representations(self, value: pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]]) -> None:
-        pulumi.set(self, 'representations', value)
+    def representations(self, value: pulumi.Input[Sequence[pulumi.Input["RepresentationArgs"]]]) -> None:
+        pulumi.set(self, "representations", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What the offer is for."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
     @pulumi.getter
-    def status(self) -> Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]]:
+    def status(self) -> Optional[pulumi.Input[Literal["draft", "approved", "archived"]]]:
         """`draft` (the default), `approved` or `archived`."""
-        return pulumi.get(self, 'status')  # type: ignore[no-any-return]
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
 
     @status.setter
-    def status(self, value: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]]) -> None:
-        pulumi.set(self, 'status', value)
+    def status(self, value: Optional[pulumi.Input[Literal["draft", "approved", "archived"]]]) -> None:
+        pulumi.set(self, "status", value)
 
     @property
     @pulumi.getter
     def characteristics(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]:
         """Custom attributes, string to string."""
-        return pulumi.get(self, 'characteristics')  # type: ignore[no-any-return]
+        return pulumi.get(self, "characteristics")  # type: ignore[no-any-return]
 
     @characteristics.setter
     def characteristics(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]) -> None:
-        pulumi.set(self, 'characteristics', value)
+        pulumi.set(self, "characteristics", value)
 
     @property
-    @pulumi.getter(name='selectionConstraint')
-    def selection_constraint(self) -> Optional[pulumi.Input['SelectionConstraintArgs']]:
+    @pulumi.getter(name="selectionConstraint")
+    def selection_constraint(self) -> Optional[pulumi.Input["SelectionConstraintArgs"]]:
         """Dates and profile constraint (pass-through)."""
-        return pulumi.get(self, 'selection_constraint')  # type: ignore[no-any-return]
+        return pulumi.get(self, "selection_constraint")  # type: ignore[no-any-return]
 
     @selection_constraint.setter
-    def selection_constraint(self, value: Optional[pulumi.Input['SelectionConstraintArgs']]) -> None:
-        pulumi.set(self, 'selection_constraint', value)
+    def selection_constraint(self, value: Optional[pulumi.Input["SelectionConstraintArgs"]]) -> None:
+        pulumi.set(self, "selection_constraint", value)
 
     @property
     @pulumi.getter
-    def rank(self) -> Optional[pulumi.Input['RankArgs']]:
+    def rank(self) -> Optional[pulumi.Input["RankArgs"]]:
         """The offer's priority (pass-through)."""
-        return pulumi.get(self, 'rank')  # type: ignore[no-any-return]
+        return pulumi.get(self, "rank")  # type: ignore[no-any-return]
 
     @rank.setter
-    def rank(self, value: Optional[pulumi.Input['RankArgs']]) -> None:
-        pulumi.set(self, 'rank', value)
+    def rank(self, value: Optional[pulumi.Input["RankArgs"]]) -> None:
+        pulumi.set(self, "rank", value)
 
     @property
     @pulumi.getter
     def tags(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
         """Ids of the collection qualifiers (formerly tags) of the offer, at most 20."""
-        return pulumi.get(self, 'tags')  # type: ignore[no-any-return]
+        return pulumi.get(self, "tags")  # type: ignore[no-any-return]
 
     @tags.setter
     def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
-        pulumi.set(self, 'tags', value)
+        pulumi.set(self, "tags", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptOfferId')
+    @pulumi.getter(name="adoptOfferId")
     def adopt_offer_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing fallback offer to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_offer_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_offer_id")  # type: ignore[no-any-return]
 
     @adopt_offer_id.setter
     def adopt_offer_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_offer_id', value)
+        pulumi.set(self, "adopt_offer_id", value)
 
 
 @pulumi.input_type
@@ -1070,12 +1095,16 @@ class OfferEligibilityArgs:
     """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with
     dates)."""
 
-    def __init__(__self__,
-                 profile_constraint_type: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]] = None,
-                 eligibility_rule: Optional[pulumi.Input[str]] = None,
-                 segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
-                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None) -> None:
+    def __init__(
+        __self__,
+        profile_constraint_type: Optional[
+            pulumi.Input[Literal["none", "eligibilityRule", "anySegments", "allSegments"]]
+        ] = None,
+        eligibility_rule: Optional[pulumi.Input[str]] = None,
+        segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+        start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+    ) -> None:
         """When the offer may be shown, and to which profiles (a decision criterion's profile constraint, with dates).
 
         :param profile_constraint_type: `none` (the default), `eligibilityRule`, `anySegments` or
@@ -1086,117 +1115,127 @@ class OfferEligibilityArgs:
         :param end_date: When it stops being eligible.
         """
         if profile_constraint_type is not None:
-            pulumi.set(__self__, 'profile_constraint_type', profile_constraint_type)
+            pulumi.set(__self__, "profile_constraint_type", profile_constraint_type)
         if eligibility_rule is not None:
-            pulumi.set(__self__, 'eligibility_rule', eligibility_rule)
+            pulumi.set(__self__, "eligibility_rule", eligibility_rule)
         if segment_identities is not None:
-            pulumi.set(__self__, 'segment_identities', _inputs.sequence('OfferEligibilityArgs', 'segment_identities', segment_identities, 'dict[str, Any]'))
+            pulumi.set(
+                __self__,
+                "segment_identities",
+                _inputs.sequence("OfferEligibilityArgs", "segment_identities", segment_identities, "dict[str, Any]"),
+            )
         if start_date is not None:
-            pulumi.set(__self__, 'start_date', _inputs.timestamp('OfferEligibilityArgs', 'start_date', start_date))
+            pulumi.set(__self__, "start_date", _inputs.timestamp("OfferEligibilityArgs", "start_date", start_date))
         if end_date is not None:
-            pulumi.set(__self__, 'end_date', _inputs.timestamp('OfferEligibilityArgs', 'end_date', end_date))
+            pulumi.set(__self__, "end_date", _inputs.timestamp("OfferEligibilityArgs", "end_date", end_date))
 
     @property
-    @pulumi.getter(name='profileConstraintType')
-    def profile_constraint_type(self) -> Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]:
+    @pulumi.getter(name="profileConstraintType")
+    def profile_constraint_type(
+        self,
+    ) -> Optional[pulumi.Input[Literal["none", "eligibilityRule", "anySegments", "allSegments"]]]:
         """`none` (the default), `eligibilityRule`, `anySegments` or `allSegments`."""
-        return pulumi.get(self, 'profile_constraint_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "profile_constraint_type")  # type: ignore[no-any-return]
 
     @profile_constraint_type.setter
-    def profile_constraint_type(self, value: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]) -> None:
-        pulumi.set(self, 'profile_constraint_type', value)
+    def profile_constraint_type(
+        self, value: Optional[pulumi.Input[Literal["none", "eligibilityRule", "anySegments", "allSegments"]]]
+    ) -> None:
+        pulumi.set(self, "profile_constraint_type", value)
 
     @property
-    @pulumi.getter(name='eligibilityRule')
+    @pulumi.getter(name="eligibilityRule")
     def eligibility_rule(self) -> Optional[pulumi.Input[str]]:
         """The decision rule's id, with `eligibilityRule`."""
-        return pulumi.get(self, 'eligibility_rule')  # type: ignore[no-any-return]
+        return pulumi.get(self, "eligibility_rule")  # type: ignore[no-any-return]
 
     @eligibility_rule.setter
     def eligibility_rule(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'eligibility_rule', value)
+        pulumi.set(self, "eligibility_rule", value)
 
     @property
-    @pulumi.getter(name='segmentIdentities')
+    @pulumi.getter(name="segmentIdentities")
     def segment_identities(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
         """The segments, with `anySegments` or `allSegments`."""
-        return pulumi.get(self, 'segment_identities')  # type: ignore[no-any-return]
+        return pulumi.get(self, "segment_identities")  # type: ignore[no-any-return]
 
     @segment_identities.setter
     def segment_identities(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]) -> None:
-        pulumi.set(self, 'segment_identities', value)
+        pulumi.set(self, "segment_identities", value)
 
     @property
-    @pulumi.getter(name='startDate')
+    @pulumi.getter(name="startDate")
     def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When the offer starts being eligible."""
-        return pulumi.get(self, 'start_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "start_date")  # type: ignore[no-any-return]
 
     @start_date.setter
     def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'start_date', value)
+        pulumi.set(self, "start_date", value)
 
     @property
-    @pulumi.getter(name='endDate')
+    @pulumi.getter(name="endDate")
     def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When it stops being eligible."""
-        return pulumi.get(self, 'end_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "end_date")  # type: ignore[no-any-return]
 
     @end_date.setter
     def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'end_date', value)
+        pulumi.set(self, "end_date", value)
 
 
 @pulumi.input_type
 class CappingConstraintArgs:
     """How many times the offer may be shown, in all and to one profile."""
 
-    def __init__(__self__,
-                 global_cap: Optional[pulumi.Input[int]] = None,
-                 profile_cap: Optional[pulumi.Input[int]] = None) -> None:
+    def __init__(
+        __self__, global_cap: Optional[pulumi.Input[int]] = None, profile_cap: Optional[pulumi.Input[int]] = None
+    ) -> None:
         """How many times the offer may be shown, in all and to one profile.
 
         :param global_cap: At most this many times in all.
         :param profile_cap: At most this many times to one profile.
         """
         if global_cap is not None:
-            pulumi.set(__self__, 'global_cap', global_cap)
+            pulumi.set(__self__, "global_cap", global_cap)
         if profile_cap is not None:
-            pulumi.set(__self__, 'profile_cap', profile_cap)
+            pulumi.set(__self__, "profile_cap", profile_cap)
 
     @property
-    @pulumi.getter(name='globalCap')
+    @pulumi.getter(name="globalCap")
     def global_cap(self) -> Optional[pulumi.Input[int]]:
         """At most this many times in all."""
-        return pulumi.get(self, 'global_cap')  # type: ignore[no-any-return]
+        return pulumi.get(self, "global_cap")  # type: ignore[no-any-return]
 
     @global_cap.setter
     def global_cap(self, value: Optional[pulumi.Input[int]]) -> None:
-        pulumi.set(self, 'global_cap', value)
+        pulumi.set(self, "global_cap", value)
 
     @property
-    @pulumi.getter(name='profileCap')
+    @pulumi.getter(name="profileCap")
     def profile_cap(self) -> Optional[pulumi.Input[int]]:
         """At most this many times to one profile."""
-        return pulumi.get(self, 'profile_cap')  # type: ignore[no-any-return]
+        return pulumi.get(self, "profile_cap")  # type: ignore[no-any-return]
 
     @profile_cap.setter
     def profile_cap(self, value: Optional[pulumi.Input[int]]) -> None:
-        pulumi.set(self, 'profile_cap', value)
+        pulumi.set(self, "profile_cap", value)
 
 
 @pulumi.input_type
 class FrequencyCappingConstraintArgs:
     """One frequency cap: at most ``limit`` impressions per scope and entity."""
 
-    def __init__(__self__,
-                 limit: pulumi.Input[int],
-                 scope: pulumi.Input[Literal['global', 'profile']],
-                 entity: pulumi.Input[Literal['offer', 'placement']],
-                 enabled: Optional[pulumi.Input[bool]] = None,
-                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 repeat: Optional[pulumi.Input['FrequencyRepeatArgs']] = None) -> None:
+    def __init__(
+        __self__,
+        limit: pulumi.Input[int],
+        scope: pulumi.Input[Literal["global", "profile"]],
+        entity: pulumi.Input[Literal["offer", "placement"]],
+        enabled: Optional[pulumi.Input[bool]] = None,
+        start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        repeat: Optional[pulumi.Input["FrequencyRepeatArgs"]] = None,
+    ) -> None:
         """One frequency cap: at most ``limit`` impressions per scope and entity.
 
         :param limit: At most this many impressions.
@@ -1207,97 +1246,101 @@ class FrequencyCappingConstraintArgs:
         :param end_date: When it ends.
         :param repeat: When it starts counting again.
         """
-        pulumi.set(__self__, 'limit', limit)
-        pulumi.set(__self__, 'scope', scope)
-        pulumi.set(__self__, 'entity', entity)
+        pulumi.set(__self__, "limit", limit)
+        pulumi.set(__self__, "scope", scope)
+        pulumi.set(__self__, "entity", entity)
         if enabled is not None:
-            pulumi.set(__self__, 'enabled', enabled)
+            pulumi.set(__self__, "enabled", enabled)
         if start_date is not None:
-            pulumi.set(__self__, 'start_date', _inputs.timestamp('FrequencyCappingConstraintArgs', 'start_date', start_date))
+            pulumi.set(
+                __self__, "start_date", _inputs.timestamp("FrequencyCappingConstraintArgs", "start_date", start_date)
+            )
         if end_date is not None:
-            pulumi.set(__self__, 'end_date', _inputs.timestamp('FrequencyCappingConstraintArgs', 'end_date', end_date))
+            pulumi.set(__self__, "end_date", _inputs.timestamp("FrequencyCappingConstraintArgs", "end_date", end_date))
         if repeat is not None:
-            pulumi.set(__self__, 'repeat', repeat)
+            pulumi.set(__self__, "repeat", repeat)
 
     @property
     @pulumi.getter
     def limit(self) -> pulumi.Input[int]:
         """At most this many impressions."""
-        return pulumi.get(self, 'limit')  # type: ignore[no-any-return]
+        return pulumi.get(self, "limit")  # type: ignore[no-any-return]
 
     @limit.setter
     def limit(self, value: pulumi.Input[int]) -> None:
-        pulumi.set(self, 'limit', value)
+        pulumi.set(self, "limit", value)
 
     @property
     @pulumi.getter
-    def scope(self) -> pulumi.Input[Literal['global', 'profile']]:
+    def scope(self) -> pulumi.Input[Literal["global", "profile"]]:
         """`global` (everyone) or `profile` (each profile)."""
-        return pulumi.get(self, 'scope')  # type: ignore[no-any-return]
+        return pulumi.get(self, "scope")  # type: ignore[no-any-return]
 
     @scope.setter
-    def scope(self, value: pulumi.Input[Literal['global', 'profile']]) -> None:
-        pulumi.set(self, 'scope', value)
+    def scope(self, value: pulumi.Input[Literal["global", "profile"]]) -> None:
+        pulumi.set(self, "scope", value)
 
     @property
     @pulumi.getter
-    def entity(self) -> pulumi.Input[Literal['offer', 'placement']]:
+    def entity(self) -> pulumi.Input[Literal["offer", "placement"]]:
         """What is counted: the `offer` or its `placement`."""
-        return pulumi.get(self, 'entity')  # type: ignore[no-any-return]
+        return pulumi.get(self, "entity")  # type: ignore[no-any-return]
 
     @entity.setter
-    def entity(self, value: pulumi.Input[Literal['offer', 'placement']]) -> None:
-        pulumi.set(self, 'entity', value)
+    def entity(self, value: pulumi.Input[Literal["offer", "placement"]]) -> None:
+        pulumi.set(self, "entity", value)
 
     @property
     @pulumi.getter
     def enabled(self) -> Optional[pulumi.Input[bool]]:
         """Whether the cap applies."""
-        return pulumi.get(self, 'enabled')  # type: ignore[no-any-return]
+        return pulumi.get(self, "enabled")  # type: ignore[no-any-return]
 
     @enabled.setter
     def enabled(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'enabled', value)
+        pulumi.set(self, "enabled", value)
 
     @property
-    @pulumi.getter(name='startDate')
+    @pulumi.getter(name="startDate")
     def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When the cap starts."""
-        return pulumi.get(self, 'start_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "start_date")  # type: ignore[no-any-return]
 
     @start_date.setter
     def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'start_date', value)
+        pulumi.set(self, "start_date", value)
 
     @property
-    @pulumi.getter(name='endDate')
+    @pulumi.getter(name="endDate")
     def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When it ends."""
-        return pulumi.get(self, 'end_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "end_date")  # type: ignore[no-any-return]
 
     @end_date.setter
     def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'end_date', value)
+        pulumi.set(self, "end_date", value)
 
     @property
     @pulumi.getter
-    def repeat(self) -> Optional[pulumi.Input['FrequencyRepeatArgs']]:
+    def repeat(self) -> Optional[pulumi.Input["FrequencyRepeatArgs"]]:
         """When it starts counting again."""
-        return pulumi.get(self, 'repeat')  # type: ignore[no-any-return]
+        return pulumi.get(self, "repeat")  # type: ignore[no-any-return]
 
     @repeat.setter
-    def repeat(self, value: Optional[pulumi.Input['FrequencyRepeatArgs']]) -> None:
-        pulumi.set(self, 'repeat', value)
+    def repeat(self, value: Optional[pulumi.Input["FrequencyRepeatArgs"]]) -> None:
+        pulumi.set(self, "repeat", value)
 
 
 @pulumi.input_type
 class FrequencyRepeatArgs:
     """When a frequency cap starts counting again."""
 
-    def __init__(__self__,
-                 enabled: Optional[pulumi.Input[bool]] = None,
-                 unit: Optional[pulumi.Input[str]] = None,
-                 unit_count: Optional[pulumi.Input[int]] = None) -> None:
+    def __init__(
+        __self__,
+        enabled: Optional[pulumi.Input[bool]] = None,
+        unit: Optional[pulumi.Input[str]] = None,
+        unit_count: Optional[pulumi.Input[int]] = None,
+    ) -> None:
         """When a frequency cap starts counting again.
 
         :param enabled: Whether the cap resets.
@@ -1305,60 +1348,64 @@ class FrequencyRepeatArgs:
         :param unit_count: How many units make the period.
         """
         if enabled is not None:
-            pulumi.set(__self__, 'enabled', enabled)
+            pulumi.set(__self__, "enabled", enabled)
         if unit is not None:
-            pulumi.set(__self__, 'unit', unit)
+            pulumi.set(__self__, "unit", unit)
         if unit_count is not None:
-            pulumi.set(__self__, 'unit_count', unit_count)
+            pulumi.set(__self__, "unit_count", unit_count)
 
     @property
     @pulumi.getter
     def enabled(self) -> Optional[pulumi.Input[bool]]:
         """Whether the cap resets."""
-        return pulumi.get(self, 'enabled')  # type: ignore[no-any-return]
+        return pulumi.get(self, "enabled")  # type: ignore[no-any-return]
 
     @enabled.setter
     def enabled(self, value: Optional[pulumi.Input[bool]]) -> None:
-        pulumi.set(self, 'enabled', value)
+        pulumi.set(self, "enabled", value)
 
     @property
     @pulumi.getter
     def unit(self) -> Optional[pulumi.Input[str]]:
         """The period it resets after (`day`, `week`, `month`)."""
-        return pulumi.get(self, 'unit')  # type: ignore[no-any-return]
+        return pulumi.get(self, "unit")  # type: ignore[no-any-return]
 
     @unit.setter
     def unit(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'unit', value)
+        pulumi.set(self, "unit", value)
 
     @property
-    @pulumi.getter(name='unitCount')
+    @pulumi.getter(name="unitCount")
     def unit_count(self) -> Optional[pulumi.Input[int]]:
         """How many units make the period."""
-        return pulumi.get(self, 'unit_count')  # type: ignore[no-any-return]
+        return pulumi.get(self, "unit_count")  # type: ignore[no-any-return]
 
     @unit_count.setter
     def unit_count(self, value: Optional[pulumi.Input[int]]) -> None:
-        pulumi.set(self, 'unit_count', value)
+        pulumi.set(self, "unit_count", value)
 
 
 @pulumi.input_type
 class PersonalizedOfferArgs:
     """Everything a personalized offer declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 representations: pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]],
-                 description: Optional[pulumi.Input[str]] = None,
-                 status: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]] = None,
-                 characteristics: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None,
-                 selection_constraint: Optional[pulumi.Input['OfferEligibilityArgs']] = None,
-                 rank: Optional[pulumi.Input['RankArgs']] = None,
-                 capping_constraint: Optional[pulumi.Input['CappingConstraintArgs']] = None,
-                 frequency_capping_constraints: Optional[pulumi.Input[Sequence[pulumi.Input['FrequencyCappingConstraintArgs']]]] = None,
-                 tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        representations: pulumi.Input[Sequence[pulumi.Input["RepresentationArgs"]]],
+        description: Optional[pulumi.Input[str]] = None,
+        status: Optional[pulumi.Input[Literal["draft", "approved", "archived"]]] = None,
+        characteristics: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None,
+        selection_constraint: Optional[pulumi.Input["OfferEligibilityArgs"]] = None,
+        rank: Optional[pulumi.Input["RankArgs"]] = None,
+        capping_constraint: Optional[pulumi.Input["CappingConstraintArgs"]] = None,
+        frequency_capping_constraints: Optional[
+            pulumi.Input[Sequence[pulumi.Input["FrequencyCappingConstraintArgs"]]]
+        ] = None,
+        tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a personalized offer declares.
 
         :param name: The offer's name, unique enough to find it again in the sandbox.
@@ -1375,163 +1422,182 @@ class PersonalizedOfferArgs:
             Changing it replaces the object.
         :param adopt_id: The id of an existing personalized offer to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
-        pulumi.set(__self__, 'representations', _inputs.sequence('PersonalizedOfferArgs', 'representations', representations, 'RepresentationArgs'))
+        pulumi.set(__self__, "name", name)
+        pulumi.set(
+            __self__,
+            "representations",
+            _inputs.sequence("PersonalizedOfferArgs", "representations", representations, "RepresentationArgs"),
+        )
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if status is not None:
-            pulumi.set(__self__, 'status', status)
+            pulumi.set(__self__, "status", status)
         if characteristics is not None:
-            pulumi.set(__self__, 'characteristics', characteristics)
+            pulumi.set(__self__, "characteristics", characteristics)
         if selection_constraint is not None:
-            pulumi.set(__self__, 'selection_constraint', selection_constraint)
+            pulumi.set(__self__, "selection_constraint", selection_constraint)
         if rank is not None:
-            pulumi.set(__self__, 'rank', rank)
+            pulumi.set(__self__, "rank", rank)
         if capping_constraint is not None:
-            pulumi.set(__self__, 'capping_constraint', capping_constraint)
+            pulumi.set(__self__, "capping_constraint", capping_constraint)
         if frequency_capping_constraints is not None:
-            pulumi.set(__self__, 'frequency_capping_constraints', _inputs.sequence('PersonalizedOfferArgs', 'frequency_capping_constraints', frequency_capping_constraints, 'FrequencyCappingConstraintArgs'))
+            pulumi.set(
+                __self__,
+                "frequency_capping_constraints",
+                _inputs.sequence(
+                    "PersonalizedOfferArgs",
+                    "frequency_capping_constraints",
+                    frequency_capping_constraints,
+                    "FrequencyCappingConstraintArgs",
+                ),
+            )
         if tags is not None:
-            pulumi.set(__self__, 'tags', _inputs.sequence('PersonalizedOfferArgs', 'tags', tags, 'str'))
+            pulumi.set(__self__, "tags", _inputs.sequence("PersonalizedOfferArgs", "tags", tags, "str"))
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
-            pulumi.set(__self__, 'adopt_id', adopt_id)
+            pulumi.set(__self__, "adopt_id", adopt_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The offer's name, unique enough to find it again in the sandbox."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
     @pulumi.getter
-    def representations(self) -> pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]]:
+    def representations(self) -> pulumi.Input[Sequence[pulumi.Input["RepresentationArgs"]]]:
         """How the offer shows, one entry per channel and placement: at least one."""
-        return pulumi.get(self, 'representations')  # type: ignore[no-any-return]
+        return pulumi.get(self, "representations")  # type: ignore[no-any-return]
 
     @representations.setter
-    def representations(self, value: pulumi.Input[Sequence[pulumi.Input['RepresentationArgs']]]) -> None:
-        pulumi.set(self, 'representations', value)
+    def representations(self, value: pulumi.Input[Sequence[pulumi.Input["RepresentationArgs"]]]) -> None:
+        pulumi.set(self, "representations", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What the offer is for."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
     @pulumi.getter
-    def status(self) -> Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]]:
+    def status(self) -> Optional[pulumi.Input[Literal["draft", "approved", "archived"]]]:
         """`draft` (the default), `approved` or `archived`."""
-        return pulumi.get(self, 'status')  # type: ignore[no-any-return]
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
 
     @status.setter
-    def status(self, value: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]]) -> None:
-        pulumi.set(self, 'status', value)
+    def status(self, value: Optional[pulumi.Input[Literal["draft", "approved", "archived"]]]) -> None:
+        pulumi.set(self, "status", value)
 
     @property
     @pulumi.getter
     def characteristics(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]:
         """Custom attributes, string to string."""
-        return pulumi.get(self, 'characteristics')  # type: ignore[no-any-return]
+        return pulumi.get(self, "characteristics")  # type: ignore[no-any-return]
 
     @characteristics.setter
     def characteristics(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]) -> None:
-        pulumi.set(self, 'characteristics', value)
+        pulumi.set(self, "characteristics", value)
 
     @property
-    @pulumi.getter(name='selectionConstraint')
-    def selection_constraint(self) -> Optional[pulumi.Input['OfferEligibilityArgs']]:
+    @pulumi.getter(name="selectionConstraint")
+    def selection_constraint(self) -> Optional[pulumi.Input["OfferEligibilityArgs"]]:
         """When the offer may be shown, and to whom."""
-        return pulumi.get(self, 'selection_constraint')  # type: ignore[no-any-return]
+        return pulumi.get(self, "selection_constraint")  # type: ignore[no-any-return]
 
     @selection_constraint.setter
-    def selection_constraint(self, value: Optional[pulumi.Input['OfferEligibilityArgs']]) -> None:
-        pulumi.set(self, 'selection_constraint', value)
+    def selection_constraint(self, value: Optional[pulumi.Input["OfferEligibilityArgs"]]) -> None:
+        pulumi.set(self, "selection_constraint", value)
 
     @property
     @pulumi.getter
-    def rank(self) -> Optional[pulumi.Input['RankArgs']]:
+    def rank(self) -> Optional[pulumi.Input["RankArgs"]]:
         """The offer's priority among eligible offers."""
-        return pulumi.get(self, 'rank')  # type: ignore[no-any-return]
+        return pulumi.get(self, "rank")  # type: ignore[no-any-return]
 
     @rank.setter
-    def rank(self, value: Optional[pulumi.Input['RankArgs']]) -> None:
-        pulumi.set(self, 'rank', value)
+    def rank(self, value: Optional[pulumi.Input["RankArgs"]]) -> None:
+        pulumi.set(self, "rank", value)
 
     @property
-    @pulumi.getter(name='cappingConstraint')
-    def capping_constraint(self) -> Optional[pulumi.Input['CappingConstraintArgs']]:
+    @pulumi.getter(name="cappingConstraint")
+    def capping_constraint(self) -> Optional[pulumi.Input["CappingConstraintArgs"]]:
         """How many times it may be shown."""
-        return pulumi.get(self, 'capping_constraint')  # type: ignore[no-any-return]
+        return pulumi.get(self, "capping_constraint")  # type: ignore[no-any-return]
 
     @capping_constraint.setter
-    def capping_constraint(self, value: Optional[pulumi.Input['CappingConstraintArgs']]) -> None:
-        pulumi.set(self, 'capping_constraint', value)
+    def capping_constraint(self, value: Optional[pulumi.Input["CappingConstraintArgs"]]) -> None:
+        pulumi.set(self, "capping_constraint", value)
 
     @property
-    @pulumi.getter(name='frequencyCappingConstraints')
-    def frequency_capping_constraints(self) -> Optional[pulumi.Input[Sequence[pulumi.Input['FrequencyCappingConstraintArgs']]]]:
+    @pulumi.getter(name="frequencyCappingConstraints")
+    def frequency_capping_constraints(
+        self,
+    ) -> Optional[pulumi.Input[Sequence[pulumi.Input["FrequencyCappingConstraintArgs"]]]]:
         """Frequency caps, at most 10."""
-        return pulumi.get(self, 'frequency_capping_constraints')  # type: ignore[no-any-return]
+        return pulumi.get(self, "frequency_capping_constraints")  # type: ignore[no-any-return]
 
     @frequency_capping_constraints.setter
-    def frequency_capping_constraints(self, value: Optional[pulumi.Input[Sequence[pulumi.Input['FrequencyCappingConstraintArgs']]]]) -> None:
-        pulumi.set(self, 'frequency_capping_constraints', value)
+    def frequency_capping_constraints(
+        self, value: Optional[pulumi.Input[Sequence[pulumi.Input["FrequencyCappingConstraintArgs"]]]]
+    ) -> None:
+        pulumi.set(self, "frequency_capping_constraints", value)
 
     @property
     @pulumi.getter
     def tags(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
         """Ids of the offer's collection qualifiers (`qualifier.id`), at most 20."""
-        return pulumi.get(self, 'tags')  # type: ignore[no-any-return]
+        return pulumi.get(self, "tags")  # type: ignore[no-any-return]
 
     @tags.setter
     def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
-        pulumi.set(self, 'tags', value)
+        pulumi.set(self, "tags", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptId')
+    @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing personalized offer to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_id', value)
+        pulumi.set(self, "adopt_id", value)
 
 
 @pulumi.input_type
 class CollectionArgs:
     """Everything a collection declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 filter_type: pulumi.Input[Literal['any-tags', 'all-tags', 'offers']],
-                 ids: pulumi.Input[Sequence[pulumi.Input[str]]],
-                 description: Optional[pulumi.Input[str]] = None,
-                 labels: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        filter_type: pulumi.Input[Literal["any-tags", "all-tags", "offers"]],
+        ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+        description: Optional[pulumi.Input[str]] = None,
+        labels: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a collection declares.
 
         :param name: The collection's name.
@@ -1543,100 +1609,102 @@ class CollectionArgs:
             Changing it replaces the object.
         :param adopt_id: The id of an existing collection to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
-        pulumi.set(__self__, 'filter_type', filter_type)
-        pulumi.set(__self__, 'ids', _inputs.sequence('CollectionArgs', 'ids', ids, 'str'))
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "filter_type", filter_type)
+        pulumi.set(__self__, "ids", _inputs.sequence("CollectionArgs", "ids", ids, "str"))
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if labels is not None:
-            pulumi.set(__self__, 'labels', _inputs.sequence('CollectionArgs', 'labels', labels, 'str'))
+            pulumi.set(__self__, "labels", _inputs.sequence("CollectionArgs", "labels", labels, "str"))
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
-            pulumi.set(__self__, 'adopt_id', adopt_id)
+            pulumi.set(__self__, "adopt_id", adopt_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The collection's name."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
-    @pulumi.getter(name='filterType')
-    def filter_type(self) -> pulumi.Input[Literal['any-tags', 'all-tags', 'offers']]:
+    @pulumi.getter(name="filterType")
+    def filter_type(self) -> pulumi.Input[Literal["any-tags", "all-tags", "offers"]]:
         """`any-tags` or `all-tags` (`ids` are qualifiers) or `offers` (`ids` are offers)."""
-        return pulumi.get(self, 'filter_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "filter_type")  # type: ignore[no-any-return]
 
     @filter_type.setter
-    def filter_type(self, value: pulumi.Input[Literal['any-tags', 'all-tags', 'offers']]) -> None:
-        pulumi.set(self, 'filter_type', value)
+    def filter_type(self, value: pulumi.Input[Literal["any-tags", "all-tags", "offers"]]) -> None:
+        pulumi.set(self, "filter_type", value)
 
     @property
     @pulumi.getter
     def ids(self) -> pulumi.Input[Sequence[pulumi.Input[str]]]:
         """Qualifier ids or personalized offer ids, by `filter_type`."""
-        return pulumi.get(self, 'ids')  # type: ignore[no-any-return]
+        return pulumi.get(self, "ids")  # type: ignore[no-any-return]
 
     @ids.setter
     def ids(self, value: pulumi.Input[Sequence[pulumi.Input[str]]]) -> None:
-        pulumi.set(self, 'ids', value)
+        pulumi.set(self, "ids", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What it gathers."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
     @pulumi.getter
     def labels(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
         """Data usage labels, such as `core/C5`."""
-        return pulumi.get(self, 'labels')  # type: ignore[no-any-return]
+        return pulumi.get(self, "labels")  # type: ignore[no-any-return]
 
     @labels.setter
     def labels(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
-        pulumi.set(self, 'labels', value)
+        pulumi.set(self, "labels", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptId')
+    @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing collection to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_id', value)
+        pulumi.set(self, "adopt_id", value)
 
 
 @pulumi.input_type
 class DecisionCriterionArgs:
     """One decision scope: placements, the offers for them, who qualifies and how offers are ranked."""
 
-    def __init__(__self__,
-                 placements: pulumi.Input[Sequence[pulumi.Input[str]]],
-                 option_selection: pulumi.Input['OptionSelectionArgs'],
-                 description: Optional[pulumi.Input[str]] = None,
-                 rank: Optional[pulumi.Input['CriterionRankArgs']] = None,
-                 profile_constraint: Optional[pulumi.Input['ProfileConstraintArgs']] = None) -> None:
+    def __init__(
+        __self__,
+        placements: pulumi.Input[Sequence[pulumi.Input[str]]],
+        option_selection: pulumi.Input["OptionSelectionArgs"],
+        description: Optional[pulumi.Input[str]] = None,
+        rank: Optional[pulumi.Input["CriterionRankArgs"]] = None,
+        profile_constraint: Optional[pulumi.Input["ProfileConstraintArgs"]] = None,
+    ) -> None:
         """One decision scope: placements, the offers for them, who qualifies and how offers are ranked.
 
         :param placements: The placements' ids (`[web.id]`): at least one.
@@ -1645,172 +1713,177 @@ class DecisionCriterionArgs:
         :param rank: How the eligible offers are ranked.
         :param profile_constraint: Which profiles the criterion applies to.
         """
-        pulumi.set(__self__, 'placements', _inputs.sequence('DecisionCriterionArgs', 'placements', placements, 'str'))
-        pulumi.set(__self__, 'option_selection', option_selection)
+        pulumi.set(__self__, "placements", _inputs.sequence("DecisionCriterionArgs", "placements", placements, "str"))
+        pulumi.set(__self__, "option_selection", option_selection)
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if rank is not None:
-            pulumi.set(__self__, 'rank', rank)
+            pulumi.set(__self__, "rank", rank)
         if profile_constraint is not None:
-            pulumi.set(__self__, 'profile_constraint', profile_constraint)
+            pulumi.set(__self__, "profile_constraint", profile_constraint)
 
     @property
     @pulumi.getter
     def placements(self) -> pulumi.Input[Sequence[pulumi.Input[str]]]:
         """The placements' ids (`[web.id]`): at least one."""
-        return pulumi.get(self, 'placements')  # type: ignore[no-any-return]
+        return pulumi.get(self, "placements")  # type: ignore[no-any-return]
 
     @placements.setter
     def placements(self, value: pulumi.Input[Sequence[pulumi.Input[str]]]) -> None:
-        pulumi.set(self, 'placements', value)
+        pulumi.set(self, "placements", value)
 
     @property
-    @pulumi.getter(name='optionSelection')
-    def option_selection(self) -> pulumi.Input['OptionSelectionArgs']:
+    @pulumi.getter(name="optionSelection")
+    def option_selection(self) -> pulumi.Input["OptionSelectionArgs"]:
         """The offers to consider."""
-        return pulumi.get(self, 'option_selection')  # type: ignore[no-any-return]
+        return pulumi.get(self, "option_selection")  # type: ignore[no-any-return]
 
     @option_selection.setter
-    def option_selection(self, value: pulumi.Input['OptionSelectionArgs']) -> None:
-        pulumi.set(self, 'option_selection', value)
+    def option_selection(self, value: pulumi.Input["OptionSelectionArgs"]) -> None:
+        pulumi.set(self, "option_selection", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What the criterion is for."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
     @pulumi.getter
-    def rank(self) -> Optional[pulumi.Input['CriterionRankArgs']]:
+    def rank(self) -> Optional[pulumi.Input["CriterionRankArgs"]]:
         """How the eligible offers are ranked."""
-        return pulumi.get(self, 'rank')  # type: ignore[no-any-return]
+        return pulumi.get(self, "rank")  # type: ignore[no-any-return]
 
     @rank.setter
-    def rank(self, value: Optional[pulumi.Input['CriterionRankArgs']]) -> None:
-        pulumi.set(self, 'rank', value)
+    def rank(self, value: Optional[pulumi.Input["CriterionRankArgs"]]) -> None:
+        pulumi.set(self, "rank", value)
 
     @property
-    @pulumi.getter(name='profileConstraint')
-    def profile_constraint(self) -> Optional[pulumi.Input['ProfileConstraintArgs']]:
+    @pulumi.getter(name="profileConstraint")
+    def profile_constraint(self) -> Optional[pulumi.Input["ProfileConstraintArgs"]]:
         """Which profiles the criterion applies to."""
-        return pulumi.get(self, 'profile_constraint')  # type: ignore[no-any-return]
+        return pulumi.get(self, "profile_constraint")  # type: ignore[no-any-return]
 
     @profile_constraint.setter
-    def profile_constraint(self, value: Optional[pulumi.Input['ProfileConstraintArgs']]) -> None:
-        pulumi.set(self, 'profile_constraint', value)
+    def profile_constraint(self, value: Optional[pulumi.Input["ProfileConstraintArgs"]]) -> None:
+        pulumi.set(self, "profile_constraint", value)
 
 
 @pulumi.input_type
 class OptionSelectionArgs:
     """The offers a criterion considers."""
 
-    def __init__(__self__,
-                 filter: pulumi.Input[str]) -> None:
+    def __init__(__self__, filter: pulumi.Input[str]) -> None:
         """The offers a criterion considers.
 
         :param filter: The id of the collection of offers to consider (`collection.id`).
         """
-        pulumi.set(__self__, 'filter', filter)
+        pulumi.set(__self__, "filter", filter)
 
     @property
     @pulumi.getter
     def filter(self) -> pulumi.Input[str]:
         """The id of the collection of offers to consider (`collection.id`)."""
-        return pulumi.get(self, 'filter')  # type: ignore[no-any-return]
+        return pulumi.get(self, "filter")  # type: ignore[no-any-return]
 
     @filter.setter
     def filter(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'filter', value)
+        pulumi.set(self, "filter", value)
 
 
 @pulumi.input_type
 class CriterionRankArgs:
     """The ranking of one criterion's offers."""
 
-    def __init__(__self__,
-                 priority: Optional[pulumi.Input[int]] = None,
-                 order: Optional[pulumi.Input['RankOrderArgs']] = None) -> None:
+    def __init__(
+        __self__, priority: Optional[pulumi.Input[int]] = None, order: Optional[pulumi.Input["RankOrderArgs"]] = None
+    ) -> None:
         """The ranking of one criterion's offers.
 
         :param priority: The criterion's priority.
         :param order: How its eligible offers are ordered.
         """
         if priority is not None:
-            pulumi.set(__self__, 'priority', priority)
+            pulumi.set(__self__, "priority", priority)
         if order is not None:
-            pulumi.set(__self__, 'order', order)
+            pulumi.set(__self__, "order", order)
 
     @property
     @pulumi.getter
     def priority(self) -> Optional[pulumi.Input[int]]:
         """The criterion's priority."""
-        return pulumi.get(self, 'priority')  # type: ignore[no-any-return]
+        return pulumi.get(self, "priority")  # type: ignore[no-any-return]
 
     @priority.setter
     def priority(self, value: Optional[pulumi.Input[int]]) -> None:
-        pulumi.set(self, 'priority', value)
+        pulumi.set(self, "priority", value)
 
     @property
     @pulumi.getter
-    def order(self) -> Optional[pulumi.Input['RankOrderArgs']]:
+    def order(self) -> Optional[pulumi.Input["RankOrderArgs"]]:
         """How its eligible offers are ordered."""
-        return pulumi.get(self, 'order')  # type: ignore[no-any-return]
+        return pulumi.get(self, "order")  # type: ignore[no-any-return]
 
     @order.setter
-    def order(self, value: Optional[pulumi.Input['RankOrderArgs']]) -> None:
-        pulumi.set(self, 'order', value)
+    def order(self, value: Optional[pulumi.Input["RankOrderArgs"]]) -> None:
+        pulumi.set(self, "order", value)
 
 
 @pulumi.input_type
 class RankOrderArgs:
     """How the eligible offers are ordered: by their priority, or by a ranking formula."""
 
-    def __init__(__self__,
-                 order_evaluation_type: pulumi.Input[Literal['static', 'ranking-strategy']],
-                 ranking_strategy: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        order_evaluation_type: pulumi.Input[Literal["static", "ranking-strategy"]],
+        ranking_strategy: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """How the eligible offers are ordered: by their priority, or by a ranking formula.
 
         :param order_evaluation_type: `static` (the offers' priority) or `ranking-strategy` (a formula).
         :param ranking_strategy: The ranking formula's id (`formula.id`), with `ranking-strategy`.
         """
-        pulumi.set(__self__, 'order_evaluation_type', order_evaluation_type)
+        pulumi.set(__self__, "order_evaluation_type", order_evaluation_type)
         if ranking_strategy is not None:
-            pulumi.set(__self__, 'ranking_strategy', ranking_strategy)
+            pulumi.set(__self__, "ranking_strategy", ranking_strategy)
 
     @property
-    @pulumi.getter(name='orderEvaluationType')
-    def order_evaluation_type(self) -> pulumi.Input[Literal['static', 'ranking-strategy']]:
+    @pulumi.getter(name="orderEvaluationType")
+    def order_evaluation_type(self) -> pulumi.Input[Literal["static", "ranking-strategy"]]:
         """`static` (the offers' priority) or `ranking-strategy` (a formula)."""
-        return pulumi.get(self, 'order_evaluation_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "order_evaluation_type")  # type: ignore[no-any-return]
 
     @order_evaluation_type.setter
-    def order_evaluation_type(self, value: pulumi.Input[Literal['static', 'ranking-strategy']]) -> None:
-        pulumi.set(self, 'order_evaluation_type', value)
+    def order_evaluation_type(self, value: pulumi.Input[Literal["static", "ranking-strategy"]]) -> None:
+        pulumi.set(self, "order_evaluation_type", value)
 
     @property
-    @pulumi.getter(name='rankingStrategy')
+    @pulumi.getter(name="rankingStrategy")
     def ranking_strategy(self) -> Optional[pulumi.Input[str]]:
         """The ranking formula's id (`formula.id`), with `ranking-strategy`."""
-        return pulumi.get(self, 'ranking_strategy')  # type: ignore[no-any-return]
+        return pulumi.get(self, "ranking_strategy")  # type: ignore[no-any-return]
 
     @ranking_strategy.setter
     def ranking_strategy(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'ranking_strategy', value)
+        pulumi.set(self, "ranking_strategy", value)
 
 
 @pulumi.input_type
 class ProfileConstraintArgs:
     """Which profiles a criterion applies to: everyone, a decision rule, or segments."""
 
-    def __init__(__self__,
-                 profile_constraint_type: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]] = None,
-                 eligibility_rule: Optional[pulumi.Input[str]] = None,
-                 segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None) -> None:
+    def __init__(
+        __self__,
+        profile_constraint_type: Optional[
+            pulumi.Input[Literal["none", "eligibilityRule", "anySegments", "allSegments"]]
+        ] = None,
+        eligibility_rule: Optional[pulumi.Input[str]] = None,
+        segment_identities: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+    ) -> None:
         """Which profiles a criterion applies to: everyone, a decision rule, or segments.
 
         :param profile_constraint_type: `none` (the default), `eligibilityRule`, `anySegments` or
@@ -1819,57 +1892,67 @@ class ProfileConstraintArgs:
         :param segment_identities: The segments, with `anySegments` or `allSegments`.
         """
         if profile_constraint_type is not None:
-            pulumi.set(__self__, 'profile_constraint_type', profile_constraint_type)
+            pulumi.set(__self__, "profile_constraint_type", profile_constraint_type)
         if eligibility_rule is not None:
-            pulumi.set(__self__, 'eligibility_rule', eligibility_rule)
+            pulumi.set(__self__, "eligibility_rule", eligibility_rule)
         if segment_identities is not None:
-            pulumi.set(__self__, 'segment_identities', _inputs.sequence('ProfileConstraintArgs', 'segment_identities', segment_identities, 'dict[str, Any]'))
+            pulumi.set(
+                __self__,
+                "segment_identities",
+                _inputs.sequence("ProfileConstraintArgs", "segment_identities", segment_identities, "dict[str, Any]"),
+            )
 
     @property
-    @pulumi.getter(name='profileConstraintType')
-    def profile_constraint_type(self) -> Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]:
+    @pulumi.getter(name="profileConstraintType")
+    def profile_constraint_type(
+        self,
+    ) -> Optional[pulumi.Input[Literal["none", "eligibilityRule", "anySegments", "allSegments"]]]:
         """`none` (the default), `eligibilityRule`, `anySegments` or `allSegments`."""
-        return pulumi.get(self, 'profile_constraint_type')  # type: ignore[no-any-return]
+        return pulumi.get(self, "profile_constraint_type")  # type: ignore[no-any-return]
 
     @profile_constraint_type.setter
-    def profile_constraint_type(self, value: Optional[pulumi.Input[Literal['none', 'eligibilityRule', 'anySegments', 'allSegments']]]) -> None:
-        pulumi.set(self, 'profile_constraint_type', value)
+    def profile_constraint_type(
+        self, value: Optional[pulumi.Input[Literal["none", "eligibilityRule", "anySegments", "allSegments"]]]
+    ) -> None:
+        pulumi.set(self, "profile_constraint_type", value)
 
     @property
-    @pulumi.getter(name='eligibilityRule')
+    @pulumi.getter(name="eligibilityRule")
     def eligibility_rule(self) -> Optional[pulumi.Input[str]]:
         """The decision rule's id, with `eligibilityRule`."""
-        return pulumi.get(self, 'eligibility_rule')  # type: ignore[no-any-return]
+        return pulumi.get(self, "eligibility_rule")  # type: ignore[no-any-return]
 
     @eligibility_rule.setter
     def eligibility_rule(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'eligibility_rule', value)
+        pulumi.set(self, "eligibility_rule", value)
 
     @property
-    @pulumi.getter(name='segmentIdentities')
+    @pulumi.getter(name="segmentIdentities")
     def segment_identities(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
         """The segments, with `anySegments` or `allSegments`."""
-        return pulumi.get(self, 'segment_identities')  # type: ignore[no-any-return]
+        return pulumi.get(self, "segment_identities")  # type: ignore[no-any-return]
 
     @segment_identities.setter
     def segment_identities(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]]) -> None:
-        pulumi.set(self, 'segment_identities', value)
+        pulumi.set(self, "segment_identities", value)
 
 
 @pulumi.input_type
 class DecisionArgs:
     """Everything a decision declares."""
 
-    def __init__(__self__,
-                 name: pulumi.Input[str],
-                 fallback: pulumi.Input[str],
-                 criteria: pulumi.Input[Sequence[pulumi.Input['DecisionCriterionArgs']]],
-                 description: Optional[pulumi.Input[str]] = None,
-                 status: Optional[pulumi.Input[Literal['draft', 'live']]] = None,
-                 start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
-                 sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        fallback: pulumi.Input[str],
+        criteria: pulumi.Input[Sequence[pulumi.Input["DecisionCriterionArgs"]]],
+        description: Optional[pulumi.Input[str]] = None,
+        status: Optional[pulumi.Input[Literal["draft", "live"]]] = None,
+        start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
         """Everything a decision declares.
 
         :param name: The decision's name.
@@ -1883,109 +1966,111 @@ class DecisionArgs:
             Changing it replaces the object.
         :param adopt_id: The id of an existing decision to adopt instead of creating one.
         """
-        pulumi.set(__self__, 'name', name)
-        pulumi.set(__self__, 'fallback', fallback)
-        pulumi.set(__self__, 'criteria', _inputs.sequence('DecisionArgs', 'criteria', criteria, 'DecisionCriterionArgs'))
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "fallback", fallback)
+        pulumi.set(
+            __self__, "criteria", _inputs.sequence("DecisionArgs", "criteria", criteria, "DecisionCriterionArgs")
+        )
         if description is not None:
-            pulumi.set(__self__, 'description', description)
+            pulumi.set(__self__, "description", description)
         if status is not None:
-            pulumi.set(__self__, 'status', status)
+            pulumi.set(__self__, "status", status)
         if start_date is not None:
-            pulumi.set(__self__, 'start_date', _inputs.timestamp('DecisionArgs', 'start_date', start_date))
+            pulumi.set(__self__, "start_date", _inputs.timestamp("DecisionArgs", "start_date", start_date))
         if end_date is not None:
-            pulumi.set(__self__, 'end_date', _inputs.timestamp('DecisionArgs', 'end_date', end_date))
+            pulumi.set(__self__, "end_date", _inputs.timestamp("DecisionArgs", "end_date", end_date))
         if sandbox_name is not None:
-            pulumi.set(__self__, 'sandbox_name', sandbox_name)
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
-            pulumi.set(__self__, 'adopt_id', adopt_id)
+            pulumi.set(__self__, "adopt_id", adopt_id)
 
     @property
     @pulumi.getter
     def name(self) -> pulumi.Input[str]:
         """The decision's name."""
-        return pulumi.get(self, 'name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
 
     @name.setter
     def name(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'name', value)
+        pulumi.set(self, "name", value)
 
     @property
     @pulumi.getter
     def fallback(self) -> pulumi.Input[str]:
         """The id of the fallback offer shown when no offer qualifies (`offer.id`)."""
-        return pulumi.get(self, 'fallback')  # type: ignore[no-any-return]
+        return pulumi.get(self, "fallback")  # type: ignore[no-any-return]
 
     @fallback.setter
     def fallback(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'fallback', value)
+        pulumi.set(self, "fallback", value)
 
     @property
     @pulumi.getter
-    def criteria(self) -> pulumi.Input[Sequence[pulumi.Input['DecisionCriterionArgs']]]:
+    def criteria(self) -> pulumi.Input[Sequence[pulumi.Input["DecisionCriterionArgs"]]]:
         """The decision scopes: at least one."""
-        return pulumi.get(self, 'criteria')  # type: ignore[no-any-return]
+        return pulumi.get(self, "criteria")  # type: ignore[no-any-return]
 
     @criteria.setter
-    def criteria(self, value: pulumi.Input[Sequence[pulumi.Input['DecisionCriterionArgs']]]) -> None:
-        pulumi.set(self, 'criteria', value)
+    def criteria(self, value: pulumi.Input[Sequence[pulumi.Input["DecisionCriterionArgs"]]]) -> None:
+        pulumi.set(self, "criteria", value)
 
     @property
     @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What it is for."""
-        return pulumi.get(self, 'description')  # type: ignore[no-any-return]
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
 
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'description', value)
+        pulumi.set(self, "description", value)
 
     @property
     @pulumi.getter
-    def status(self) -> Optional[pulumi.Input[Literal['draft', 'live']]]:
+    def status(self) -> Optional[pulumi.Input[Literal["draft", "live"]]]:
         """`draft` (the default) or `live`."""
-        return pulumi.get(self, 'status')  # type: ignore[no-any-return]
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
 
     @status.setter
-    def status(self, value: Optional[pulumi.Input[Literal['draft', 'live']]]) -> None:
-        pulumi.set(self, 'status', value)
+    def status(self, value: Optional[pulumi.Input[Literal["draft", "live"]]]) -> None:
+        pulumi.set(self, "status", value)
 
     @property
-    @pulumi.getter(name='startDate')
+    @pulumi.getter(name="startDate")
     def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When the decision starts."""
-        return pulumi.get(self, 'start_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "start_date")  # type: ignore[no-any-return]
 
     @start_date.setter
     def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'start_date', value)
+        pulumi.set(self, "start_date", value)
 
     @property
-    @pulumi.getter(name='endDate')
+    @pulumi.getter(name="endDate")
     def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
         """When it ends."""
-        return pulumi.get(self, 'end_date')  # type: ignore[no-any-return]
+        return pulumi.get(self, "end_date")  # type: ignore[no-any-return]
 
     @end_date.setter
     def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
-        pulumi.set(self, 'end_date', value)
+        pulumi.set(self, "end_date", value)
 
     @property
-    @pulumi.getter(name='sandboxName')
+    @pulumi.getter(name="sandboxName")
     def sandbox_name(self) -> Optional[pulumi.Input[str]]:
         """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
         replaces the object."""
-        return pulumi.get(self, 'sandbox_name')  # type: ignore[no-any-return]
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
 
     @sandbox_name.setter
     def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'sandbox_name', value)
+        pulumi.set(self, "sandbox_name", value)
 
     @property
-    @pulumi.getter(name='adoptId')
+    @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing decision to adopt instead of creating one."""
-        return pulumi.get(self, 'adopt_id')  # type: ignore[no-any-return]
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
-        pulumi.set(self, 'adopt_id', value)
+        pulumi.set(self, "adopt_id", value)

@@ -2,7 +2,6 @@
 
 Do not edit: change the kind's model in ``provider/resources/`` and run the generator again.
 """
-# fmt: off
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ _EXPRESSION = re.compile(rf"^(!?)({_FIELD})(?:({_OPS})(.*))?$", re.DOTALL)
 _SPLIT = re.compile(rf",(?=!?{_FIELD}(?:{_OPS}|,|$))")
 _ORDER = re.compile(rf"^([+-]?)({_FIELD})$")
 
-SortKey = tuple  # normalised value of one orderby field: (rank, value); rank 2 means "missing"
+SortKey = tuple[int | float | str, ...]  # normalised value of one orderby field: (rank, value); (2,) means "missing"
 
 
 @dataclass(frozen=True)

@@ -251,15 +251,17 @@ class Emulator:
         """Look-up shapes of a sandbox's objects of `kind`, in creation order."""
         return self._store.all(kind_named(kind), org, sandbox)
 
-    def seed_offer(self, org: str, sandbox: str, offer: dict[str, Any], client_id: str = "ui-user-client") -> dict:
+    def seed_offer(
+        self, org: str, sandbox: str, offer: dict[str, Any], client_id: str = "ui-user-client"
+    ) -> dict[str, Any]:
         """Store a fallback offer as if made in the Adobe UI; returns its look-up shape. ValueError if invalid."""
         return self.seed("fallback-offer", org, sandbox, offer, client_id)
 
-    def get_offer(self, org: str, sandbox: str, offer_id: str) -> dict | None:
+    def get_offer(self, org: str, sandbox: str, offer_id: str) -> dict[str, Any] | None:
         """A fallback offer's look-up shape, or None."""
         return self.get("fallback-offer", org, sandbox, offer_id)
 
-    def offers(self, org: str, sandbox: str) -> list[dict]:
+    def offers(self, org: str, sandbox: str) -> list[dict[str, Any]]:
         """Look-up shapes of a sandbox's fallback offers, in creation order."""
         return self.objects("fallback-offer", org, sandbox)
 

@@ -5,14 +5,16 @@ Register them in a conftest with `from offerform_emulator.testing import emulato
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Literal
 
 import pytest
 
 from .server import Emulator
 
+Scope = Literal["session", "package", "module", "class", "function"]  # pytest's fixture scopes
 
-def make_emulator_fixture(scope: str = "function", name: str = "emulator", **options: Any) -> Callable[..., Any]:
+
+def make_emulator_fixture(scope: Scope = "function", name: str = "emulator", **options: Any) -> Callable[..., Any]:
     """A fixture yielding a started Emulator built with `options`, stopped afterwards."""
 
     def _fixture() -> Iterator[Emulator]:
@@ -20,7 +22,7 @@ def make_emulator_fixture(scope: str = "function", name: str = "emulator", **opt
             yield emu
 
     _fixture.__doc__ = f"A started Emulator ({scope} scope), stopped after use."
-    return pytest.fixture(scope=scope, name=name)(_fixture)  # type: ignore[call-overload]
+    return pytest.fixture(scope=scope, name=name)(_fixture)
 
 
 # A started Emulator with a fresh store for each test.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, TypeVar
 
 from .errors import validation_failed
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeIs  # typing's own from Python 3.13
+
     from .kinds import Kind
+
+_T = TypeVar("_T")
 
 SERVER_FIELDS = frozenset(
     {
@@ -66,17 +70,18 @@ class Checker:
         self.problems.append(message)
 
     def _get(
-        self, obj: dict[str, Any], key: str, path: str, required: bool, expected: type, noun: str
-    ) -> tuple[Any, str] | None:
+        self, obj: dict[str, Any], key: str, path: str, required: bool, expected: type[_T], noun: str
+    ) -> tuple[_T, str] | None:
         """`obj[key]` and its path when present and of the expected type, else None (recording any problem)."""
         where = child(path, key)
         if key not in obj:
             if required:
                 self.add(f"{where} is required")
             return None
-        return (obj[key], where) if self._is(obj[key], where, expected, noun) else None
+        value = obj[key]
+        return (value, where) if self._is(value, where, expected, noun) else None
 
-    def _is(self, value: Any, where: str, expected: type, noun: str) -> bool:
+    def _is(self, value: Any, where: str, expected: type[_T], noun: str) -> TypeIs[_T]:
         """Whether `value` is of the expected type (booleans are no integers); a problem is recorded if not."""
         if isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool):
             return True

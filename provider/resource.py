@@ -7,7 +7,7 @@ provider class; its typed Args and output annotations are generated from the spe
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping, Optional
+from typing import Any, ClassVar, Mapping, Optional, TypeVar
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -18,6 +18,8 @@ from .provider import SpecProvider
 from .schema import fields_of, snake_case
 from .sdk_workarounds import unwrap_dictionary_pickling
 from .spec import SANDBOX_NAME, ResourceSpec
+
+_Kind = TypeVar("_Kind", bound="SpecResource")
 
 
 class SpecResource(Resource):
@@ -34,12 +36,12 @@ class SpecResource(Resource):
 
     @classmethod
     def _read(
-        cls,
+        cls: type[_Kind],
         resource_name: str,
         id: pulumi.Input[str],
         sandbox_name: Optional[pulumi.Input[str]],
         opts: Optional[pulumi.ResourceOptions],
-    ) -> Any:
+    ) -> _Kind:
         """A read-only reference to an object the stack does not manage: the engine reads it by id."""
         resource = cls.__new__(cls)
         slots = cls._with_output_slots({SANDBOX_NAME: sandbox_name} if sandbox_name is not None else {})

@@ -126,7 +126,7 @@ class RetryPolicy(Retry):
         kw.setdefault("deadline", self.deadline)
         kw.setdefault("started", self.started)
         kw.setdefault("redactor", self.redactor)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if status_code == THROTTLED:
@@ -179,7 +179,7 @@ class RetryPolicy(Retry):
                 f"not retried: waiting {wait:.2f}s would pass the retry deadline of {budget.seconds:g}s",
             )
             reason = error or ResponseError(f"retry deadline of {budget.seconds:g}s reached")
-            raise MaxRetryError(_pool, url or "", reason) from reason  # type: ignore[arg-type]
+            raise MaxRetryError(_pool, url or "", reason) from reason
         new_retry.planned_wait = wait
         self._log(method, url, _pool, response, error, attempt, f"retrying in {wait:.2f}s")
         return new_retry

@@ -28,9 +28,9 @@ def _original(method: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
-_PICKLES_DICTIONARIES: Callable[..., Any] = _original(vars(pickle._Pickler)[_ATTRIBUTE])  # type: ignore[attr-defined]
+_PICKLES_DICTIONARIES: Callable[..., Any] = _original(vars(pickle._Pickler)[_ATTRIBUTE])
 
 
 def unwrap_dictionary_pickling() -> None:
     """Put pickle's own ``_batch_setitems`` back, so the SDK's next serialization wraps it once."""
-    setattr(pickle._Pickler, _ATTRIBUTE, _PICKLES_DICTIONARIES)  # type: ignore[attr-defined]
+    setattr(pickle._Pickler, _ATTRIBUTE, _PICKLES_DICTIONARIES)

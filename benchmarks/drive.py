@@ -43,6 +43,12 @@ class Resource:
         """The resource's URN, as the engine names it."""
         return urn(self.name)
 
+    def created(self) -> tuple[struct_pb2.Struct, struct_pb2.Struct]:
+        """Its last inputs and outputs, which Create set; BenchmarkError before that."""
+        if self.inputs is None or self.outputs is None:
+            raise BenchmarkError(f"{self.name} has not been created")
+        return self.inputs, self.outputs
+
 
 @dataclass
 class PhaseResult:
@@ -82,7 +88,7 @@ def declared_structs(plugin: Plugin, count: int, description: Optional[str] = No
 def check(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> struct_pb2.Struct:
     """Check: the canonical inputs, or BenchmarkError when the plugin reports failures."""
     olds = resource.inputs if resource.inputs is not None else props(plugin, {})
-    response = plugin.stub.Check(
+    response: provider_pb2.CheckResponse = plugin.stub.Check(
         provider_pb2.CheckRequest(urn=resource.urn, olds=olds, news=news, name=resource.name, type=TYPE),
         timeout=CALL_TIMEOUT,
     )
@@ -93,7 +99,7 @@ def check(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> struct
 
 def diff(plugin: Plugin, resource: Resource, inputs: struct_pb2.Struct) -> int:
     """Diff against the last outputs: DIFF_NONE, or DIFF_UNKNOWN / DIFF_SOME (no replacement is expected here)."""
-    response = plugin.stub.Diff(
+    response: provider_pb2.DiffResponse = plugin.stub.Diff(
         provider_pb2.DiffRequest(
             id=resource.id, urn=resource.urn, olds=resource.outputs, news=inputs, name=resource.name, type=TYPE
         ),
@@ -157,22 +163,29 @@ def delete(plugin: Plugin, resource: Resource) -> Resource:
 # -- the engine's operations, one resource's worth each ---------------------------------------------
 
 
-def step_create(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> Resource:
+def _declared(resource: Resource, news: Optional[struct_pb2.Struct]) -> struct_pb2.Struct:
+    """The declared inputs a step that checks them needs (``run_phase`` passes them when given ``news``)."""
+    if news is None:
+        raise BenchmarkError(f"{resource.name}: this step checks declared inputs, and none were given")
+    return news
+
+
+def step_create(plugin: Plugin, resource: Resource, news: Optional[struct_pb2.Struct]) -> Resource:
     """``up`` of a new resource: Check + Create."""
-    return create(plugin, resource, check(plugin, resource, news))
+    return create(plugin, resource, check(plugin, resource, _declared(resource, news)))
 
 
-def step_preview(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> Resource:
+def step_preview(plugin: Plugin, resource: Resource, news: Optional[struct_pb2.Struct]) -> Resource:
     """``preview`` of an unchanged resource: Check + Diff, which must find no change."""
-    changes = diff(plugin, resource, check(plugin, resource, news))
+    changes = diff(plugin, resource, check(plugin, resource, _declared(resource, news)))
     if changes != provider_pb2.DiffResponse.DIFF_NONE:
         raise BenchmarkError(f"{resource.name}: preview of an unchanged declaration found changes")
     return resource
 
 
-def step_update(plugin: Plugin, resource: Resource, news: struct_pb2.Struct) -> Resource:
+def step_update(plugin: Plugin, resource: Resource, news: Optional[struct_pb2.Struct]) -> Resource:
     """``up`` of a changed resource: Check + Diff (must find a change) + Update."""
-    inputs = check(plugin, resource, news)
+    inputs = check(plugin, resource, _declared(resource, news))
     # A change answers "unknown" (the engine then diffs the inputs itself, see provider.py), or "some".
     if diff(plugin, resource, inputs) == provider_pb2.DiffResponse.DIFF_NONE:
         raise BenchmarkError(f"{resource.name}: a changed description did not show as a change")

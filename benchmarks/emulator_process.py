@@ -149,7 +149,7 @@ class SubprocessEmulator:
         line = self._process.stdout.readline()
         if not line:
             raise RuntimeError(f"the emulator process exited (status {self._process.poll()})")
-        answer = json.loads(line)
+        answer: dict[str, Any] = json.loads(line)
         if "error" in answer:
             raise RuntimeError(f"emulator: {answer['error']}")
         return answer

@@ -308,7 +308,7 @@ def _check_cost(plugin: Plugin, provider: FallbackOfferProvider, stack: list[Res
     """Check: round trip and plugin CPU over the stack, and our ``check`` in-process on the same inputs."""
     pairs = list(zip(stack, news, strict=True))
     round_trip, cpu = sequential_cost(plugin, lambda pair: check(plugin, pair[0], pair[1]), pairs)
-    decoded = [(from_struct(r.inputs, keep_unknowns=True), from_struct(n, keep_unknowns=True)) for r, n in pairs]
+    decoded = [(from_struct(r.created()[0], keep_unknowns=True), from_struct(n, keep_unknowns=True)) for r, n in pairs]
     ours = mean_us(lambda pair: provider.check(pair[0], pair[1]), decoded)
     return CallCost("check", round_trip, cpu, ours)
 
@@ -317,7 +317,8 @@ def _diff_cost(plugin: Plugin, provider: FallbackOfferProvider, stack: list[Reso
     """Diff: round trip and plugin CPU over the stack, and our ``diff`` in-process on the same inputs."""
     round_trip, cpu = sequential_cost(plugin, lambda r: diff(plugin, r, r.inputs), stack)
     decoded = [
-        (r.id, from_struct(r.outputs, keep_unknowns=True), from_struct(r.inputs, keep_unknowns=True)) for r in stack
+        (r.id, from_struct(r.created()[1], keep_unknowns=True), from_struct(r.created()[0], keep_unknowns=True))
+        for r in stack
     ]
     ours = mean_us(lambda item: provider.diff(*item), decoded)
     return CallCost("diff", round_trip, cpu, ours)
@@ -336,7 +337,7 @@ def _read_breakdown(
 
     Each way's figure is the best of 4 interleaved rounds (the least disturbed by the machine).
     """
-    outputs = from_struct(resource.outputs)
+    outputs = from_struct(resource.created()[1])
     provider.read(resource.id, outputs)  # its first call fetches a token: not part of the cost
     get = bare_get(config, resource.id)
     calls = list(range(repeats // 4))

@@ -247,6 +247,13 @@ class Emulator:
         """The look-up shape of an object of `kind`, or None."""
         return self._store.get(kind_named(kind), org, sandbox, object_id)
 
+    def stored(self, kind: str, org: str, sandbox: str, object_id: str) -> dict[str, Any]:
+        """The look-up shape of an object of `kind` that must exist; LookupError naming it when it does not."""
+        found = self.get(kind, org, sandbox, object_id)
+        if found is None:
+            raise LookupError(f"no {kind} {object_id} in {org}/{sandbox}")
+        return found
+
     def objects(self, kind: str, org: str, sandbox: str) -> list[dict[str, Any]]:
         """Look-up shapes of a sandbox's objects of `kind`, in creation order."""
         return self._store.all(kind_named(kind), org, sandbox)

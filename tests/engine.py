@@ -20,6 +20,7 @@ from typing import Any, Callable, Optional, TypeVar
 
 import grpc
 from google.protobuf import struct_pb2
+from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -52,7 +53,8 @@ def to_struct(values: dict[str, Any]) -> struct_pb2.Struct:
 
 
 def from_struct(struct: struct_pb2.Struct, keep_unknowns: bool = False) -> dict[str, Any]:
-    return rpc.deserialize_properties(struct, keep_unknowns)
+    values: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns)
+    return values
 
 
 def provider_blob(spec: ResourceSpec = FALLBACK_OFFER) -> str:
@@ -62,7 +64,9 @@ def provider_blob(spec: ResourceSpec = FALLBACK_OFFER) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _blob(kind: str) -> str:
-    return serialize_provider(getattr(provider, f"{kind}Provider")())
+    kind_provider: ResourceProvider = getattr(provider, f"{kind}Provider")()
+    blob: str = serialize_provider(kind_provider)  # the SDK marks it @no_type_check
+    return blob
 
 
 T = TypeVar("T")
@@ -163,7 +167,7 @@ class Plugin:
         old_inputs: Optional[dict[str, Any]] = None,
         spec: ResourceSpec = FALLBACK_OFFER,
     ) -> provider_pb2.DiffResponse:
-        return self._call(
+        response: provider_pb2.DiffResponse = self._call(
             "Diff",
             provider_pb2.DiffRequest(
                 id=id_,
@@ -175,6 +179,7 @@ class Plugin:
                 type=spec.pulumi_type,
             ),
         )
+        return response
 
     def create(
         self, name: str, inputs: dict[str, Any], spec: ResourceSpec = FALLBACK_OFFER

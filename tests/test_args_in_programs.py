@@ -14,7 +14,7 @@ from .conftest import ORG, SANDBOX
 from .engine import Plugin
 from .offers import WEB
 from .offers import offer as plain_offer
-from .test_example_stack import PluginMocks
+from .test_example_stack import PluginMocks, pulumi_test
 
 
 def _mocked(plugin: Plugin) -> None:
@@ -28,7 +28,7 @@ def _component() -> Any:
     return ComponentArgs(type="text", format="text/plain", content="Hello")
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_an_output_inside_a_nested_block_reaches_the_api(shared_plugin: Plugin, emu: Emulator) -> Any:
     from provider import (
         FallbackOffer,
@@ -52,14 +52,14 @@ def test_an_output_inside_a_nested_block_reaches_the_api(shared_plugin: Plugin, 
 
     def verify(values: list[Any]) -> None:
         web_id, offer_id, created = values
-        live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
+        live = emu.stored("fallback-offer", ORG, SANDBOX, offer_id)
         assert live["representations"][0]["placement"] == web_id
         assert live["selectionConstraint"] == {"startDate": created, "profileConstraintType": "none"}
 
     return pulumi.Output.all(web.id, offer.id, web.created_date).apply(verify)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_a_whole_nested_block_may_be_an_output(shared_plugin: Plugin, emu: Emulator) -> Any:
     from provider import FallbackOffer, FallbackOfferArgs, RankArgs, RepresentationArgs, SelectionConstraintArgs
 
@@ -77,14 +77,14 @@ def test_a_whole_nested_block_may_be_an_output(shared_plugin: Plugin, emu: Emula
     )
 
     def verify(offer_id: str) -> None:
-        live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
+        live = emu.stored("fallback-offer", ORG, SANDBOX, offer_id)
         assert live["selectionConstraint"] == {"endDate": "2026-09-01T00:00:00.000+00:00"}
         assert live["rank"] == {"priority": 2}
 
     return offer.id.apply(verify)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_a_decision_takes_its_references_as_outputs(shared_plugin: Plugin, emu: Emulator) -> Any:
     from provider import (
         Decision,
@@ -122,14 +122,14 @@ def test_a_decision_takes_its_references_as_outputs(shared_plugin: Plugin, emu: 
 
     def verify(values: list[Any]) -> None:
         web_id, fallback_id, decision_id = values
-        live = emu.get("decision", ORG, SANDBOX, decision_id)
+        live = emu.stored("decision", ORG, SANDBOX, decision_id)
         assert live["fallback"] == fallback_id and live["criteria"][0]["placements"] == [web_id]
         assert live["status"] == "draft"
 
     return pulumi.Output.all(web.id, fallback.id, decision.id).apply(verify)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_a_plain_dict_may_hold_datetime_and_date_values(shared_plugin: Plugin, emu: Emulator) -> Any:
     from provider import FallbackOffer
 
@@ -148,7 +148,7 @@ def test_a_plain_dict_may_hold_datetime_and_date_values(shared_plugin: Plugin, e
     )
 
     def verify(offer_id: str) -> None:
-        live = emu.get("fallback-offer", ORG, SANDBOX, offer_id)
+        live = emu.stored("fallback-offer", ORG, SANDBOX, offer_id)
         assert live["selectionConstraint"] == {
             "startDate": "2026-06-01T07:30:00.000+00:00",
             "endDate": "2026-09-01T00:00:00.000+00:00",

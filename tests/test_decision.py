@@ -52,7 +52,7 @@ def test_a_decision_naming_its_placements_and_fallback_goes_up_where_references_
 ) -> None:
     _, offers, decisions, _ = _chain(shared_plugin, strict)
 
-    live = strict.get("decision", ORG, SANDBOX, decisions.state["spring"].id)
+    live = strict.stored("decision", ORG, SANDBOX, decisions.state["spring"].id)
     assert live["fallback"] == offers.state["fallback"].id
 
 

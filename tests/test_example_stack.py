@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import runpy
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, ParamSpec
 
 import pulumi
 import pytest
@@ -24,6 +24,14 @@ from .engine import PROVIDER_KEY, Plugin, provider_blob
 KINDS = {spec.pulumi_type: spec for spec in SPECS}
 
 ROOT = Path(__file__).resolve().parent.parent
+
+P = ParamSpec("P")
+
+
+def pulumi_test(test: Callable[P, object]) -> Callable[P, None]:
+    """``pulumi.runtime.test``: runs the test and waits for the Output it returns; typed here, the SDK's is not."""
+    waits: Callable[P, None] = pulumi.runtime.test(test)  # type: ignore[no-untyped-call]  # unannotated in the SDK
+    return waits
 
 
 class PluginMocks(pulumi.runtime.Mocks):
@@ -56,7 +64,7 @@ def program(shared_plugin: Plugin, emu: Emulator) -> tuple[dict[str, Any], Plugi
     return runpy.run_path(str(ROOT / "__main__.py")), mocks
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_the_example_stack_creates_its_offers_in_the_emulator(
     program: tuple[dict[str, Any], PluginMocks], emu: Emulator
 ) -> Any:
@@ -74,15 +82,17 @@ def test_the_example_stack_creates_its_offers_in_the_emulator(
     return pulumi.Output.all(offers[0].id, offers[1].id, offers[0].etag, offers[1].etag).apply(verify)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_the_chain_is_wired_by_references(program: tuple[dict[str, Any], PluginMocks], emu: Emulator) -> Any:
     module, _ = program
 
     def verify(values: list[Any]) -> None:
         web_banner, email_block, web_fallback, email_fallback, decision = values
-        assert emu.get("fallback-offer", ORG, SANDBOX, web_fallback)["representations"][0]["placement"] == web_banner
-        assert emu.get("fallback-offer", ORG, SANDBOX, email_fallback)["representations"][0]["placement"] == email_block
-        live = emu.get("decision", ORG, SANDBOX, decision)
+        assert emu.stored("fallback-offer", ORG, SANDBOX, web_fallback)["representations"][0]["placement"] == web_banner
+        assert (
+            emu.stored("fallback-offer", ORG, SANDBOX, email_fallback)["representations"][0]["placement"] == email_block
+        )
+        live = emu.stored("decision", ORG, SANDBOX, decision)
         assert live["fallback"] == web_fallback
         assert live["criteria"][0]["placements"] == [web_banner, email_block]
 
@@ -91,7 +101,7 @@ def test_the_chain_is_wired_by_references(program: tuple[dict[str, Any], PluginM
     ).apply(verify)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_snake_case_outputs_mirror_the_api_names(program: tuple[dict[str, Any], PluginMocks], emu: Emulator) -> Any:
     web = program[0]["web_fallback"]
 
@@ -103,7 +113,7 @@ def test_snake_case_outputs_mirror_the_api_names(program: tuple[dict[str, Any], 
     return pulumi.Output.all(web.created_date, web.createdDate, web.sandbox_id, web.sandbox_name).apply(verify)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_the_program_sends_the_same_provider_blob_as_the_harness(program: tuple[dict[str, Any], PluginMocks]) -> Any:
     module, mocks = program
 
@@ -123,7 +133,7 @@ def test_the_program_sends_the_same_provider_blob_as_the_harness(program: tuple[
     )
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_get_references_an_offer_the_stack_does_not_manage(shared_plugin: Plugin, emu: Emulator) -> Any:
     from provider import FallbackOffer
 

@@ -37,7 +37,7 @@ def test_an_edit_patches_characteristics_key_by_key_behind_the_guards(stack: Sta
     ]
     assert stack.state["spring"].id == offer_id
     assert stack.state["spring"].outputs["etag"] == 2
-    assert emu.get_offer(ORG, SANDBOX, offer_id)["description"] == "Now with summer colours"
+    assert emu.stored("fallback-offer", ORG, SANDBOX, offer_id)["description"] == "Now with summer colours"
 
 
 def test_equal_timestamps_in_other_notations_make_no_diff(stack: Stack, emu: Emulator) -> None:

@@ -252,7 +252,7 @@ def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu
     stack.up("spring", offer())
 
     assert len(emu.offers(ORG, SANDBOX)) == 2
-    assert emu.get_offer(ORG, SANDBOX, stack.state["spring"].id)["createdByClientId"] == emu.client_id
+    assert emu.stored("fallback-offer", ORG, SANDBOX, stack.state["spring"].id)["createdByClientId"] == emu.client_id
 
 
 def _lost_create_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> Plugin:
@@ -341,7 +341,7 @@ def test_an_update_whose_answer_is_lost_is_applied_exactly_once(stack: Stack, em
 
     stack.up("spring", offer(description="Changed once"))
 
-    live = emu.get_offer(ORG, SANDBOX, offer_id)
+    live = emu.stored("fallback-offer", ORG, SANDBOX, offer_id)
     assert live["description"] == "Changed once"
     assert live["etag"] == 2
     assert stack.state["spring"].outputs["etag"] == 2
@@ -390,7 +390,7 @@ def test_a_conflict_after_our_lost_update_landed_names_only_what_someone_else_ch
         stack.up("spring", offer(description="Ours"))
 
     assert "(status differs from what the stack last saw)" in failure.value.details
-    live = emu.get_offer(ORG, SANDBOX, offer_id)
+    live = emu.stored("fallback-offer", ORG, SANDBOX, offer_id)
     assert (live["description"], live["status"]) == ("Ours", "archived")
 
 
@@ -403,7 +403,7 @@ def test_after_a_conflict_refresh_then_up_applies_the_change(stack: Stack, emu: 
     stack.refresh("spring")
     stack.up("spring", offer(description="Ours"))
 
-    live = emu.get_offer(ORG, SANDBOX, stack.state["spring"].id)
+    live = emu.stored("fallback-offer", ORG, SANDBOX, stack.state["spring"].id)
     assert (live["description"], live["status"]) == ("Ours", "approved")
 
 

@@ -44,7 +44,7 @@ def test_create_posts_once_and_exports_the_id_and_the_etag(kind: KindCase, stack
 
     state = stack.state["it"]
     assert emu.log.count(service="dps") == 1 and emu.log.count("POST", service="dps") == 1
-    assert emu.get(kind.emulator_kind, ORG, SANDBOX, state.id)["name"] == "Made by the stack"
+    assert emu.stored(kind.emulator_kind, ORG, SANDBOX, state.id)["name"] == "Made by the stack"
     assert state.outputs["etag"] == 1
     assert state.outputs["sandboxName"] == SANDBOX
     assert state.outputs["createdByClientId"] == emu.client_id
@@ -75,7 +75,7 @@ def test_an_edit_is_one_patch_guarded_by_every_field_the_stack_saw(kind: KindCas
         {"op": "replace", "path": "/description", "value": "Edited by the stack"}
     ]
     assert stack.state["it"].id == object_id and stack.state["it"].outputs["etag"] == 2
-    assert emu.get(kind.emulator_kind, ORG, SANDBOX, object_id)["description"] == "Edited by the stack"
+    assert emu.stored(kind.emulator_kind, ORG, SANDBOX, object_id)["description"] == "Edited by the stack"
 
 
 def test_removing_an_optional_field_sends_a_remove_operation(kind: KindCase, stack: Stack, emu: Emulator) -> None:
@@ -87,7 +87,7 @@ def test_removing_an_optional_field_sends_a_remove_operation(kind: KindCase, sta
     stack.up("it", without)
 
     assert _changes(emu) == [{"op": "remove", "path": "/description"}]
-    assert "description" not in emu.get(kind.emulator_kind, ORG, SANDBOX, stack.state["it"].id)
+    assert "description" not in emu.stored(kind.emulator_kind, ORG, SANDBOX, stack.state["it"].id)
 
 
 def test_an_edit_in_the_ui_shows_after_refresh_and_on_the_next_preview(

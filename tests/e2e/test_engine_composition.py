@@ -91,7 +91,7 @@ def test_a_second_stack_reads_offer_ids_through_a_stack_reference(
 
     web_id = offers.resources()["web"]["id"]
     assert consumer.outputs()["webFromOtherStack"] == web_id
-    pointer = emulator.get_offer(ORG, SANDBOX, consumer.resources()["pointer"]["id"])
+    pointer = emulator.stored("fallback-offer", ORG, SANDBOX, consumer.resources()["pointer"]["id"])
     assert pointer["characteristics"] == {"fallbackOf": web_id}
     consumer.assert_no_changes()
 

@@ -39,7 +39,7 @@ def test_the_chain_goes_up_in_dependency_order_no_ops_and_comes_down_in_reverse(
         i for i, kind in enumerate(created) if kind == "fallback-offer"
     )
     outputs = project.outputs()
-    decision = emulator.get("decision", ORG, SANDBOX, outputs["decisionId"])
+    decision = emulator.stored("decision", ORG, SANDBOX, outputs["decisionId"])
     assert decision["fallback"] == outputs["fallbackOfferIds"]["web"]
     assert decision["criteria"][0]["placements"] == [outputs["placementIds"]["web"], outputs["placementIds"]["email"]]
     project.assert_no_changes()

@@ -56,7 +56,7 @@ def test_an_edit_is_exactly_one_guarded_patch(make_project: ProjectFactory, emul
     assert patch.method == "PATCH" and patch.path.endswith(offer_id)
     assert [op["op"] for op in patch.body if op["op"] != "test"] == ["replace"]
     assert {op["path"] for op in patch.body if op["op"] == "test"} >= {"/name", "/description", "/representations"}
-    assert emulator.get_offer(ORG, SANDBOX, offer_id)["description"] == "Now with summer colours"
+    assert emulator.stored("fallback-offer", ORG, SANDBOX, offer_id)["description"] == "Now with summer colours"
     assert project.outputs()["web-etag"] == 2
     project.assert_no_changes()
 
@@ -76,7 +76,7 @@ def test_an_edit_in_the_adobe_ui_shows_after_refresh_as_that_field_and_up_restor
     assert (step.op, step.changed) == ("update", ["status"])
 
     project.up()
-    assert emulator.get_offer(ORG, SANDBOX, offer_id)["status"] == "approved"
+    assert emulator.stored("fallback-offer", ORG, SANDBOX, offer_id)["status"] == "approved"
     project.assert_no_changes()
 
 
@@ -134,7 +134,7 @@ def test_an_update_conflicting_with_an_outside_edit_fails_with_refresh_advice_an
     project.refresh()
     project.write_program(offers_program(named("web", "Renamed in the UI", description="Our change")))
     project.up()
-    assert emulator.get_offer(ORG, SANDBOX, offer_id)["description"] == "Our change"
+    assert emulator.stored("fallback-offer", ORG, SANDBOX, offer_id)["description"] == "Our change"
     project.assert_no_changes()
 
 

@@ -58,5 +58,5 @@ def test_a_stack_written_by_0_1_0_updates_with_one_guarded_patch(make_project: P
 
         [patch] = [entry for entry in emulator.log.entries(service="dps") if entry.method != "GET"]
         assert patch.method == "PATCH" and patch.path.endswith(offer_id)
-        assert emulator.get_offer(ORG, SANDBOX, offer_id)["description"] == "Edited after the upgrade"
+        assert emulator.stored("fallback-offer", ORG, SANDBOX, offer_id)["description"] == "Edited after the upgrade"
         project.assert_no_changes()

@@ -76,14 +76,15 @@ def _engine_run(project: Project, emu: Emulator) -> dict[str, list[dict[str, Any
 
 
 def _standin_run(stack: Stack, log: Path, emu: Emulator) -> dict[str, list[dict[str, Any]]]:
+    def refresh() -> None:
+        AdobeUi(emu).patch(stack.state["a"].id, [{"op": "replace", "path": "/status", "value": "draft"}])
+        stack.refresh("a")
+
     steps: dict[str, Callable[[], Any]] = {
         "create": lambda: stack.up("a", offer()),
         "preview": lambda: stack.preview("a", offer()),
         "update": lambda: stack.up("a", offer(description="Edited")),
-        "refresh": lambda: (
-            AdobeUi(emu).patch(stack.state["a"].id, [{"op": "replace", "path": "/status", "value": "draft"}]),
-            stack.refresh("a"),
-        ),
+        "refresh": refresh,
         "replace": lambda: stack.up("a", offer(description="Edited", sandboxName="staging")),
         "destroy": lambda: stack.destroy("a"),
     }

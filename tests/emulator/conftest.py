@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+from types import ModuleType
 from typing import Any, Callable
 
 import pytest
@@ -10,7 +12,7 @@ from offerform_emulator import Emulator
 from offerform_emulator.kinds import kind_named
 from offerform_emulator.testing import shared_emulator  # noqa: F401  (registers it; `emulator` comes from tests/conftest.py)
 
-from .samples import KIND_NAMES, SAMPLES, sample, with_overrides  # noqa: F401  (with_overrides: for tests)
+from .samples import KIND_NAMES, SAMPLES, sample
 
 ORG = "TESTORG@AdobeOrg"
 SANDBOX = "prod"
@@ -36,7 +38,7 @@ def get_token(emu: Emulator) -> str:
         timeout=5,
     )
     response.raise_for_status()
-    return response.json()["access_token"]
+    return str(response.json()["access_token"])
 
 
 class Library:
@@ -63,7 +65,7 @@ class Library:
             self.headers["x-gw-ims-org-id"] = org
         if sandbox is not None:
             self.headers["x-sandbox-name"] = sandbox
-        self.session: Any = requests  # a requests.Session to reuse connections, or the module
+        self.session: requests.Session | ModuleType = requests  # a requests.Session to reuse connections, or the module
 
     def request(
         self, method: str, path: str, params: Any = None, offer_type: Any = ..., **kwargs: Any
@@ -77,7 +79,10 @@ class Library:
             query.extend(params)
         headers = {**self.headers, **kwargs.pop("headers", {})}
         kwargs.setdefault("timeout", 5)
-        return self.session.request(method, self.emu.dps_url + path, params=query, headers=headers, **kwargs)
+        response: requests.Response = self.session.request(
+            method, self.emu.dps_url + path, params=query, headers=headers, **kwargs
+        )
+        return response
 
     def create(self, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("POST", self.path, json=sample(self.kind) if body is None else body, **kwargs)
@@ -86,7 +91,7 @@ class Library:
         """Create a valid object (the kind's sample, with overrides) and return its id."""
         response = self.create(sample(self.kind, **overrides))
         assert response.status_code == 201, response.text
-        return response.json()["id"]
+        return str(response.json()["id"])
 
     def refused(self, **overrides: Any) -> str:
         """Create the kind's sample with overrides, expect a 400 problem, and return its detail."""
@@ -112,9 +117,10 @@ class Library:
     def follow(self, href: str, **kwargs: Any) -> requests.Response:
         """GET a relative `_links` href (it is relative to the dps base URL)."""
         kwargs.setdefault("timeout", 5)
-        return self.session.get(self.emu.dps_url + href, headers=self.headers, **kwargs)
+        response: requests.Response = self.session.get(self.emu.dps_url + href, headers=self.headers, **kwargs)
+        return response
 
-    def list_all(self, params: Any = None) -> list[dict[str, Any]]:
+    def list_all(self, params: Any = None) -> builtins.list[dict[str, Any]]:  # `list` here is the method above
         """Every object, following `next` links until there is none."""
         page = self.list(params)
         assert page.status_code == 200, page.text

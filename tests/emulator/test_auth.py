@@ -9,6 +9,8 @@ from typing import Any, Callable
 import requests
 from offerform_emulator import Emulator
 
+from .conftest import Dps
+
 
 def test_missing_token_is_401_with_the_gateway_error(make_dps: Callable[..., Any]) -> None:
     response = make_dps(token=None).list()
@@ -20,12 +22,14 @@ def test_unknown_token_is_401(make_dps: Callable[..., Any]) -> None:
     assert make_dps(token="eyJmade-up-token").list().status_code == 401
 
 
-def test_non_bearer_authorization_is_401(dps: Any) -> None:
+def test_non_bearer_authorization_is_401(dps: Dps) -> None:
     response = dps.list(headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert response.status_code == 401
 
 
-def test_token_works_until_its_lifetime_ends(emulator: Emulator, new_token: Any, dps_for: Any) -> None:
+def test_token_works_until_its_lifetime_ends(
+    emulator: Emulator, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     emulator.token_lifetime = 0.3
     client = dps_for(emulator, new_token(emulator))
     assert client.list().status_code == 200
@@ -36,7 +40,7 @@ def test_token_works_until_its_lifetime_ends(emulator: Emulator, new_token: Any,
 
 
 def test_expire_tokens_invalidates_every_issued_token(
-    emulator: Emulator, dps: Any, new_token: Any, dps_for: Any
+    emulator: Emulator, dps: Dps, new_token: Callable[[Emulator], str], dps_for: Any
 ) -> None:
     other = dps_for(emulator, new_token(emulator))
     emulator.expire_tokens()
@@ -45,7 +49,7 @@ def test_expire_tokens_invalidates_every_issued_token(
     assert dps_for(emulator, new_token(emulator)).list().status_code == 200
 
 
-def test_missing_api_key_is_403003(dps: Any) -> None:
+def test_missing_api_key_is_403003(dps: Dps) -> None:
     del dps.headers["x-api-key"]
     response = dps.list()
     assert response.status_code == 403
@@ -124,7 +128,7 @@ def test_sandbox_ids_differ_per_org_and_sandbox(make_dps: Callable[..., Any]) ->
     assert len(ids) == 4
 
 
-def test_authorization_is_logged_redacted(emulator: Emulator, dps: Any, token: str) -> None:
+def test_authorization_is_logged_redacted(emulator: Emulator, dps: Dps, token: str) -> None:
     dps.list()
     (entry,) = emulator.log.entries(service="dps")
     assert entry.headers["authorization"] == "Bearer ***"

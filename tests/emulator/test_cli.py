@@ -51,7 +51,7 @@ class RunningCli:
             },
         )
         assert response.status_code == 200, response.text
-        return response.json()["access_token"]
+        return str(response.json()["access_token"])
 
     def create(self, token: str, name: str = "From the CLI test") -> requests.Response:
         return requests.post(

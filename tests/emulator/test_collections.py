@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Callable
 
 import pytest
 from offerform_emulator import Emulator
@@ -12,7 +12,7 @@ from .samples import sample
 
 
 @pytest.fixture
-def collections(client_for: Any) -> Library:
+def collections(client_for: Callable[..., Library]) -> Library:
     return client_for("collection")
 
 
@@ -41,7 +41,7 @@ def test_labels_are_strings(collections: Library) -> None:
     assert "labels must be an array of strings" in collections.refused(labels=[1])
 
 
-def test_a_qualifier_has_only_a_name_and_a_description(client_for: Any) -> None:
+def test_a_qualifier_has_only_a_name_and_a_description(client_for: Callable[..., Library]) -> None:
     qualifiers = client_for("collection-qualifier")
     response = qualifiers.create({"name": "Sneakers", "colour": "red"})
     assert response.status_code == 400

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from offerform_emulator import Emulator
+
+from .conftest import Dps
 
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
 THREADS = 8
 
 
-def _increment(dps: Any, offer_id: str, times: int) -> int:
+def _increment(dps: Dps, offer_id: str, times: int) -> int:
     """Read-modify-write `times` increments of /characteristics/counter, guarded by a `test` op; conflicts retried."""
     conflicts = 0
     done = 0
@@ -33,7 +34,7 @@ def _increment(dps: Any, offer_id: str, times: int) -> int:
     return conflicts
 
 
-def test_eight_guarded_writers_lose_no_update(dps: Any, emulator: Emulator) -> None:
+def test_eight_guarded_writers_lose_no_update(dps: Dps, emulator: Emulator) -> None:
     emulator.test_failure_status = 409
     offer_id = dps.create_ok(characteristics={"counter": "0"})
     per_thread = 5
@@ -51,7 +52,7 @@ def test_eight_guarded_writers_lose_no_update(dps: Any, emulator: Emulator) -> N
     assert emulator.log.count(method="PATCH") == THREADS * per_thread + conflicts
 
 
-def test_eight_concurrent_creators_create_exactly_the_expected_offers(dps: Any, emulator: Emulator) -> None:
+def test_eight_concurrent_creators_create_exactly_the_expected_offers(dps: Dps, emulator: Emulator) -> None:
     per_thread = 10
     start = threading.Barrier(THREADS)
 
@@ -67,7 +68,7 @@ def test_eight_concurrent_creators_create_exactly_the_expected_offers(dps: Any, 
     assert len(emulator.offers(ORG, SANDBOX)) == THREADS * per_thread
 
 
-def test_readers_never_see_a_half_applied_patch(dps: Any) -> None:
+def test_readers_never_see_a_half_applied_patch(dps: Dps) -> None:
     offer_id = dps.create_ok(name="v0", description="v0")
     stop = threading.Event()
     torn: list[tuple[str, str]] = []

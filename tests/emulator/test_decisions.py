@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from offerform_emulator import Emulator
@@ -12,7 +12,7 @@ from .samples import sample
 
 
 @pytest.fixture
-def decisions(client_for: Any) -> Library:
+def decisions(client_for: Callable[..., Library]) -> Library:
     return client_for("decision")
 
 

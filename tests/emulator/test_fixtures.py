@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import requests
 from offerform_emulator import Emulator
+
+from .conftest import Dps
 
 
 def test_the_emulator_fixture_is_started_and_fresh(emulator: Emulator) -> None:
@@ -27,7 +29,7 @@ def test_the_shared_emulator_is_one_server_for_the_session(shared_emulator: Emul
 
 
 def test_the_shared_emulator_keeps_state_until_reset(
-    shared_emulator: Emulator, new_token: Any, dps_for: Any, body: Any
+    shared_emulator: Emulator, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps], body: Any
 ) -> None:
     shared_emulator.reset()
     dps_for(shared_emulator, new_token(shared_emulator)).create(body())

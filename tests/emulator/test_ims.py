@@ -7,7 +7,7 @@ import uuid
 import requests
 from offerform_emulator import Emulator
 
-from .conftest import with_overrides
+from .samples import with_overrides
 
 
 def _form(emu: Emulator, **overrides: str | None) -> dict[str, str]:

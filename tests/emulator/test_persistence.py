@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from offerform_emulator import Emulator
 
+from .conftest import Dps
+
 ORG, SANDBOX = "TESTORG@AdobeOrg", "prod"
 
 
-def test_offers_survive_a_restart_with_the_same_data_file(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_offers_survive_a_restart_with_the_same_data_file(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "offers.json"
     with Emulator(data_file=data) as emu:
         client = dps_for(emu, new_token(emu))
@@ -26,7 +30,7 @@ def test_offers_survive_a_restart_with_the_same_data_file(tmp_path: Path, new_to
 
 
 def test_a_missing_data_file_starts_empty_and_is_written_on_the_first_change(
-    tmp_path: Path, new_token: Any, dps_for: Any
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Any
 ) -> None:
     data = tmp_path / "sub" / "offers.json"
     with Emulator(data_file=data) as emu:
@@ -37,7 +41,9 @@ def test_a_missing_data_file_starts_empty_and_is_written_on_the_first_change(
         assert data.exists()
 
 
-def test_the_file_is_rewritten_after_every_change(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_the_file_is_rewritten_after_every_change(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "offers.json"
 
     def saved_etags() -> list[int]:
@@ -53,7 +59,9 @@ def test_the_file_is_rewritten_after_every_change(tmp_path: Path, new_token: Any
         assert saved_etags() == []
 
 
-def test_writes_leave_no_temporary_files_behind(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_writes_leave_no_temporary_files_behind(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "offers.json"
     with Emulator(data_file=data) as emu:
         client = dps_for(emu, new_token(emu))
@@ -62,7 +70,9 @@ def test_writes_leave_no_temporary_files_behind(tmp_path: Path, new_token: Any, 
     assert [p.name for p in tmp_path.iterdir()] == ["offers.json"]
 
 
-def test_sandboxes_stay_isolated_after_a_restart(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_sandboxes_stay_isolated_after_a_restart(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "offers.json"
     with Emulator(data_file=data) as emu:
         offer_id = dps_for(emu, new_token(emu), sandbox="dev").create_ok()
@@ -72,7 +82,9 @@ def test_sandboxes_stay_isolated_after_a_restart(tmp_path: Path, new_token: Any,
         assert dps_for(emu, token, sandbox="prod").get(offer_id).status_code == 404
 
 
-def test_creation_order_survives_a_restart(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_creation_order_survives_a_restart(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "offers.json"
     with Emulator(data_file=data) as emu:
         client = dps_for(emu, new_token(emu))
@@ -84,7 +96,9 @@ def test_creation_order_survives_a_restart(tmp_path: Path, new_token: Any, dps_f
         assert [o["id"] for o in client.list().json()["results"]][:3] == ids
 
 
-def test_tokens_do_not_survive_a_restart(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_tokens_do_not_survive_a_restart(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "offers.json"
     with Emulator(data_file=data) as emu:
         token = new_token(emu)
@@ -99,7 +113,9 @@ def test_a_damaged_data_file_is_refused(tmp_path: Path) -> None:
         Emulator(data_file=data)
 
 
-def test_the_file_groups_each_sandboxs_objects_by_collection_path(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_the_file_groups_each_sandboxs_objects_by_collection_path(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "store.json"
     with Emulator(data_file=data) as emu:
         emu.seed("placement", ORG, SANDBOX, {"name": "p", "componentType": "html", "channel": "web"})
@@ -110,7 +126,9 @@ def test_the_file_groups_each_sandboxs_objects_by_collection_path(tmp_path: Path
     assert scope["offer-decisions"] == []
 
 
-def test_a_version_1_file_of_fallback_offers_still_loads(tmp_path: Path, new_token: Any, dps_for: Any) -> None:
+def test_a_version_1_file_of_fallback_offers_still_loads(
+    tmp_path: Path, new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     data = tmp_path / "offers.json"
     data.write_text(
         json.dumps(

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import pytest
 from offerform_emulator import Emulator
 
-from .conftest import ORG, SANDBOX, Library
+from .conftest import ORG, SANDBOX, Dps, Library
 from .samples import sample
 
 Clients = Callable[..., Library]
@@ -46,8 +46,8 @@ def test_an_id_under_the_other_offer_type_is_404_and_nothing_changes(
         assert client.get(wrong_id).status_code == 404
         assert client.patch(wrong_id, rename).status_code == 404
         assert client.delete(wrong_id).status_code == 404
-    assert emulator.get_offer(ORG, SANDBOX, fallback_id)["etag"] == 1
-    assert emulator.get("personalized-offer", ORG, SANDBOX, personalized_id)["etag"] == 1
+    assert emulator.stored("fallback-offer", ORG, SANDBOX, fallback_id)["etag"] == 1
+    assert emulator.stored("personalized-offer", ORG, SANDBOX, personalized_id)["etag"] == 1
 
 
 def test_each_type_is_validated_as_itself(offers: tuple[Library, Library]) -> None:
@@ -57,7 +57,9 @@ def test_each_type_is_validated_as_itself(offers: tuple[Library, Library]) -> No
     assert personalized.create(sample("personalized-offer", cappingConstraint={"globalCap": 3})).status_code == 201
 
 
-def test_offers_of_both_types_count_against_one_guardrail(new_token: Any, dps_for: Any) -> None:
+def test_offers_of_both_types_count_against_one_guardrail(
+    new_token: Callable[[Emulator], str], dps_for: Callable[..., Dps]
+) -> None:
     with Emulator(max_offers_per_sandbox=2) as emu:
         token = new_token(emu)
         assert Library(emu, token).create().status_code == 201

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Callable
 
 import pytest
 from offerform_emulator import Emulator
@@ -12,7 +12,7 @@ from .samples import sample
 
 
 @pytest.fixture
-def placements(client_for: Any) -> Library:
+def placements(client_for: Callable[..., Library]) -> Library:
     return client_for("placement")
 
 

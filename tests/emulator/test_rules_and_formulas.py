@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from offerform_emulator import Emulator
@@ -12,12 +12,12 @@ from .samples import sample
 
 
 @pytest.fixture
-def rules(client_for: Any) -> Library:
+def rules(client_for: Callable[..., Library]) -> Library:
     return client_for("decision-rule")
 
 
 @pytest.fixture
-def formulas(client_for: Any) -> Library:
+def formulas(client_for: Callable[..., Library]) -> Library:
     return client_for("ranking-formula")
 
 
@@ -91,7 +91,7 @@ def test_put_is_validated_as_a_create_and_changes_nothing_when_refused(formulas:
         "expression is required" in response.json()["detail"]
         and "id is managed by the server" in response.json()["detail"]
     )
-    assert emulator.get("ranking-formula", ORG, SANDBOX, formula_id)["etag"] == 1
+    assert emulator.stored("ranking-formula", ORG, SANDBOX, formula_id)["etag"] == 1
 
 
 def test_a_patch_with_a_whole_body_instead_of_operations_is_400(formulas: Library) -> None:
@@ -99,7 +99,7 @@ def test_a_patch_with_a_whole_body_instead_of_operations_is_400(formulas: Librar
     assert response.status_code == 400 and "JSON Patch array" in response.json()["detail"]
 
 
-def test_put_is_only_for_ranking_formulas(client_for: Any) -> None:
+def test_put_is_only_for_ranking_formulas(client_for: Callable[..., Library]) -> None:
     placements = client_for("placement")
     response = placements.put(placements.create_ok(), sample("placement"))
     assert response.status_code == 405 and "PUT" not in response.headers["Allow"]

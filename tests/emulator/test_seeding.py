@@ -60,7 +60,7 @@ def test_seeded_objects_are_visible_over_http_made_by_the_ui_client(
 
 def test_the_seed_client_id_can_be_overridden(tmp_path: Path, emulator: Emulator) -> None:
     emulator.load_seed(_seed_file(tmp_path), client_id="another-ui-user")
-    assert emulator.get("placement", ORG, SANDBOX, PLACEMENT_ID)["createdByClientId"] == "another-ui-user"
+    assert emulator.stored("placement", ORG, SANDBOX, PLACEMENT_ID)["createdByClientId"] == "another-ui-user"
     assert emulator.objects("collection-qualifier", ORG, "dev")[0]["createdByClientId"] == "marketer-client"
 
 
@@ -138,7 +138,7 @@ def test_with_a_data_file_objects_already_kept_are_not_seeded_twice(tmp_path: Pa
     with Emulator(data_file=data) as emu:
         made = emu.load_seed(seed)
         assert [m["name"] for m in made] == ["Black Friday"]
-        assert emu.get("placement", ORG, SANDBOX, PLACEMENT_ID)["name"] == "renamed since"
+        assert emu.stored("placement", ORG, SANDBOX, PLACEMENT_ID)["name"] == "renamed since"
         assert len(emu.objects("placement", ORG, SANDBOX)) == 1
         assert len(emu.objects("collection-qualifier", ORG, "dev")) == 2  # it had no id: seeded again
 

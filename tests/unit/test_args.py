@@ -13,6 +13,7 @@ import pytest
 
 import provider
 from provider import argsgen
+from provider.resource import SpecResource
 from provider.resources import SPECS
 from provider.schema import blocks_of, fields_of
 
@@ -21,7 +22,7 @@ from ..offers import plain_inputs
 ARGS_SOURCE = Path(argsgen.__file__).with_name("args.py")
 
 
-def _args_classes() -> list[type]:
+def _args_classes() -> list[type[object]]:
     names = {f"{spec.kind}Args" for spec in SPECS} | {f"{b.__name__}Args" for s in SPECS for b in blocks_of(s.model)}
     return [getattr(provider.args, name) for name in sorted(names)]
 
@@ -40,7 +41,7 @@ def test_every_field_of_every_model_is_an_argument_of_its_args_class() -> None:
 
 
 @pytest.mark.parametrize("args", _args_classes(), ids=lambda cls: cls.__name__)
-def test_every_argument_is_documented_for_ides(args: type) -> None:
+def test_every_argument_is_documented_for_ides(args: type[object]) -> None:
     doc = args.__init__.__doc__ or ""
     for name in inspect.signature(args.__init__).parameters:
         if name != "__self__":
@@ -70,8 +71,10 @@ def test_one_item_where_a_list_is_expected_names_the_property_and_what_to_pass()
 
     with pytest.raises(TypeError) as failure:
         provider.RepresentationArgs(
-            channel="https://ns.adobe.com/xdm/channel-types/web", placement="p", components=component
-        )  # type: ignore[arg-type]
+            channel="https://ns.adobe.com/xdm/channel-types/web",
+            placement="p",
+            components=component,  # type: ignore[arg-type]  # the mistake under test
+        )
 
     assert str(failure.value) == (
         "RepresentationArgs.components expects a list of ComponentArgs, got one "
@@ -81,7 +84,8 @@ def test_one_item_where_a_list_is_expected_names_the_property_and_what_to_pass()
 
 def test_a_string_where_a_list_of_strings_is_expected_is_refused_too() -> None:
     with pytest.raises(TypeError, match=r"ComponentArgs.language expects a list of str"):
-        provider.ComponentArgs(type="text", format="text/plain", language="en-US")  # type: ignore[arg-type]
+        # A str is a Sequence[str] to type checkers: only this check at run time catches it.
+        provider.ComponentArgs(type="text", format="text/plain", language="en-US")
 
 
 def test_dates_accept_datetime_and_date_values() -> None:
@@ -111,9 +115,9 @@ def test_python_names_become_the_apis_camel_case_names() -> None:
 @pytest.mark.parametrize(
     "resource", [provider.FallbackOffer, provider.Placement, provider.Decision], ids=lambda cls: cls.__name__
 )
-def test_help_shows_our_constructor_not_the_sdks(resource: type) -> None:
+def test_help_shows_our_constructor_not_the_sdks(resource: type[SpecResource]) -> None:
     parameters = list(inspect.signature(resource.__init__).parameters)
-    rendered = pydoc.render_doc(resource, renderer=pydoc.plaintext)
+    rendered = pydoc.plain(pydoc.render_doc(resource))
 
     assert parameters == ["self", "resource_name", "args", "opts"]
     assert f"{resource.__name__}Args" in str(inspect.signature(resource.__init__))

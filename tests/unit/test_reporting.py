@@ -41,7 +41,8 @@ def test_the_error_raised_is_the_original_with_its_attributes() -> None:
 
 def test_any_other_exception_keeps_the_plugins_full_traceback() -> None:
     def bug() -> None:
-        {}["missing"]
+        empty: dict[str, int] = {}
+        empty["missing"]
 
     lines = _formatted(reported(bug))
 

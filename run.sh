@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The two things a new user runs, on a fresh machine:
 #   ./run.sh demo   find or build the Pulumi CLI, set up, start the local Adobe emulator, `pulumi up` the example stack
-#   ./run.sh test   the same set-up, then the whole test suite (what CI runs), the real `pulumi` included
+#   ./run.sh test   the same set-up, then `lint` and the whole test suite (what CI runs), the real `pulumi` included;
+#                   arguments go to pytest (./run.sh test tests/unit -q -x); pytest collecting nothing is a failure
+# the ones a contributor runs before committing:
+#   ./run.sh lint       ruff check, ruff format --check and mypy (strict; files in pyproject.toml): reports, changes nothing
+#   ./run.sh format     ruff check --fix, then ruff format: rewrites files so that `lint` finds only what needs a person
+#   ./run.sh generate   rerun every generator (GENERATORS below) after changing what they read, e.g. a kind's model
 # and one for scripts and tests:
 #   ./run.sh cli    print the directory of the Pulumi CLI this project runs (finding or building it first)
 set -euo pipefail
@@ -11,6 +16,12 @@ PULUMI_VERSION="$(tools/pulumi-cli/build.sh --version)"   # pinned by tools/pulu
 EMULATOR_PORT="${OFFERFORM_EMULATOR_PORT:-8787}"
 VENV=".venv"
 CACHE_ROOT="${OFFERFORM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/offerform}"
+
+# Each writes files from the code they describe; tests fail when a file differs from what its generator writes.
+# One Python module per line, run as `python -m MODULE`.
+GENERATORS=(
+  provider.argsgen  # provider/args.py and provider/outputs.py, from the kinds' models
+)
 
 say() { printf 'offerform: %s\n' "$*" >&2; }
 
@@ -70,14 +81,41 @@ pulumi_env() {
   export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-offerform-demo-passphrase}"
 }
 
+# Every check that needs no test run; all three run, so one pass shows every finding.
+run_lint() {
+  local status=0
+  say "lint (ruff check)"
+  "$VENV/bin/python" -m ruff check . || status=1
+  say "formatting (ruff format --check)"
+  "$VENV/bin/python" -m ruff format --check . || status=1
+  say "types (mypy --strict over provider/, the emulator, tests/ and benchmarks/)"
+  "$VENV/bin/python" -m mypy || status=1
+  [ "$status" -eq 0 ] || say "lint found problems: ./run.sh format fixes the formatting and what ruff can fix safely"
+  return "$status"
+}
+
+run_format() {
+  local status=0
+  "$VENV/bin/python" -m ruff check --fix . || status=$?  # what it cannot fix is listed, and the exit status says so
+  "$VENV/bin/python" -m ruff format .
+  return "$status"
+}
+
+run_generate() {
+  local module
+  for module in "${GENERATORS[@]}"; do
+    say "generating: python -m $module"
+    "$VENV/bin/python" -m "$module"
+  done
+}
+
 run_tests() {
   local cli
   cli="$(find_cli)"
   setup
   pulumi_env "$cli"
   export OFFERFORM_PULUMI_BIN="$cli"
-  say "type-checking provider/ and emulator/ (mypy)"
-  "$VENV/bin/python" -m mypy
+  run_lint
   set +e
   "$VENV/bin/python" -m pytest "$@"
   status=$?
@@ -130,6 +168,9 @@ run_demo() {
 case "${1:-}" in
   demo) shift; run_demo "$@" ;;
   test) shift; run_tests "$@" ;;
+  lint) setup; run_lint ;;
+  format) setup; run_format ;;
+  generate) setup; run_generate ;;
   cli) find_cli ;;
-  *) echo "usage: ./run.sh demo | ./run.sh test [pytest args] | ./run.sh cli" >&2; exit 2 ;;
+  *) echo "usage: ./run.sh demo | ./run.sh test [pytest args] | ./run.sh lint | ./run.sh format | ./run.sh generate | ./run.sh cli" >&2; exit 2 ;;
 esac

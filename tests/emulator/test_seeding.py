@@ -153,3 +153,13 @@ def test_seed_takes_an_explicit_id(emulator: Emulator) -> None:
 def test_an_unknown_kind_name_is_a_value_error(emulator: Emulator) -> None:
     with pytest.raises(ValueError, match="expected one of fallback-offer, personalized-offer"):
         emulator.objects("offer", ORG, SANDBOX)
+
+
+def test_stored_is_the_look_up_shape_of_an_object_that_exists(emulator: Emulator) -> None:
+    made = emulator.seed("placement", ORG, SANDBOX, sample("placement"), object_id=PLACEMENT_ID)
+    assert emulator.stored("placement", ORG, SANDBOX, PLACEMENT_ID) == made
+
+
+def test_stored_names_the_object_it_did_not_find(emulator: Emulator) -> None:
+    with pytest.raises(LookupError, match=f"no placement {PLACEMENT_ID} in {ORG}/{SANDBOX}"):
+        emulator.stored("placement", ORG, SANDBOX, PLACEMENT_ID)

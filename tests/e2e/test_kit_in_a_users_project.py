@@ -80,7 +80,7 @@ def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
 
     tested = _run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_stack.py"], project, env)
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    assert "2 passed" in tested.stdout
+    assert "3 passed" in tested.stdout
     assert not (project / "Pulumi.test.yaml").exists(), "the kit must leave the user's project as it was"
 
     _assert_types_are_seen(python, project, env)

@@ -19,9 +19,9 @@ from typing import Optional, Sequence
 
 from pydantic import BaseModel
 
-from .model import SERVER_OUTPUT_DOCS
-from .schema import Field, Shape, blocks_of, fields_of, snake_case
-from .spec import ResourceSpec
+from .core.model import SERVER_OUTPUT_DOCS
+from .core.schema import Field, Shape, blocks_of, fields_of, snake_case
+from .core.spec import ResourceSpec
 
 HERE = Path(__file__).parent
 WIDTH = 110

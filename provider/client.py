@@ -20,13 +20,13 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from . import __version__
 from .auth import TokenSource
+from .core.model import Metadata
+from .core.settings import Settings
+from .core.spec import Endpoint
 from .errors import BadResponseError, OfferformError, TransportError, error_for_status
-from .model import Metadata
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
 from .retry import IDEMPOTENT_METHODS, RetryPolicy
-from .settings import Settings
-from .spec import Endpoint
 
 USER_AGENT = f"offerform/{__version__} (+pulumi dynamic provider; python-requests/{requests.__version__})"
 POOL_SIZE = 16  # the plugin runs 4 calls at once; room for more without blocking

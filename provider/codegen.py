@@ -28,11 +28,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from .model import canonical_timestamp
+from .core.model import canonical_timestamp
+from .core.schema import Shape, blocks_of, fields_of, snake_case
+from .core.spec import SANDBOX_NAME, ResourceSpec
 from .resources import SPECS
 from .resources.fallback_offer import FALLBACK_OFFER
-from .schema import Shape, blocks_of, fields_of, snake_case
-from .spec import SANDBOX_NAME, ResourceSpec
 from .validation import canonical, validate
 
 LINE_LENGTH = 88

@@ -34,11 +34,11 @@ import requests
 
 from .client import OfferLibraryClient, pooled_session
 from .codegen import GENERATED_MARK, Naming, counted, previous_names, render_program, string_literal
+from .core.settings import SETTINGS, Settings
+from .core.spec import ResourceSpec
 from .errors import OfferformError, PermissionDeniedError, TransportError
 from .redact import Redactor
 from .resources import SPECS
-from .settings import SETTINGS, Settings
-from .spec import ResourceSpec
 
 PROG = "offerform export"
 PROGRAM_FILE = "__main__.py"

@@ -24,12 +24,12 @@ from pulumi.dynamic import (
 )
 
 from .claims import CLAIMS
+from .core.model import SERVER_OUTPUTS, Metadata
+from .core.settings import Settings
+from .core.spec import SANDBOX_NAME, ResourceSpec
 from .errors import NotFoundError
-from .model import SERVER_OUTPUTS, Metadata
 from .reporting import reported
 from .runtime import RUNTIME
-from .settings import Settings
-from .spec import SANDBOX_NAME, ResourceSpec
 from .validation import canonical, check_inputs, is_unknown
 
 if TYPE_CHECKING:

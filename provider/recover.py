@@ -30,10 +30,10 @@ from typing import Any, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .client import OfferLibraryClient
+from .core.settings import Settings
+from .core.spec import SANDBOX_NAME, ResourceSpec
 from .errors import OfferformError
 from .resources import SPECS
-from .settings import Settings
-from .spec import SANDBOX_NAME, ResourceSpec
 from .validation import canonical
 
 PROG = "python -m provider.recover"

@@ -12,12 +12,12 @@ from typing import Any, ClassVar, Mapping, Optional
 import pulumi
 from pulumi.dynamic import Resource
 
+from .core.model import SERVER_OUTPUTS
+from .core.schema import fields_of, snake_case
+from .core.spec import SANDBOX_NAME, ResourceSpec
 from .inputs import timestamps_within
-from .model import SERVER_OUTPUTS
 from .provider import SpecProvider
-from .schema import fields_of, snake_case
 from .sdk_workarounds import unwrap_dictionary_pickling
-from .spec import SANDBOX_NAME, ResourceSpec
 
 
 class SpecResource(Resource):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from .settings import Settings
+from .core.settings import Settings
 
 if TYPE_CHECKING:  # imported where first used: a preview never loads the HTTP client (requests, urllib3)
     from .client import OfferLibraryClient

@@ -14,12 +14,12 @@ from typing import Any, Optional
 
 from .claims import CLAIMS, OfferClaims
 from .client import OfferLibraryClient, WriteOutcomeUnknown
+from .core.model import Metadata
+from .core.spec import ResourceSpec
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
-from .model import Metadata
 from .patch import changed_by_others, changed_fields, guarded_patch
 from .redact import http_log
 from .retry import Budget
-from .spec import ResourceSpec
 from .validation import canonical, user_fields
 
 # The Date header that gives us the server's clock has whole seconds: an object created more than

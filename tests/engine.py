@@ -25,8 +25,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 import provider
+from provider.core.spec import ResourceSpec
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.spec import ResourceSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPE = FALLBACK_OFFER.pulumi_type

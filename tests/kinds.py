@@ -10,6 +10,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from provider.core.spec import ResourceSpec
 from provider.resources.collection import COLLECTION
 from provider.resources.collection_qualifier import COLLECTION_QUALIFIER
 from provider.resources.decision import DECISION
@@ -18,7 +19,6 @@ from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.resources.personalized_offer import PERSONALIZED_OFFER
 from provider.resources.placement import PLACEMENT
 from provider.resources.ranking_formula import RANKING_FORMULA
-from provider.spec import ResourceSpec
 
 from .offers import EMAIL, WEB, offer
 

@@ -10,7 +10,7 @@ import pytest
 from offerform_emulator import Emulator
 from pulumi.output import Unknown
 
-from provider.schema import Field, blocks_of, fields_of
+from provider.core.schema import Field, blocks_of, fields_of
 from provider.validation import property_path
 
 from .engine import Plugin, Stack

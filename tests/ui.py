@@ -7,8 +7,8 @@ from typing import Any
 import requests
 from offerform_emulator import Emulator
 
+from provider.core.spec import ResourceSpec
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.spec import ResourceSpec
 
 from .conftest import ORG, SANDBOX
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field, field_validator, model_validator
 
-from ..model import ApiModel, Name, ObjectId, unique
+from ..core.model import ApiModel, Name, ObjectId, unique
+from ..core.spec import Endpoint, Reference, ResourceSpec
 from ..outputs import CollectionOutputs
 from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
-from ..spec import Endpoint, Reference, ResourceSpec
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
     from ..args import CollectionArgs

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Un
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..model import ApiModel, Name, Timestamp, absolute_url, non_blank
+from ..core.model import ApiModel, Name, Timestamp, absolute_url, non_blank
+from ..core.spec import Endpoint, Reference, ResourceSpec
 from ..outputs import FallbackOfferOutputs
 from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
-from ..spec import Endpoint, Reference, ResourceSpec
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
     from ..args import FallbackOfferArgs

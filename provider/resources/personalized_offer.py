@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field
 
-from ..model import ApiModel, Timestamp
+from ..core.model import ApiModel, Timestamp
+from ..core.spec import Endpoint, Reference, ResourceSpec
 from ..outputs import PersonalizedOfferOutputs
 from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
-from ..spec import Endpoint, Reference, ResourceSpec
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
     from ..args import PersonalizedOfferArgs

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field
 
-from ..model import ApiModel, Name
+from ..core.model import ApiModel, Name
+from ..core.spec import Endpoint, ResourceSpec
 from ..outputs import PlacementOutputs
 from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
-from ..spec import Endpoint, ResourceSpec
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
     from ..args import PlacementArgs

@@ -13,8 +13,8 @@ import pytest
 
 import provider
 from provider import argsgen
+from provider.core.schema import blocks_of, fields_of
 from provider.resources import SPECS
-from provider.schema import blocks_of, fields_of
 
 from ..offers import plain_inputs
 

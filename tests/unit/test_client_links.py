@@ -11,9 +11,9 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from provider.client import OfferLibraryClient, api_path
+from provider.core.settings import Settings
 from provider.errors import BadResponseError
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.settings import Settings
 
 
 def _crafted_api(next_href: str) -> Callable[..., Any]:

@@ -6,6 +6,7 @@ import pytest
 from offerform_emulator import Emulator, Fault
 
 from provider.client import OfferLibraryClient
+from provider.core.settings import Settings
 from provider.errors import (
     ApiError,
     AuthenticationError,
@@ -19,7 +20,6 @@ from provider.errors import (
     error_for_status,
 )
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.settings import Settings
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from provider.model import OfferMetadata, canonical_timestamp
+from provider.core.model import OfferMetadata, canonical_timestamp
 from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.validation import canonical, property_path
 

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 DEFAULT_ENDPOINT = "https://platform.adobe.io/data/core/dps"
 DEFAULT_IMS_ENDPOINT = "https://ims-na1.adobelogin.com/ims/token/v3"
@@ -107,9 +107,7 @@ class Settings:
             hint = (
                 ""
                 if "client_secret" not in missing
-                else (
-                    "\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)"
-                )
+                else ("\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)")
             )
             raise ConfigurationError("Adobe credentials are not configured; missing:\n" + "\n".join(lines) + hint)
 

@@ -35,8 +35,8 @@ from .validation import canonical, check_inputs, is_unknown
 if TYPE_CHECKING:
     # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
     # requests and urllib3, which preview never uses (the cold start of every `pulumi` command).
-    from .client import OfferLibraryClient
-    from .retry import Budget
+    from .adobe.client import OfferLibraryClient
+    from .adobe.retry import Budget
     from .writes import Writer
 
 
@@ -167,7 +167,7 @@ class SpecProvider(ResourceProvider):
 
     def _one_budget(self) -> ContextManager[Budget]:
         """One ``adobe:retryDeadline`` for the whole engine call: every retry below it draws on this clock."""
-        from .retry import Budget, spending
+        from .adobe.retry import Budget, spending
 
         return spending(Budget.starting_now(self.settings.retry_deadline))
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
-from .client import OfferLibraryClient
+from .adobe.client import OfferLibraryClient
 from .core.settings import Settings
 from .core.spec import SANDBOX_NAME, ResourceSpec
 from .errors import OfferformError

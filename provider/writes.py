@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
+from .adobe.client import OfferLibraryClient, WriteOutcomeUnknown
+from .adobe.redact import http_log
+from .adobe.retry import Budget
 from .claims import CLAIMS, OfferClaims
-from .client import OfferLibraryClient, WriteOutcomeUnknown
 from .core.model import Metadata
 from .core.spec import ResourceSpec
 from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .patch import changed_by_others, changed_fields, guarded_patch
-from .redact import http_log
-from .retry import Budget
 from .validation import canonical, user_fields
 
 # The Date header that gives us the server's clock has whole seconds: an object created more than

@@ -95,7 +95,7 @@ def _install_plugin_timers() -> None:
     def add_timed(servicer: Any, server: Any) -> None:
         import requests
 
-        from provider.auth import TokenSource
+        from provider.adobe.auth import TokenSource
         from provider.provider import SpecProvider
 
         _ROLE["role"] = "plugin"

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from provider.client import OfferLibraryClient, api_path
+from provider.adobe.client import OfferLibraryClient, api_path
 from provider.core.settings import Settings
 from provider.errors import BadResponseError
 from provider.resources.fallback_offer import FALLBACK_OFFER

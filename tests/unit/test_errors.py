@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from offerform_emulator import Emulator, Fault
 
-from provider.client import OfferLibraryClient
+from provider.adobe.client import OfferLibraryClient
 from provider.core.settings import Settings
 from provider.errors import (
     ApiError,

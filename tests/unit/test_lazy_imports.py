@@ -15,7 +15,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HTTP_MODULES = ("requests", "urllib3", "provider.client", "provider.retry", "provider.writes", "provider.auth")
+HTTP_MODULES = (
+    "requests",
+    "urllib3",
+    "provider.adobe.client",
+    "provider.adobe.retry",
+    "provider.writes",
+    "provider.adobe.auth",
+)
 
 _FIRST_CHECK = """
 import json, sys

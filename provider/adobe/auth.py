@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 import requests
 
-from .errors import AuthenticationError, BadResponseError, TransportError
+from ..errors import AuthenticationError, BadResponseError, TransportError
 from .redact import http_log
 
 # Refresh this long before the announced expiry, so a call never starts with a dying token.

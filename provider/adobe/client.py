@@ -18,12 +18,12 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
-from . import __version__
+from .. import __version__
+from ..core.model import Metadata
+from ..core.settings import Settings
+from ..core.spec import Endpoint
+from ..errors import BadResponseError, OfferformError, TransportError, error_for_status
 from .auth import TokenSource
-from .core.model import Metadata
-from .core.settings import Settings
-from .core.spec import Endpoint
-from .errors import BadResponseError, OfferformError, TransportError, error_for_status
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
 from .retry import IDEMPOTENT_METHODS, RetryPolicy

@@ -32,9 +32,9 @@ from urllib.parse import unquote, urlsplit
 from .adobe.client import OfferLibraryClient
 from .core.settings import Settings
 from .core.spec import SANDBOX_NAME, ResourceSpec
+from .engine.validation import canonical
 from .errors import OfferformError
 from .resources import SPECS
-from .validation import canonical
 
 PROG = "python -m provider.recover"
 BY_TYPE: dict[str, ResourceSpec] = {spec.pulumi_type: spec for spec in SPECS}

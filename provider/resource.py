@@ -15,8 +15,8 @@ from pulumi.dynamic import Resource
 from .core.model import SERVER_OUTPUTS
 from .core.schema import fields_of, snake_case
 from .core.spec import SANDBOX_NAME, ResourceSpec
+from .engine.provider import SpecProvider
 from .inputs import timestamps_within
-from .provider import SpecProvider
 from .sdk_workarounds import unwrap_dictionary_pickling
 
 

@@ -25,7 +25,7 @@ def test_the_state_names_the_provider_by_its_stable_public_path() -> None:
     decoded = base64.b64decode(provider_blob())
 
     assert b"\x8c\x08provider\x94\x8c\x15FallbackOfferProvider" in decoded  # module "provider", class name
-    assert b"provider.provider" not in decoded
+    assert b"provider.engine" not in decoded and b"provider.resources" not in decoded  # nor the files behind it
 
 
 def test_a_configured_provider_pickles_as_empty_as_a_fresh_one() -> None:

@@ -11,7 +11,7 @@ from offerform_emulator import Emulator
 from pulumi.output import Unknown
 
 from provider.core.schema import Field, blocks_of, fields_of
-from provider.validation import property_path
+from provider.engine.validation import property_path
 
 from .engine import Plugin, Stack
 from .kinds import KINDS, KindCase

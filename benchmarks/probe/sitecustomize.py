@@ -96,7 +96,7 @@ def _install_plugin_timers() -> None:
         import requests
 
         from provider.adobe.auth import TokenSource
-        from provider.provider import SpecProvider
+        from provider.engine.provider import SpecProvider
 
         _ROLE["role"] = "plugin"
         for name in SERVICER_METHODS:

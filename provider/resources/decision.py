@@ -9,8 +9,8 @@ from pydantic import Field, field_validator, model_validator
 
 from ..core.model import ApiModel, Name, ObjectId, Timestamp, unique
 from ..core.spec import Endpoint, Reference, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
 from ..outputs import DecisionOutputs
-from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin

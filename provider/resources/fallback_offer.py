@@ -10,8 +10,8 @@ from pydantic import AfterValidator, Field, field_validator
 
 from ..core.model import ApiModel, Name, Timestamp, absolute_url, non_blank
 from ..core.spec import Endpoint, Reference, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
 from ..outputs import FallbackOfferOutputs
-from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin

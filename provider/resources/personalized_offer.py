@@ -9,8 +9,8 @@ from pydantic import Field
 
 from ..core.model import ApiModel, Timestamp
 from ..core.spec import Endpoint, Reference, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
 from ..outputs import PersonalizedOfferOutputs
-from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from provider.claims import OfferClaims
+from provider.engine.claims import OfferClaims
 
 SPRING = {"name": "Spring fallback"}
 

@@ -21,8 +21,8 @@ from provider.codegen import (
     render_program,
     string_literal,
 )
+from provider.engine.validation import canonical
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.validation import canonical
 
 from ..offers import plain_inputs
 

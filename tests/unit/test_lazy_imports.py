@@ -20,7 +20,7 @@ HTTP_MODULES = (
     "urllib3",
     "provider.adobe.client",
     "provider.adobe.retry",
-    "provider.writes",
+    "provider.engine.writes",
     "provider.adobe.auth",
 )
 

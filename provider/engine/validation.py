@@ -15,8 +15,8 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pydantic import BaseModel, ValidationError
 
-from .core.schema import fields_of, model_at
-from .core.spec import SANDBOX_NAME, ResourceSpec
+from ..core.schema import fields_of, model_at
+from ..core.spec import SANDBOX_NAME, ResourceSpec
 
 UNKNOWN = rpc.UNKNOWN
 _SANDBOX_NAME_MAX = 128

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar, cast
 
-from .errors import OfferformError
+from ..errors import OfferformError
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 

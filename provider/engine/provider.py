@@ -23,11 +23,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from ..core.model import SERVER_OUTPUTS, Metadata
+from ..core.settings import Settings
+from ..core.spec import SANDBOX_NAME, ResourceSpec
+from ..errors import NotFoundError
 from .claims import CLAIMS
-from .core.model import SERVER_OUTPUTS, Metadata
-from .core.settings import Settings
-from .core.spec import SANDBOX_NAME, ResourceSpec
-from .errors import NotFoundError
 from .reporting import reported
 from .runtime import RUNTIME
 from .validation import canonical, check_inputs, is_unknown
@@ -35,8 +35,8 @@ from .validation import canonical, check_inputs, is_unknown
 if TYPE_CHECKING:
     # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
     # requests and urllib3, which preview never uses (the cold start of every `pulumi` command).
-    from .adobe.client import OfferLibraryClient
-    from .adobe.retry import Budget
+    from ..adobe.client import OfferLibraryClient
+    from ..adobe.retry import Budget
     from .writes import Writer
 
 
@@ -46,7 +46,7 @@ _Provider = TypeVar("_Provider", bound=type)
 def pickled_by_package(cls: _Provider) -> _Provider:
     """Pin a kind's provider class to the package: every state names it ``provider.<Kind>Provider``
     in its pickled ``__provider``, whichever file defines it, for good."""
-    cls.__module__ = __package__ or "provider"
+    cls.__module__ = "provider"
     return cls
 
 
@@ -167,7 +167,7 @@ class SpecProvider(ResourceProvider):
 
     def _one_budget(self) -> ContextManager[Budget]:
         """One ``adobe:retryDeadline`` for the whole engine call: every retry below it draws on this clock."""
-        from .adobe.retry import Budget, spending
+        from ..adobe.retry import Budget, spending
 
         return spending(Budget.starting_now(self.settings.retry_deadline))
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from .core.settings import Settings
+from ..core.settings import Settings
 
 if TYPE_CHECKING:  # imported where first used: a preview never loads the HTTP client (requests, urllib3)
-    from .adobe.client import OfferLibraryClient
+    from ..adobe.client import OfferLibraryClient
 
 
 class Runtime:
@@ -42,7 +42,7 @@ class Runtime:
     @property
     def client(self) -> OfferLibraryClient:
         """The process's one client, built on first use so that preview needs no credentials."""
-        from .adobe.client import OfferLibraryClient
+        from ..adobe.client import OfferLibraryClient
 
         settings = self.settings
         with self._lock:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
-from .adobe.client import OfferLibraryClient, WriteOutcomeUnknown
-from .adobe.redact import http_log
-from .adobe.retry import Budget
+from ..adobe.client import OfferLibraryClient, WriteOutcomeUnknown
+from ..adobe.redact import http_log
+from ..adobe.retry import Budget
+from ..core.model import Metadata
+from ..core.spec import ResourceSpec
+from ..errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .claims import CLAIMS, OfferClaims
-from .core.model import Metadata
-from .core.spec import ResourceSpec
-from .errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .patch import changed_by_others, changed_fields, guarded_patch
 from .validation import canonical, user_fields
 

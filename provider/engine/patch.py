@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .core.spec import ResourceSpec
+from ..core.spec import ResourceSpec
 
 Operation = dict[str, Any]
 _MISSING = object()

@@ -143,7 +143,7 @@ def _install_program_timers() -> None:
         module.SpecResource.__init__ = _accumulating("ours", module.SpecResource.__init__)
 
     dynamic.Resource.__init__ = _accumulating("sdk", dynamic.Resource.__init__)  # type: ignore[method-assign]
-    sys.meta_path.insert(0, _AfterImport("provider.resource", wrap_ours))
+    sys.meta_path.insert(0, _AfterImport("provider.sdk.resource", wrap_ours))
 
 
 def _write() -> None:

@@ -10,11 +10,11 @@ from pydantic import Field, field_validator, model_validator
 from ..core.model import ApiModel, Name, ObjectId, unique
 from ..core.spec import Endpoint, Reference, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
-from ..outputs import CollectionOutputs
-from ..resource import SpecResource
+from ..sdk.outputs import CollectionOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import CollectionArgs
+    from ..sdk.args import CollectionArgs
 
 MAX_QUALIFIERS = 20  # Adobe's published guardrails: 20 qualifiers per collection, 500 offers.
 MAX_OFFERS = 500

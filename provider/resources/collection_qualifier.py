@@ -10,11 +10,11 @@ from pydantic import Field
 from ..core.model import ApiModel, Name
 from ..core.spec import Endpoint, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
-from ..outputs import CollectionQualifierOutputs
-from ..resource import SpecResource
+from ..sdk.outputs import CollectionQualifierOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import CollectionQualifierArgs
+    from ..sdk.args import CollectionQualifierArgs
 
 
 class CollectionQualifierFields(ApiModel):

@@ -10,11 +10,11 @@ from pydantic import Field, field_validator
 from ..core.model import ApiModel, Name
 from ..core.spec import Endpoint, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
-from ..outputs import DecisionRuleOutputs
-from ..resource import SpecResource
+from ..sdk.outputs import DecisionRuleOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import DecisionRuleArgs
+    from ..sdk.args import DecisionRuleArgs
 
 MAX_RULE_BYTES = 15_000  # Adobe's published guardrail: a PQL rule of at most 15K.
 

@@ -11,11 +11,11 @@ from pydantic import AfterValidator, Field, field_validator
 from ..core.model import ApiModel, Name, Timestamp, absolute_url, non_blank
 from ..core.spec import Endpoint, Reference, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
-from ..outputs import FallbackOfferOutputs
-from ..resource import SpecResource
+from ..sdk.outputs import FallbackOfferOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import FallbackOfferArgs
+    from ..sdk.args import FallbackOfferArgs
 
 CHANNEL_PREFIX = "https://ns.adobe.com/xdm/channel-types/"
 MAX_DESCRIPTION_LENGTH = 4000

@@ -10,11 +10,11 @@ from pydantic import Field
 from ..core.model import ApiModel, Timestamp
 from ..core.spec import Endpoint, Reference, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
-from ..outputs import PersonalizedOfferOutputs
-from ..resource import SpecResource
+from ..sdk.outputs import PersonalizedOfferOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import PersonalizedOfferArgs
+    from ..sdk.args import PersonalizedOfferArgs
 from .decision import ProfileConstraint
 from .fallback_offer import OfferFields, QualifierIds, Rank
 

@@ -10,11 +10,11 @@ from pydantic import Field
 from ..core.model import ApiModel, Name
 from ..core.spec import Endpoint, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
-from ..outputs import PlacementOutputs
-from ..resource import SpecResource
+from ..sdk.outputs import PlacementOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import PlacementArgs
+    from ..sdk.args import PlacementArgs
 from .fallback_offer import ChannelUri
 
 MAX_DESCRIPTION_LENGTH = 4000

@@ -10,11 +10,11 @@ from pydantic import AfterValidator, Field, field_validator
 from ..core.model import ApiModel, Name
 from ..core.spec import Endpoint, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
-from ..outputs import RankingFormulaOutputs
-from ..resource import SpecResource
+from ..sdk.outputs import RankingFormulaOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import RankingFormulaArgs
+    from ..sdk.args import RankingFormulaArgs
 from .decision_rule import pql_text
 
 MAX_FORMULA_BYTES = 8_000  # Adobe's published guardrail: a ranking formula of at most 8K.

@@ -74,7 +74,7 @@ def test_the_first_check_loads_the_one_kind_it_serves_and_no_args() -> None:
     loaded = json.loads(ran.stdout.strip().splitlines()[-1])["provider_modules"]
 
     assert [name for name in loaded if name.startswith("provider.resources.")] == ["provider.resources.fallback_offer"]
-    assert "provider.args" not in loaded
+    assert "provider.sdk.args" not in loaded
 
 
 def test_every_public_name_of_the_package_loads_on_first_use() -> None:

@@ -12,7 +12,7 @@ from typing import Any, Literal, Mapping, Optional, Sequence, Union
 
 import pulumi
 
-from . import inputs as _inputs
+from . import arg_checks as _inputs
 
 
 @pulumi.input_type

@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from .engine.validation import property_path
+from ..engine.validation import property_path
 
 
 def sequence(owner: str, prop: str, value: Any, item: str) -> Any:

@@ -12,12 +12,12 @@ from typing import Any, ClassVar, Mapping, Optional
 import pulumi
 from pulumi.dynamic import Resource
 
-from .core.model import SERVER_OUTPUTS
-from .core.schema import fields_of, snake_case
-from .core.spec import SANDBOX_NAME, ResourceSpec
-from .engine.provider import SpecProvider
-from .inputs import timestamps_within
-from .sdk_workarounds import unwrap_dictionary_pickling
+from ..core.model import SERVER_OUTPUTS
+from ..core.schema import fields_of, snake_case
+from ..core.spec import SANDBOX_NAME, ResourceSpec
+from ..engine.provider import SpecProvider
+from .arg_checks import timestamps_within
+from .workarounds import unwrap_dictionary_pickling
 
 
 class SpecResource(Resource):

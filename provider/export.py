@@ -34,10 +34,10 @@ import requests
 
 from .adobe.client import OfferLibraryClient, pooled_session
 from .adobe.redact import Redactor
-from .codegen import GENERATED_MARK, Naming, counted, previous_names, render_program, string_literal
 from .core.settings import SETTINGS, Settings
 from .core.spec import ResourceSpec
 from .errors import OfferformError, PermissionDeniedError, TransportError
+from .generators.adoption_program import GENERATED_MARK, Naming, counted, previous_names, render_program, string_literal
 from .resources import SPECS
 
 PROG = "offerform export"

@@ -12,8 +12,8 @@ import pulumi
 import pytest
 
 import provider
-from provider import argsgen
 from provider.core.schema import blocks_of, fields_of
+from provider.generators import sdk_args as argsgen
 from provider.resources import SPECS
 from provider.sdk import args as sdk_args
 

@@ -11,7 +11,8 @@ import pulumi
 import pytest
 
 import provider
-from provider.codegen import (
+from provider.engine.validation import canonical
+from provider.generators.adoption_program import (
     LINE_LENGTH,
     Naming,
     assign_names,
@@ -21,7 +22,6 @@ from provider.codegen import (
     render_program,
     string_literal,
 )
-from provider.engine.validation import canonical
 from provider.resources.fallback_offer import FALLBACK_OFFER
 
 from ..offers import plain_inputs

@@ -28,12 +28,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from .core.model import canonical_timestamp
-from .core.schema import Shape, blocks_of, fields_of, snake_case
-from .core.spec import SANDBOX_NAME, ResourceSpec
-from .engine.validation import canonical, validate
-from .resources import SPECS
-from .resources.fallback_offer import FALLBACK_OFFER
+from ..core.model import canonical_timestamp
+from ..core.schema import Shape, blocks_of, fields_of, snake_case
+from ..core.spec import SANDBOX_NAME, ResourceSpec
+from ..engine.validation import canonical, validate
+from ..resources import SPECS
+from ..resources.fallback_offer import FALLBACK_OFFER
 
 LINE_LENGTH = 88
 INDENT = "    "

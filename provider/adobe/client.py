@@ -65,8 +65,8 @@ class ServerClock:
         return datetime.fromtimestamp(local + (self._offset or 0.0), timezone.utc)
 
 
-class OfferLibraryClient:
-    """Calls the Offer Library endpoints of one org; safe to share between threads."""
+class AdobeClient:
+    """Calls the decision-management API of one org, for every kind (each by its spec's endpoint); thread-safe."""
 
     def __init__(self, settings: Settings, session: Optional[requests.Session] = None) -> None:
         settings.require_credentials()

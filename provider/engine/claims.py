@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Optional
 
 
-class OfferClaims:
+class Claims:
     """Claimed ids per sandbox, and identical POSTs in flight; safe to share between threads."""
 
     def __init__(self) -> None:
@@ -26,17 +26,17 @@ class OfferClaims:
         self._claimed: set[tuple[str, str]] = set()
         self._posting: Counter[tuple[str, str]] = Counter()
 
-    def claim(self, sandbox: str, offer_id: str) -> None:
-        """Record ``offer_id`` as some resource's: no look-up will take it."""
+    def claim(self, sandbox: str, object_id: str) -> None:
+        """Record ``object_id`` as some resource's: no look-up will take it."""
         with self._changed:
-            self._claimed.add((sandbox, offer_id))
+            self._claimed.add((sandbox, object_id))
 
-    def claim_if_free(self, sandbox: str, offer_id: str) -> bool:
-        """Claim ``offer_id`` unless a resource already has; True if this call claimed it."""
+    def claim_if_free(self, sandbox: str, object_id: str) -> bool:
+        """Claim ``object_id`` unless a resource already has; True if this call claimed it."""
         with self._changed:
-            if (sandbox, offer_id) in self._claimed:
+            if (sandbox, object_id) in self._claimed:
                 return False
-            self._claimed.add((sandbox, offer_id))
+            self._claimed.add((sandbox, object_id))
             return True
 
     @contextmanager
@@ -53,14 +53,14 @@ class OfferClaims:
                 self._changed.notify_all()
 
     def unclaimed(
-        self, sandbox: str, desired: dict[str, Any], offer_ids: Iterable[str], until: float
+        self, sandbox: str, desired: dict[str, Any], object_ids: Iterable[str], until: float
     ) -> Optional[list[str]]:
         """The ids no resource owns, once every identical POST in flight has answered; None if one has not by ``until``."""
         key = (sandbox, _fingerprint(desired))
         with self._changed:
             if not self._changed.wait_for(lambda: self._posting[key] == 0, timeout=max(0.0, until - time.monotonic())):
                 return None
-            return [offer_id for offer_id in offer_ids if (sandbox, offer_id) not in self._claimed]
+            return [object_id for object_id in object_ids if (sandbox, object_id) not in self._claimed]
 
 
 def _fingerprint(desired: dict[str, Any]) -> str:
@@ -68,4 +68,4 @@ def _fingerprint(desired: dict[str, Any]) -> str:
 
 
 # One registry for the plugin process: the engine may hand its resources to several provider instances.
-CLAIMS = OfferClaims()
+CLAIMS = Claims()

@@ -35,7 +35,7 @@ from .validation import canonical, check_inputs, is_unknown
 if TYPE_CHECKING:
     # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
     # requests and urllib3, which preview never uses (the cold start of every `pulumi` command).
-    from ..adobe.client import OfferLibraryClient
+    from ..adobe.client import AdobeClient
     from ..adobe.retry import Budget
     from .writes import Writer
 
@@ -162,7 +162,7 @@ class SpecProvider(ResourceProvider):
         return RUNTIME.settings
 
     @property
-    def client(self) -> OfferLibraryClient:
+    def client(self) -> AdobeClient:
         return RUNTIME.client
 
     def _one_budget(self) -> ContextManager[Budget]:

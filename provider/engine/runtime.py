@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from ..core.settings import Settings
 
 if TYPE_CHECKING:  # imported where first used: a preview never loads the HTTP client (requests, urllib3)
-    from ..adobe.client import OfferLibraryClient
+    from ..adobe.client import AdobeClient
 
 
 class Runtime:
@@ -22,7 +22,7 @@ class Runtime:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._settings: Optional[Settings] = None
-        self._client: Optional[OfferLibraryClient] = None
+        self._client: Optional[AdobeClient] = None
 
     def configure(self, config_get: Callable[[str], Any]) -> None:
         """Called by every kind's ``configure``: the same config again changes nothing, new config starts over."""
@@ -40,14 +40,14 @@ class Runtime:
             return self._settings
 
     @property
-    def client(self) -> OfferLibraryClient:
+    def client(self) -> AdobeClient:
         """The process's one client, built on first use so that preview needs no credentials."""
-        from ..adobe.client import OfferLibraryClient
+        from ..adobe.client import AdobeClient
 
         settings = self.settings
         with self._lock:
             if self._client is None:
-                self._client = OfferLibraryClient(settings)
+                self._client = AdobeClient(settings)
             return self._client
 
 

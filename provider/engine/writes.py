@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
-from ..adobe.client import OfferLibraryClient, WriteOutcomeUnknown
+from ..adobe.client import AdobeClient, WriteOutcomeUnknown
 from ..adobe.redact import http_log
 from ..adobe.retry import Budget
 from ..core.model import Metadata
 from ..core.spec import ResourceSpec
 from ..errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
-from .claims import CLAIMS, OfferClaims
+from .claims import CLAIMS, Claims
 from .patch import changed_by_others, changed_fields, guarded_patch
 from .validation import canonical, user_fields
 
@@ -72,10 +72,10 @@ class Writer:
     def __init__(
         self,
         spec: ResourceSpec,
-        client: OfferLibraryClient,
+        client: AdobeClient,
         client_id: Optional[str],
         policy: WritePolicy,
-        claims: OfferClaims = CLAIMS,
+        claims: Claims = CLAIMS,
     ) -> None:
         self._spec = spec
         self._endpoint = spec.endpoint

@@ -115,9 +115,9 @@ def base_identifier(name: str) -> str:
     return identifier
 
 
-def id_suffix(offer_id: str, length: int = SUFFIX_LENGTH) -> str:
+def id_suffix(object_id: str, length: int = SUFFIX_LENGTH) -> str:
     """A short, stable suffix derived from an object's id alone."""
-    return hashlib.sha256(offer_id.encode("utf-8")).hexdigest()[:length]
+    return hashlib.sha256(object_id.encode("utf-8")).hexdigest()[:length]
 
 
 def resource_name_for(variable: str) -> str:
@@ -131,7 +131,7 @@ def usable_variable(variable: str) -> bool:
 
 
 def assign_names(
-    offers: Sequence[Mapping[str, Any]], previous: Optional[Mapping[str, Naming]] = None
+    objects: Sequence[Mapping[str, Any]], previous: Optional[Mapping[str, Naming]] = None
 ) -> dict[str, Naming]:
     """A unique variable and resource name for every object, keyed by its id; see the module docstring."""
     previous = previous or {}
@@ -139,17 +139,17 @@ def assign_names(
     taken_variables: set[str] = set()
     taken_resources: set[str] = set()
 
-    def take(offer_id: str, naming: Naming) -> None:
-        names[offer_id] = naming
+    def take(object_id: str, naming: Naming) -> None:
+        names[object_id] = naming
         taken_variables.add(naming.variable)
         taken_resources.add(naming.resource_name)
 
     def free(variable: str) -> bool:
         return variable not in taken_variables and resource_name_for(variable) not in taken_resources
 
-    by_id = {str(offer["id"]): offer for offer in offers}
-    for offer_id in sorted(by_id):
-        kept = previous.get(offer_id)
+    by_id = {str(obj["id"]): obj for obj in objects}
+    for object_id in sorted(by_id):
+        kept = previous.get(object_id)
         if (
             kept is not None
             and usable_variable(kept.variable)
@@ -157,14 +157,14 @@ def assign_names(
             and kept.variable not in taken_variables
             and kept.resource_name not in taken_resources
         ):
-            take(offer_id, kept)
+            take(object_id, kept)
 
     groups: dict[str, list[Mapping[str, Any]]] = {}
-    for offer_id, offer in by_id.items():
-        if offer_id not in names:
-            groups.setdefault(base_identifier(str(offer.get("name", ""))), []).append(offer)
+    for object_id, obj in by_id.items():
+        if object_id not in names:
+            groups.setdefault(base_identifier(str(obj.get("name", ""))), []).append(obj)
     for members in groups.values():
-        members.sort(key=lambda offer: (_created_key(offer), str(offer["id"])))
+        members.sort(key=lambda obj: (_created_key(obj), str(obj["id"])))
 
     # The oldest object of each group gets the bare identifier (unless an earlier export took it) ...
     for base in sorted(groups):
@@ -172,17 +172,17 @@ def assign_names(
             take(str(groups[base][0]["id"]), Naming(base, resource_name_for(base)))
     # ... and every other one a suffix from its own id, longer only in the unlikely case of a clash.
     for base in sorted(groups):
-        for offer in groups[base]:
-            offer_id = str(offer["id"])
-            if offer_id in names:
+        for obj in groups[base]:
+            object_id = str(obj["id"])
+            if object_id in names:
                 continue
             length = SUFFIX_LENGTH
-            while not free(candidate := f"{base}_{id_suffix(offer_id, length)}"):
+            while not free(candidate := f"{base}_{id_suffix(object_id, length)}"):
                 length += 2
                 if length > 64:
-                    candidate = _first_free_numbered(f"{base}_{id_suffix(offer_id, 64)}", free)
+                    candidate = _first_free_numbered(f"{base}_{id_suffix(object_id, 64)}", free)
                     break
-            take(offer_id, Naming(candidate, resource_name_for(candidate)))
+            take(object_id, Naming(candidate, resource_name_for(candidate)))
     return names
 
 
@@ -193,9 +193,9 @@ def _first_free_numbered(stem: str, free: Any) -> str:
     return f"{stem}_{number}"
 
 
-def _created_key(offer: Mapping[str, Any]) -> str:
+def _created_key(obj: Mapping[str, Any]) -> str:
     """Sorts by creation instant; an object without a readable date sorts after every dated one."""
-    created = offer.get("created") or offer.get("createdDate")
+    created = obj.get("created") or obj.get("createdDate")
     if not isinstance(created, str):
         return "\uffff"
     try:
@@ -227,9 +227,9 @@ def previous_names(source: str) -> dict[str, Naming]:
         args = (
             call.args[1] if len(call.args) > 1 else next((kw.value for kw in call.keywords if kw.arg == "args"), None)
         )
-        offer_id = _adopted_id(spec, args)
-        if isinstance(resource, ast.Constant) and isinstance(resource.value, str) and resource.value and offer_id:
-            found.setdefault(offer_id, Naming(node.targets[0].id, resource.value))
+        object_id = _adopted_id(spec, args)
+        if isinstance(resource, ast.Constant) and isinstance(resource.value, str) and resource.value and object_id:
+            found.setdefault(object_id, Naming(node.targets[0].id, resource.value))
     return found
 
 
@@ -448,9 +448,9 @@ class Program:
     problems: dict[str, list[str]] = field(default_factory=dict)
 
 
-def offer_problems(offer: Mapping[str, Any], spec: ResourceSpec = FALLBACK_OFFER) -> list[str]:
+def problems_of(obj: Mapping[str, Any], spec: ResourceSpec = FALLBACK_OFFER) -> list[str]:
     """Why the provider's check would reject this object as the server holds it (usually nothing)."""
-    _model, failures = validate(spec, dict(offer))
+    _model, failures = validate(spec, dict(obj))
     return [f"{failure.property}: {failure.reason}" for failure in failures]
 
 
@@ -481,7 +481,7 @@ def render_program(
         for item in ordered:
             object_id = str(item["id"])
             naming = names[object_id]
-            issues = offer_problems(item, spec)
+            issues = problems_of(item, spec)
             if issues:
                 problems[object_id] = issues
             arguments = object_args(spec, canonical(spec, dict(item)), sandbox, object_id, variables)

@@ -1,6 +1,6 @@
 """Stacks of N fallback offers run with the real ``pulumi`` CLI: what a user waits for.
 
-Each ``CliStack`` is a project on disk (``tests.e2e.project.Project``: a Pulumi.yaml on this
+Each ``CliStack`` is a project on disk (``harness.project.Project``: a Pulumi.yaml on this
 checkout's virtualenv, its own file backend and ``PULUMI_HOME``, config pointed at the emulator)
 whose program declares ``BENCH_COUNT`` offers. ``cycle`` lives a stack through create, preview,
 no-op up, update, refresh and destroy, one ``pulumi`` command each, timed from the outside as a
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from tests.e2e.project import Project
-from tests.offers import offer
+from harness.offers import offer
+from harness.project import Project
 
 from .drive import UPDATED_DESCRIPTION, BenchmarkError, median_by_operation
 from .emulator_process import EmulatorHandle

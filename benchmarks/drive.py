@@ -3,7 +3,7 @@
 The engine is a Go program; its own cost is not ours to measure. So request messages are built
 before the clock starts, and the Structs the plugin answers (checked inputs, outputs) are passed
 on as they are, as the engine does, instead of being decoded and re-encoded in Python.
-``tests.engine.Plugin`` starts and stops the plugin process; its gRPC stub is thread-safe.
+``harness.engine.Plugin`` starts and stops the plugin process; its gRPC stub is thread-safe.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterable, Optional, Protocol, TypeVar
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import provider_pb2
 
-from tests.engine import PROVIDER_KEY, TYPE, Plugin, to_struct, urn
-from tests.offers import offer
+from harness.engine import PROVIDER_KEY, TYPE, Plugin, to_struct, urn
+from harness.offers import offer
 
 ENGINE_WORKERS = 4  # the plugin's gRPC server has 4 worker threads; the engine keeps them busy
 CALL_TIMEOUT = 60.0  # seconds; a stuck call ends the benchmark instead of hanging it

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from offerform_emulator import Emulator, Fault  # noqa: E402
 
-from tests.conftest import ORG, SANDBOX, plugin_config  # noqa: E402
-from tests.engine import Plugin, PluginError, Stack  # noqa: E402
-from tests.offers import offer  # noqa: E402
+from harness.engine import Plugin, PluginError, Stack  # noqa: E402
+from harness.offers import offer  # noqa: E402
+from harness.stack_config import ORG, SANDBOX, plugin_config  # noqa: E402
 
 
 def trial(request_timeout: float, lateness: float, window: Optional[float], deadline: float) -> tuple[str, float]:

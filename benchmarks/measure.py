@@ -22,10 +22,10 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from harness.engine import PROVIDER_KEY, ROOT, TYPE, Plugin, from_struct, to_struct, urn
+from harness.stack_config import ORG, SANDBOX
 from provider import FallbackOfferProvider
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from tests.conftest import ORG, SANDBOX
-from tests.engine import PROVIDER_KEY, ROOT, TYPE, Plugin, from_struct, to_struct, urn
 
 from .drive import (
     ENGINE_WORKERS,
@@ -92,7 +92,7 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 def plugin_pid(plugin: Plugin) -> int:
-    """The plugin's process id (``tests.engine.Plugin`` keeps its Popen private)."""
+    """The plugin's process id (``harness.engine.Plugin`` keeps its Popen private)."""
     return plugin._process.pid  # noqa: SLF001 - read-only use of the test helper's process
 
 

@@ -36,7 +36,7 @@ from benchmarks.measure import (  # noqa: E402
     time_cycle,
 )
 from benchmarks.report import Results, machine_facts, markdown, plot, run_header, update_readme  # noqa: E402
-from tests.conftest import plugin_config  # noqa: E402
+from harness.stack_config import plugin_config  # noqa: E402
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -16,9 +16,10 @@ from typing import Any
 
 from offerform_emulator import Emulator
 
-from ..sandbox import seed_connected_sandbox
+from harness.project import ORG, SANDBOX, VENV, Project
+
+from ..support.sandbox import seed_connected_sandbox
 from .conftest import ProjectFactory
-from .project import ORG, SANDBOX, VENV, Project
 
 KINDS = (
     "collection-qualifier",

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from offerform_emulator import Emulator
 
+from harness.project import ORG, SANDBOX, VENV, Project, interrupt
 from provider.recover import empty_attributes
 
 from .conftest import ProjectFactory
 from .programs import named, offers_program
-from .project import ORG, SANDBOX, VENV, Project, interrupt
 
 OFFERS = 50
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from offerform_emulator import Emulator
 
+from harness.project import ORG, SANDBOX, Project
+
 from .conftest import ProjectFactory
-from .project import ORG, SANDBOX, Project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROGRAM = (FIXTURES / "program-0.1.0.py").read_text()

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .project import REPO, VENV
+from harness.project import REPO, VENV
 
 USER_PROJECT = Path(__file__).resolve().parent / "fixtures" / "user-project"
 QUIET_PIP = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")

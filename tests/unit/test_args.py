@@ -12,12 +12,11 @@ import pulumi
 import pytest
 
 import provider
+from harness.offers import plain_inputs
 from provider.core.schema import blocks_of, fields_of
 from provider.generators import sdk_args as argsgen
 from provider.resources import SPECS
 from provider.sdk import args as sdk_args
-
-from ..offers import plain_inputs
 
 ARGS_SOURCE = Path(sdk_args.__file__)
 

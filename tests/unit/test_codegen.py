@@ -11,6 +11,7 @@ import pulumi
 import pytest
 
 import provider
+from harness.offers import plain_inputs
 from provider.engine.validation import canonical
 from provider.generators.adoption_program import (
     LINE_LENGTH,
@@ -23,8 +24,6 @@ from provider.generators.adoption_program import (
     string_literal,
 )
 from provider.resources.fallback_offer import FALLBACK_OFFER
-
-from ..offers import plain_inputs
 
 WEB = "https://ns.adobe.com/xdm/channel-types/web"
 

@@ -125,3 +125,18 @@ def test_the_emulator_never_imports_provider() -> None:
         if any(imported.split(".")[0] == "provider" for imported, _ in _imports(path))
     ]
     assert importing == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [("benchmarks", {"tests"}), ("harness", {"tests", "benchmarks"})],
+    ids=["benchmarks", "harness"],
+)
+def test_the_benchmarks_and_the_harness_import_nothing_from_the_tests(folder: str, forbidden: set[str]) -> None:
+    # What they share with the tests lives in harness/, which the tests import, not the other way round.
+    importing = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / folder).rglob("*.py")
+        if any(imported.split(".")[0] in forbidden for imported, _ in _imports(path))
+    ]
+    assert importing == []

@@ -28,7 +28,7 @@ _FIRST_CHECK = """
 import json, sys
 from pulumi.dynamic import Config, ConfigureRequest
 import provider
-from tests.offers import offer
+from harness.offers import offer
 
 instance = provider.FallbackOfferProvider()
 instance.configure(ConfigureRequest(Config(raw_config={

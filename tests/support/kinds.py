@@ -10,6 +10,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from harness.offers import EMAIL, WEB, offer
 from provider.core.spec import ResourceSpec
 from provider.resources.collection import COLLECTION
 from provider.resources.collection_qualifier import COLLECTION_QUALIFIER
@@ -19,8 +20,6 @@ from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.resources.personalized_offer import PERSONALIZED_OFFER
 from provider.resources.placement import PLACEMENT
 from provider.resources.ranking_formula import RANKING_FORMULA
-
-from .offers import EMAIL, WEB, offer
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """What every kind must pass, step by step through the engine's plugin path (Terraform acceptance style).
 
-Each test runs once per kind of ``tests/kinds.py``: test -> gRPC -> ``python -m pulumi.dynamic``
+Each test runs once per kind of ``tests/support/kinds.py``: test -> gRPC -> ``python -m pulumi.dynamic``
 -> the kind's provider -> HTTP -> emulator. A kind's special cases live in a file of its own
 (``test_fallback_offer.py``, ...).
 """
@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from offerform_emulator import Emulator, Fault
 
-from .conftest import ORG, SANDBOX
-from .engine import Plugin, PluginError, Stack
-from .kinds import KINDS, KindCase
-from .ui import AdobeUi
+from harness.engine import Plugin, PluginError, Stack
+from harness.stack_config import ORG, SANDBOX
+
+from ..support.kinds import KINDS, KindCase
+from ..support.ui import AdobeUi
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from offerform_emulator import Emulator
 
-from .offers import EMAIL, WEB, offer
+from harness.offers import EMAIL, WEB, offer
 
 UI_CLIENT = "ui-user-client"
 

@@ -7,10 +7,9 @@ from typing import Any
 import requests
 from offerform_emulator import Emulator
 
+from harness.stack_config import ORG, SANDBOX
 from provider.core.spec import ResourceSpec
 from provider.resources.fallback_offer import FALLBACK_OFFER
-
-from .conftest import ORG, SANDBOX
 
 
 class AdobeUi:

@@ -2,7 +2,7 @@
 
 Put this directory on ``PYTHONPATH`` and set ``OFFERFORM_RECORD_GRPC=<file>``: the plugin process
 then appends one JSON line per call (method and request) to that file. It is how the suite
-compares what the real engine sends with what ``tests/engine.py`` sends.
+compares what the real engine sends with what ``harness/engine.py`` sends.
 """
 
 from __future__ import annotations

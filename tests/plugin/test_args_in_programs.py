@@ -10,10 +10,11 @@ import pulumi
 import pytest
 from offerform_emulator import Emulator
 
-from .conftest import ORG, SANDBOX
-from .engine import Plugin
-from .offers import WEB
-from .offers import offer as plain_offer
+from harness.engine import Plugin
+from harness.offers import WEB
+from harness.offers import offer as plain_offer
+from harness.stack_config import ORG, SANDBOX
+
 from .test_example_stack import PluginMocks
 
 

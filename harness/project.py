@@ -20,9 +20,9 @@ from typing import Any, Optional
 from offerform_emulator import Emulator
 from offerform_emulator.kit import StackUnderTest
 
-from ..conftest import ORG, SANDBOX
+from harness.stack_config import ORG, SANDBOX
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 VENV = REPO / ".venv"
 RECORDER = Path(__file__).resolve().parent / "recorder"
 OFFER_TYPE = "pulumi-python:dynamic/adobe:FallbackOffer"

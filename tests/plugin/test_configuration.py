@@ -8,12 +8,12 @@ from typing import Callable
 import pytest
 from offerform_emulator import Emulator, Fault
 
+from harness.engine import Plugin, PluginError, Stack
+from harness.offers import offer
+from harness.stack_config import ORG, SANDBOX, plugin_config
 from provider import __version__
 
-from .conftest import ORG, SANDBOX, plugin_config
-from .engine import Plugin, PluginError, Stack
-from .kinds import KINDS
-from .offers import offer
+from ..support.kinds import KINDS
 
 
 def test_preview_needs_no_credentials(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> None:

@@ -10,12 +10,12 @@ import pytest
 from offerform_emulator import Emulator
 from pulumi.output import Unknown
 
+from harness.engine import Plugin, Stack
+from harness.offers import WEB, offer
 from provider.core.schema import Field, blocks_of, fields_of
 from provider.engine.validation import property_path
 
-from .engine import Plugin, Stack
-from .kinds import KINDS, KindCase
-from .offers import WEB, offer
+from ..support.kinds import KINDS, KindCase
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 

@@ -7,14 +7,14 @@ from typing import Any, Iterator
 import pytest
 from offerform_emulator import Emulator
 
+from harness.engine import Plugin, PluginError, Stack
+from harness.offers import offer
+from harness.stack_config import ORG, SANDBOX
 from provider.resources.decision import DECISION
 from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.resources.placement import PLACEMENT
 
-from .conftest import ORG, SANDBOX
-from .engine import Plugin, PluginError, Stack
-from .kinds import KINDS
-from .offers import offer
+from ..support.kinds import KINDS
 
 PLACEMENT_CASE, DECISION_CASE = KINDS[1], KINDS[2]
 

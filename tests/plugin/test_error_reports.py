@@ -12,10 +12,11 @@ from typing import Callable
 import pytest
 from offerform_emulator import Emulator, Fault
 
-from .conftest import plugin_config
-from .engine import Plugin, PluginError, Stack
-from .offers import offer
-from .ui import AdobeUi
+from harness.engine import Plugin, PluginError, Stack
+from harness.offers import offer
+from harness.stack_config import plugin_config
+
+from ..support.ui import AdobeUi
 
 
 def _report(failure: pytest.ExceptionInfo[PluginError]) -> list[str]:

@@ -13,10 +13,11 @@ from typing import Any, Callable, Iterator
 import pytest
 from offerform_emulator import Emulator, Fault
 
-from .conftest import plugin_config
-from .engine import Plugin, PluginError, Stack
-from .offers import offer
-from .ui import AdobeUi
+from harness.engine import Plugin, PluginError, Stack
+from harness.offers import offer
+from harness.stack_config import plugin_config
+
+from ..support.ui import AdobeUi
 
 PLANTED_SECRET = "PLANTED-client-secret-7f3c9a1e"
 PLANTED_TOKEN = "PLANTED-access-token-b41d09"

@@ -12,10 +12,11 @@ import pytest
 from offerform_emulator import Emulator, Fault
 from offerform_emulator.testing import make_emulator_fixture
 
-from .conftest import ORG, SANDBOX, plugin_config
-from .engine import Plugin, PluginError, Stack, concurrently
-from .offers import offer
-from .ui import AdobeUi
+from harness.engine import Plugin, PluginError, Stack, concurrently
+from harness.offers import offer
+from harness.stack_config import ORG, SANDBOX, plugin_config
+
+from ..support.ui import AdobeUi
 
 # One offer per list page, so that a look-up must follow next links.
 paged_emulator = make_emulator_fixture(name="paged_emulator", default_page_size=1)

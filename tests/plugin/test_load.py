@@ -7,9 +7,9 @@ from typing import Any, Callable
 
 from offerform_emulator import Emulator, Fault
 
-from .conftest import ORG, SANDBOX, plugin_config
-from .engine import Plugin
-from .offers import offer
+from harness.engine import Plugin
+from harness.offers import offer
+from harness.stack_config import ORG, SANDBOX, plugin_config
 
 COUNT = 200
 WORKERS = 4  # the plugin's gRPC server runs 4 calls at once, like the engine's default parallelism

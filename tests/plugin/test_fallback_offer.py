@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from offerform_emulator import Emulator
 
-from .conftest import ORG, SANDBOX
-from .engine import Stack
-from .offers import EMAIL, offer
+from harness.engine import Stack
+from harness.offers import EMAIL, offer
+from harness.stack_config import ORG, SANDBOX
 
 
 def test_an_edit_patches_characteristics_key_by_key_behind_the_guards(stack: Stack, emu: Emulator) -> None:

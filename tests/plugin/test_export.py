@@ -28,12 +28,12 @@ from offerform_emulator.faults import Fault
 from pulumi.runtime.proto import provider_pb2
 
 import provider
+from harness.engine import ROOT, Plugin, Stack
+from harness.offers import EMAIL, WEB, offer, plain_inputs
+from harness.stack_config import ORG, SANDBOX, plugin_config
 
-from .conftest import ORG, SANDBOX, plugin_config
-from .engine import ROOT, Plugin, Stack
-from .offers import EMAIL, WEB, offer, plain_inputs
-from .sandbox import seed_connected_sandbox
-from .ui import AdobeUi
+from ..support.sandbox import seed_connected_sandbox
+from ..support.ui import AdobeUi
 
 MOBILE = "https://ns.adobe.com/xdm/channel-types/mobile"
 PAGE_SIZE = 7

@@ -6,7 +6,7 @@ import base64
 import subprocess
 import sys
 
-from .engine import ROOT, provider_blob
+from harness.engine import ROOT, provider_blob
 
 SERIALIZE = (
     "from pulumi.dynamic.dynamic import serialize_provider; "

@@ -16,14 +16,13 @@ import pulumi
 import pytest
 from offerform_emulator import Emulator
 
+from harness.engine import PROVIDER_KEY, Plugin, provider_blob
+from harness.stack_config import ORG, SANDBOX
 from provider.resources import SPECS
-
-from .conftest import ORG, SANDBOX
-from .engine import PROVIDER_KEY, Plugin, provider_blob
 
 KINDS = {spec.pulumi_type: spec for spec in SPECS}
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class PluginMocks(pulumi.runtime.Mocks):

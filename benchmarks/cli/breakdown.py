@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .cli_stack import CliRun
+from .stack import CliRun
 
 OFFER_TYPE = "FallbackOffer"
 PROVIDER_CALLS = ("Check", "Diff", "Create", "Read", "Update", "Delete")

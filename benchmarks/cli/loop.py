@@ -16,8 +16,8 @@ import requests
 
 from provider.resources.fallback_offer import FALLBACK_OFFER
 
-from .drive import UPDATED_DESCRIPTION, BenchmarkError, declaration
-from .emulator_process import EmulatorHandle
+from ..emulator_process import EmulatorHandle
+from ..plugin.drive import UPDATED_DESCRIPTION, BenchmarkError, declaration
 
 # The loop's operations, each against the stack operation it stands in for.
 LOOP_OPERATIONS: dict[str, str] = {"create": "POST", "update": "PATCH", "refresh": "GET", "destroy": "DELETE"}

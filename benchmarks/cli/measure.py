@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from ..emulator_process import EmulatorHandle
+from ..plugin.measure import process_cpu_seconds
 from .breakdown import OfferTime, offer_time
-from .cli_stack import CLI_OPERATIONS, CliColdStart, CliRun, CliStack, measure_cli_cold_start, median_runs
-from .emulator_process import EmulatorHandle
 from .loop import LOOP_OPERATIONS, time_loop
-from .measure import process_cpu_seconds
+from .stack import CLI_OPERATIONS, CliColdStart, CliRun, CliStack, measure_cli_cold_start, median_runs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODES = {"default": False, "skip": True}  # mode -> PULUMI_SKIP_CHECKPOINTS
 
 

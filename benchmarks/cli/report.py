@@ -7,13 +7,13 @@ import os
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..plugin.drive import ENGINE_WORKERS
+from ..plugin.measure import ColdStarts
+from ..plugin.report import MISSED, OK, limit_seconds, markdown_table, seconds_text
 from .breakdown import OfferTime
-from .cli_measure import CliResults
-from .cli_stack import CLI_OPERATIONS, EXPECTED_REQUESTS
-from .drive import ENGINE_WORKERS
 from .loop import LOOP_OPERATIONS
-from .measure import ColdStarts
-from .report import MISSED, OK, limit_seconds, markdown_table, seconds_text
+from .measure import CliResults
+from .stack import CLI_OPERATIONS, EXPECTED_REQUESTS
 
 TARGET_RATIO = 1.3  # up, refresh and destroy at the largest N, over the physical limit
 TARGET_SPEEDUP = 2.5  # over the sequential loop
@@ -131,7 +131,7 @@ def _loop_table(results: CliResults) -> str:
         cells.append(f"{speedup(results, results.largest, operation, 'skip'):.2f}×")
         rows.append(cells)
     return (
-        "#### Against a sequential `requests` loop\n\nWhat a user would write instead (`benchmarks/loop.py`): one "
+        "#### Against a sequential `requests` loop\n\nWhat a user would write instead (`benchmarks/cli/loop.py`): one "
         "kept-alive session, one token, the same calls with the same bodies, one at a time, measured in the "
         f"same run. At best N × {results.latency * 1000:g} ms.\n\n" + markdown_table(rows)
     )
@@ -223,7 +223,7 @@ def _breakdown_table(results: CliResults) -> str:
     return (
         f"#### Where one offer's time goes\n\nOne more cycle at N={results.largest}, default settings, not part "
         "of the timings: the engine's own spans (`--otel-traces file://`) and timers inside the plugin and the "
-        "program (`benchmarks/probe/`), each a mean per offer; the same cycle without checkpoints gives "
+        "program (`benchmarks/cli/probe/`), each a mean per offer; the same cycle without checkpoints gives "
         "the engine's step apart from its checkpoints. The engine sends up to 8 calls at once "
         "(`--parallel`) and the plugin serves 4, so the calls' transport row includes waiting for a "
         "thread. Our code is counted in CPU time: a thread in it may wait for the GIL that another "

@@ -21,10 +21,10 @@ from typing import Any, Optional
 from harness.offers import offer
 from harness.project import Project
 
-from .drive import UPDATED_DESCRIPTION, BenchmarkError, median_by_operation
-from .emulator_process import EmulatorHandle
+from ..emulator_process import EmulatorHandle
+from ..plugin.drive import UPDATED_DESCRIPTION, BenchmarkError, median_by_operation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).resolve().parent / "probe"
 PROJECT = "offerform-bench"
 # The operations of a stack's life, in order: label, the command, whether the program declares the update.

@@ -6,8 +6,8 @@ Each trial starts a fresh emulator and plugin process, makes the emulator hold o
 when the sandbox ends with one offer, *posted again* when it ends with two. ``--bisect LO HI``
 searches the largest lateness that is still adopted, to ``--precision`` seconds.
 
-    .venv/bin/python benchmarks/late_create.py --request-timeout 5 --lateness 3,6
-    .venv/bin/python benchmarks/late_create.py --request-timeout 5 --late-write-window 20 --bisect 10 20
+    .venv/bin/python benchmarks/plugin/late_create.py --request-timeout 5 --lateness 3,6
+    .venv/bin/python benchmarks/plugin/late_create.py --request-timeout 5 --late-write-window 20 --bisect 10 20
 
 Settings not given are the provider's defaults (``adobe:lateWriteWindow`` 60 s, ``adobe:retryDeadline``
 300 s). Talks to 127.0.0.1 only; every process it starts is stopped.
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from offerform_emulator import Emulator, Fault  # noqa: E402
 

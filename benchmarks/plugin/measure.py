@@ -27,6 +27,9 @@ from harness.stack_config import ORG, SANDBOX
 from provider import FallbackOfferProvider
 from provider.resources.fallback_offer import FALLBACK_OFFER
 
+from ..cli.loop import plain_api
+from ..emulator_process import EmulatorHandle
+from ..trivial_provider import PydanticProvider, TrivialProvider
 from .drive import (
     ENGINE_WORKERS,
     UPDATED_DESCRIPTION,
@@ -51,9 +54,6 @@ from .drive import (
     update,
     warm_up,
 )
-from .emulator_process import EmulatorHandle
-from .loop import plain_api
-from .trivial_provider import PydanticProvider, TrivialProvider
 
 # The engine operations timed, in the order a stack lives through them.
 OPERATIONS: dict[str, str] = {

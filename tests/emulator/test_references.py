@@ -8,7 +8,7 @@ import pytest
 from offerform_emulator import Emulator
 
 from .conftest import ORG, SANDBOX, Library
-from .samples import sample
+from .samples import KIND_NAMES, sample
 
 Clients = Callable[..., Library]
 
@@ -68,16 +68,7 @@ def test_off_a_referenced_object_can_be_deleted(emulator: Emulator, client_for: 
 
 def test_on_a_graph_of_every_kind_naming_existing_objects_is_accepted(checked: Emulator, client_for: Clients) -> None:
     ids = _graph(client_for)
-    assert set(ids) == {
-        "placement",
-        "collection-qualifier",
-        "decision-rule",
-        "ranking-formula",
-        "fallback-offer",
-        "personalized-offer",
-        "collection",
-        "decision",
-    }
+    assert set(ids) == set(KIND_NAMES)
 
 
 MISSING = "0000000000000000"

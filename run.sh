@@ -20,7 +20,7 @@ CACHE_ROOT="${OFFERFORM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/offerform}"
 # Each writes files from the code they describe; tests fail when a file differs from what its generator writes.
 # One Python module per line, run as `python -m MODULE`.
 GENERATORS=(
-  provider.argsgen  # provider/args.py and provider/outputs.py, from the kinds' models
+  provider.generators.sdk_args  # provider/sdk/args.py, provider/sdk/outputs.py and provider/__init__.py's public names, from the kinds' models
 )
 
 say() { printf 'offerform: %s\n' "$*" >&2; }

@@ -3,8 +3,8 @@
 Why a process of its own: inside the benchmark process, the emulator's werkzeug threads share
 one GIL with the threads that drive the plugin, and on a 2-core machine that contention can show
 up as time that neither the plugin nor Adobe's real endpoint would cost. Measured: with a driver
-that re-encodes every message in Python (``tests.engine``'s helpers) it added 4-8% to the N=500
-phases; with the engine-like driver of ``drive.py`` the difference is within the noise (±3%).
+that re-encodes every message in Python (``harness.engine``'s helpers) it added 4-8% to the N=500
+phases; with the engine-like driver of ``plugin/drive.py`` the difference is within the noise (±3%).
 Its own process keeps the two apart anyway. Both kinds offer the same small interface
 (``EmulatorHandle``); ``run.py --emulator inprocess`` selects the other one.
 

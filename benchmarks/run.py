@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import cli_report  # noqa: E402
-from benchmarks.cli_measure import CliResults, find_cli, measure_cli  # noqa: E402
+from benchmarks.cli import report as cli_report  # noqa: E402
+from benchmarks.cli.measure import CliResults, find_cli, measure_cli  # noqa: E402
 from benchmarks.emulator_process import EmulatorHandle, start_emulator  # noqa: E402
-from benchmarks.measure import (  # noqa: E402
+from benchmarks.plugin.measure import (  # noqa: E402
     OPERATIONS,
     count_requests,
     measure_cold_start,
@@ -35,8 +35,8 @@ from benchmarks.measure import (  # noqa: E402
     median_phases,
     time_cycle,
 )
-from benchmarks.report import Results, machine_facts, markdown, plot, run_header, update_readme  # noqa: E402
-from tests.conftest import plugin_config  # noqa: E402
+from benchmarks.plugin.report import Results, machine_facts, markdown, plot, run_header, update_readme  # noqa: E402
+from harness.stack_config import plugin_config  # noqa: E402
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -32,13 +32,13 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .client import OfferLibraryClient, pooled_session
-from .codegen import GENERATED_MARK, Naming, counted, previous_names, render_program, string_literal
+from .adobe.client import AdobeClient, pooled_session
+from .adobe.redact import Redactor
+from .core.settings import SETTINGS, Settings
+from .core.spec import ResourceSpec
 from .errors import OfferformError, PermissionDeniedError, TransportError
-from .redact import Redactor
+from .generators.adoption_program import GENERATED_MARK, Naming, counted, previous_names, render_program, string_literal
 from .resources import SPECS
-from .settings import SETTINGS, Settings
-from .spec import ResourceSpec
 
 PROG = "offerform export"
 PROGRAM_FILE = "__main__.py"
@@ -279,7 +279,7 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
 
     specs = [spec for spec in SPECS if not args.kinds or spec.kind in args.kinds]
     session = pooled_session(settings)
-    client = OfferLibraryClient(settings, session=session)
+    client = AdobeClient(settings, session=session)
     excluded = set(args.exclude_client)
     listed: dict[str, list[dict[str, Any]]] = {}
     seen = skipped = 0
@@ -333,7 +333,7 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
 
 
 def _list_kind(
-    client: OfferLibraryClient,
+    client: AdobeClient,
     session: requests.Session,
     settings: Settings,
     spec: ResourceSpec,

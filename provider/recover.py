@@ -1,13 +1,13 @@
 """``python -m provider.recover``: repair a stack after ``pulumi up`` was killed mid-way.
 
-A run that is killed (a CI runner's timeout, SIGKILL, a lost machine) leaves the offers it was
+A run that is killed (a CI runner's timeout, SIGKILL, a lost machine) leaves the objects it was
 creating as *pending creates* in the state: some of them exist on the server, some were never
-sent. The next ``pulumi up`` only warns about them and creates every one again, so each offer
+sent. The next ``pulumi up`` only warns about them and creates every one again, so each object
 that did land would be left behind as a duplicate that no resource manages. Pulumi's
 ``refresh --import-pending-creates`` cannot finish that import for a dynamic provider.
 
 This command does it instead, run in the project directory with the stack's own configuration:
-for each pending create of an offerform resource it looks for the offer that create made (same
+for each pending create of an offerform resource it looks for the object that create made (same
 fields, created by this client since the interrupted update started, owned by no resource of the
 stack), records the resource as created with that id, and drops the pending creates that never
 landed; then it refreshes the recovered resources. The next ``pulumi up`` creates what is still
@@ -29,17 +29,17 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
-from .client import OfferLibraryClient
+from .adobe.client import AdobeClient
+from .core.settings import Settings
+from .core.spec import SANDBOX_NAME, ResourceSpec
+from .engine.validation import canonical
 from .errors import OfferformError
 from .resources import SPECS
-from .settings import Settings
-from .spec import SANDBOX_NAME, ResourceSpec
-from .validation import canonical
 
 PROG = "python -m provider.recover"
 BY_TYPE: dict[str, ResourceSpec] = {spec.pulumi_type: spec for spec in SPECS}
 PROVIDER_KEY = "__provider"
-# History times have whole seconds and come from the CLI's machine, the offers' from Adobe's clock.
+# History times have whole seconds and come from the CLI's machine, the objects' from Adobe's clock.
 CLOCK_TOLERANCE = timedelta(seconds=5)
 
 
@@ -49,7 +49,7 @@ class RecoverError(Exception):
 
 @dataclass
 class Recovery:
-    """What happens to one pending create: recorded with the offer it made, or dropped (it never landed)."""
+    """What happens to one pending create: recorded with the object it made, or dropped (it never landed)."""
 
     urn: str
     object_id: Optional[str]
@@ -81,7 +81,7 @@ class Pulumi:
 
 
 def plan(
-    deployment: dict[str, Any], client: OfferLibraryClient, client_id: Optional[str], since: Optional[datetime]
+    deployment: dict[str, Any], client: AdobeClient, client_id: Optional[str], since: Optional[datetime]
 ) -> list[Recovery]:
     """For each pending create of ours, the object it made (if any): same fields, our client, unowned, recent."""
     owned = {resource.get("id") for resource in deployment.get("resources", []) if resource.get("id")}
@@ -128,7 +128,7 @@ def apply(deployment: dict[str, Any], recoveries: list[Recovery]) -> dict[str, A
             pending.append(op)
         elif recovery.object_id:
             # Nothing in the state can depend on a resource that was still being created, so it goes last;
-            # its outputs are its inputs until the refresh that follows reads the offer.
+            # its outputs are its inputs until the refresh that follows reads the object.
             resource = {**op["resource"], "id": recovery.object_id}
             resource["outputs"] = dict(resource.get("inputs", {}))
             resources.append(resource)
@@ -193,7 +193,7 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
         return 0
     config = pulumi.json("config", "--json", "--show-secrets")
     settings = Settings.load(lambda key: (config.get(key) or {}).get("value"))
-    client = OfferLibraryClient(settings)
+    client = AdobeClient(settings)
     recoveries = plan(
         deployment, client, settings.client_id, interrupted_since(pulumi.json("stack", "history", "--json"))
     )
@@ -221,7 +221,7 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
         targets = [flag for urn in recovered for flag in ("--target", urn)]
         pulumi.run("refresh", "--yes", "--non-interactive", "--skip-preview", *targets)
     print(
-        f"recovered {len(recovered)} offer(s) and dropped {len(recoveries) - len(recovered)} create(s) "
+        f"recovered {len(recovered)} object(s) and dropped {len(recoveries) - len(recovered)} create(s) "
         "that never landed: run `pulumi up` to finish"
     )
     return 0
@@ -233,8 +233,8 @@ def _pending_creates(deployment: dict[str, Any]) -> Any:
             yield op
 
 
-def _created(offer: dict[str, Any]) -> datetime:
-    value = offer.get("created") or offer.get("createdDate") or ""
+def _created(obj: dict[str, Any]) -> datetime:
+    value = obj.get("created") or obj.get("createdDate") or ""
     try:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:

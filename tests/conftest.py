@@ -11,11 +11,9 @@ import pytest
 from offerform_emulator import Emulator
 from offerform_emulator.testing import emulator, make_emulator_fixture  # noqa: F401  (emulator: a fresh one per test)
 
-from .engine import Plugin, Stack
+from harness.engine import Plugin, Stack
+from harness.stack_config import plugin_config
 
-ORG = "1234ABCD5678@AdobeOrg"
-SANDBOX = "dev"
-TENANT = "offerform"  # the emulator's default tenant: decision items keep their custom attributes in `_offerform`
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -29,25 +27,6 @@ def pulumi_bin() -> Path:
     if found.returncode != 0:
         pytest.fail(f"no Pulumi CLI for the engine tests: {found.stderr.strip()}", pytrace=False)
     return Path(found.stdout.strip().splitlines()[-1])
-
-
-def plugin_config(emu: Emulator, **overrides: Any) -> dict[str, Any]:
-    """The stack config a user would set, pointed at the emulator."""
-    config = {
-        "adobe:clientId": emu.client_id,
-        "adobe:clientSecret": emu.client_secret,
-        "adobe:imsOrgId": ORG,
-        "adobe:sandboxName": SANDBOX,
-        "adobe:endpoint": emu.dps_url,
-        "adobe:imsEndpoint": emu.ims_url,
-        "adobe:requestTimeout": "5",
-        "adobe:retryDeadline": "20",
-        # Decisioning's decision items: the sandbox's item catalog schema and the tenant of its attributes.
-        "adobe:itemSchemaId": emu.catalog_schema_id(ORG, SANDBOX),
-        "adobe:tenantId": TENANT,
-    }
-    config.update({key: value for key, value in overrides.items()})
-    return {key: value for key, value in config.items() if value is not None}
 
 
 # One emulator for the session's shared plugin; ``emu`` empties it before each test.

@@ -9,7 +9,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..spec import ResourceSpec
+    from ..core.spec import ResourceSpec
 
     SPECS: tuple[ResourceSpec, ...]
 

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field, field_validator, model_validator
 
-from ..model import ApiModel, Name, ObjectId, unique
-from ..outputs import CollectionOutputs
-from ..provider import SpecProvider, pickled_by_package
-from ..resource import SpecResource
-from ..spec import Endpoint, Reference, ResourceSpec
+from ..core.model import ApiModel, Name, ObjectId, unique
+from ..core.spec import Endpoint, Reference, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
+from ..sdk.outputs import CollectionOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import CollectionArgs
+    from ..sdk.args import CollectionArgs
 
 MAX_QUALIFIERS = 20  # Adobe's published guardrails: 20 qualifiers per collection, 500 offers.
 MAX_OFFERS = 500

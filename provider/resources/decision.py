@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field, field_validator, model_validator
 
-from ..model import ApiModel, Name, ObjectId, Timestamp, unique
-from ..outputs import DecisionOutputs
-from ..provider import SpecProvider, pickled_by_package
-from ..resource import SpecResource
-from ..spec import Endpoint, Reference, ResourceSpec
+from ..core.model import ApiModel, Name, ObjectId, Timestamp, unique
+from ..core.spec import Endpoint, Reference, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
+from ..sdk.outputs import DecisionOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import DecisionArgs
+    from ..sdk.args import DecisionArgs
 
 MAX_DESCRIPTION_LENGTH = 4000
 MAX_PLACEMENTS = 30  # Adobe's published guardrail: 30 placements per decision.

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Un
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..model import ApiModel, Name, Timestamp, absolute_url, non_blank
-from ..outputs import FallbackOfferOutputs
-from ..provider import SpecProvider, pickled_by_package
-from ..resource import SpecResource
-from ..spec import Endpoint, Reference, ResourceSpec
+from ..core.model import ApiModel, Name, Timestamp, absolute_url, non_blank
+from ..core.spec import Endpoint, Reference, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
+from ..sdk.outputs import FallbackOfferOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import FallbackOfferArgs
+    from ..sdk.args import FallbackOfferArgs
 
 CHANNEL_PREFIX = "https://ns.adobe.com/xdm/channel-types/"
 MAX_DESCRIPTION_LENGTH = 4000

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field
 
-from ..model import ApiModel, Timestamp
-from ..outputs import PersonalizedOfferOutputs
-from ..provider import SpecProvider, pickled_by_package
-from ..resource import SpecResource
-from ..spec import Endpoint, Reference, ResourceSpec
+from ..core.model import ApiModel, Timestamp
+from ..core.spec import Endpoint, Reference, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
+from ..sdk.outputs import PersonalizedOfferOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import PersonalizedOfferArgs
+    from ..sdk.args import PersonalizedOfferArgs
 from .decision import ProfileConstraint
 from .fallback_offer import OfferFields, QualifierIds, Rank
 

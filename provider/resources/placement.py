@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field
 
-from ..model import ApiModel, Name
-from ..outputs import PlacementOutputs
-from ..provider import SpecProvider, pickled_by_package
-from ..resource import SpecResource
-from ..spec import Endpoint, ResourceSpec
+from ..core.model import ApiModel, Name
+from ..core.spec import Endpoint, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
+from ..sdk.outputs import PlacementOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import PlacementArgs
+    from ..sdk.args import PlacementArgs
 from .fallback_offer import ChannelUri
 
 MAX_DESCRIPTION_LENGTH = 4000

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Un
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..model import ApiModel, Name
-from ..outputs import RankingFormulaOutputs
-from ..provider import SpecProvider, pickled_by_package
-from ..resource import SpecResource
-from ..spec import Endpoint, ResourceSpec
+from ..core.model import ApiModel, Name
+from ..core.spec import Endpoint, ResourceSpec
+from ..engine.provider import SpecProvider, pickled_by_package
+from ..sdk.outputs import RankingFormulaOutputs
+from ..sdk.resource import SpecResource
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
-    from ..args import RankingFormulaArgs
+    from ..sdk.args import RankingFormulaArgs
 from .decision_rule import pql_text
 
 MAX_FORMULA_BYTES = 8_000  # Adobe's published guardrail: a ranking formula of at most 8K.

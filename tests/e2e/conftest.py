@@ -9,7 +9,7 @@ import pytest
 from offerform_emulator import Emulator
 from offerform_emulator.kit import adobe_config
 
-from .project import ORG, SANDBOX, Project
+from harness.project import ORG, SANDBOX, Project
 
 ProjectFactory = Callable[..., Project]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..offers import offer
+from harness.offers import offer
 
 HEADER = "import pulumi\nfrom provider import FallbackOffer\n\n"
 # ``offer(name, **overrides)`` inside a program: the suite's valid declaration, as a literal.

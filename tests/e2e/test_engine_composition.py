@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from offerform_emulator import Emulator
 
+from harness.project import ORG, SANDBOX
+
 from .conftest import ProjectFactory
 from .programs import HEADER, OFFER_FUNCTION, named, offers_program
-from .project import ORG, SANDBOX
 
 
 def _offer_writes(emu: Emulator) -> list[tuple[str, str]]:

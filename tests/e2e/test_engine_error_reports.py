@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from offerform_emulator import Emulator, Fault
 
-from ..ui import AdobeUi
+from harness.project import Project
+
+from ..support.ui import AdobeUi
 from .conftest import ProjectFactory
 from .programs import named, offers_program
-from .project import Project
 
 RESOURCE = "pulumi-python:dynamic/adobe:FallbackOffer"
 

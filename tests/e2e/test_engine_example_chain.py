@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from offerform_emulator import Emulator
 
+from harness.project import ORG, REPO, SANDBOX
+
 from .conftest import ProjectFactory
-from .project import ORG, REPO, SANDBOX
 
 KIND_OF_PATH = {"/placements": "placement", "/offers": "fallback-offer", "/offer-decisions": "decision"}
 

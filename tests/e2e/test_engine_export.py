@@ -15,21 +15,14 @@ import sys
 from typing import Any
 
 from offerform_emulator import Emulator
+from offerform_emulator.kinds import KINDS as EMULATOR_KINDS
 
-from ..sandbox import seed_connected_sandbox
+from harness.project import ORG, SANDBOX, VENV, Project
+
+from ..support.sandbox import seed_connected_sandbox
 from .conftest import ProjectFactory
-from .project import ORG, SANDBOX, VENV, Project
 
-KINDS = (
-    "collection-qualifier",
-    "placement",
-    "decision-rule",
-    "ranking-formula",
-    "fallback-offer",
-    "personalized-offer",
-    "collection",
-    "decision",
-)
+KINDS = tuple(kind.name for kind in EMULATOR_KINDS)
 
 
 def _everything(emu: Emulator) -> dict[str, list[dict[str, Any]]]:

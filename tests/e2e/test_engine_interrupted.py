@@ -8,6 +8,7 @@ land on the server without the engine ever hearing of them.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,11 +18,11 @@ from pathlib import Path
 
 from offerform_emulator import Emulator
 
+from harness.project import ORG, SANDBOX, VENV, Project, interrupt
 from provider.recover import empty_attributes
 
 from .conftest import ProjectFactory
 from .programs import named, offers_program
-from .project import ORG, SANDBOX, VENV, Project, interrupt
 
 OFFERS = 50
 
@@ -113,6 +114,7 @@ def test_recover_then_up_after_a_kill_leaves_exactly_one_offer_per_resource(
 
     assert repaired.returncode == 0, repaired.stderr
     assert "run `pulumi up` to finish" in repaired.stdout
+    assert re.search(r"^recovered \d+ object\(s\) and dropped \d+ create\(s\)", repaired.stdout, re.MULTILINE)
     landed = len(emulator.offers(ORG, SANDBOX))
     emulator.log.clear()
     project.up()

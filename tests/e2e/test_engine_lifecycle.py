@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from offerform_emulator import Emulator
 
-from ..ui import AdobeUi
+from harness.project import ORG, SANDBOX
+
+from ..support.ui import AdobeUi
 from .conftest import ProjectFactory
 from .programs import Declared, named, offers_program
-from .project import ORG, SANDBOX
 
 
 def _writes(emu: Emulator) -> list[tuple[str, str]]:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from offerform_emulator import Emulator
 
+from harness.project import Project
+
 from .conftest import ProjectFactory
 from .programs import named, offers_program
-from .project import Project
 
 
 def test_a_preview_needs_no_adobe_credentials_and_makes_no_request(

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from offerform_emulator import Emulator
 
+from harness.project import ORG, SANDBOX, Project
+
 from .conftest import ProjectFactory
-from .project import ORG, SANDBOX, Project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROGRAM = (FIXTURES / "program-0.1.0.py").read_text()
@@ -51,9 +52,9 @@ def test_a_stack_written_by_0_1_0_updates_with_one_guarded_patch(make_project: P
         project = _restored(make_project, emulator)
         offer_id = project.resources()["web"]["id"]
 
-        project.write_program(
-            PROGRAM.replace("'Shown when no personalized offer qualifies'", "'Edited after the upgrade'", 1)
-        )
+        edited = PROGRAM.replace("'Shown when no personalized offer qualifies'", "'Edited after the upgrade'", 1)
+        assert edited != PROGRAM, "the edit must change the program (the fixture's quoting decides the match)"
+        project.write_program(edited)
         project.up()
 
         [patch] = [entry for entry in emulator.log.entries(service="dps") if entry.method != "GET"]

@@ -19,7 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .project import REPO, VENV
+from harness.project import VENV
+
+from ..support.checkout import copy_checkout
 
 USER_PROJECT = Path(__file__).resolve().parent / "fixtures" / "user-project"
 QUIET_PIP = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")
@@ -30,23 +32,6 @@ from provider import FallbackOfferArgs
 FallbackOfferArgs(nam="Spring", representations=[])
 FallbackOfferArgs(name="Spring", status="Approved", representations=[])
 """
-
-
-def _copy_checkout(target: Path) -> Path:
-    """The files of this checkout a clone would hold, with the work not yet committed (nothing ignored)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for relative in filter(None, listed.split("\0")):
-        source = REPO / relative
-        if source.is_file():
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / relative)
-    return target
 
 
 def _users_environment(pulumi_bin: Path) -> dict[str, str]:
@@ -67,7 +52,7 @@ def _run(argv: list[str | Path], cwd: Path, env: dict[str, str]) -> subprocess.C
 def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
     pulumi_bin: Path, tmp_path: Path
 ) -> None:
-    checkout = _copy_checkout(tmp_path / "offerform")
+    checkout = copy_checkout(tmp_path / "offerform")
     project = tmp_path / "marketing-offers"
     shutil.copytree(USER_PROJECT, project)
     env = _users_environment(pulumi_bin)
@@ -90,12 +75,8 @@ def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
     assert not (project / "Pulumi.test.yaml").exists(), "the kit must leave the user's project as it was"
 
     _assert_types_are_seen(python, project, env)
-    # The README's editable install from a path: types must be seen there too.
-    editable = _run(
-        [python, *QUIET_PIP, "--no-deps", "-e", f"{checkout}[emulator]", "--config-settings", "editable_mode=strict"],
-        project,
-        env,
-    )
+    # An editable install from a path, pip's default mode: types must be seen there too.
+    editable = _run([python, *QUIET_PIP, "--no-deps", "-e", f"{checkout}[emulator]"], project, env)
     assert editable.returncode == 0, editable.stderr
     _assert_types_are_seen(python, project, env)
 

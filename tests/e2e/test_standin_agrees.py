@@ -1,4 +1,4 @@
-"""``tests/engine.py`` (the fast stand-in) must send the plugin what the real engine sends.
+"""``harness/engine.py`` (the fast stand-in) must send the plugin what the real engine sends.
 
 The same scenario runs twice, once through ``pulumi`` and once through the stand-in, with the
 plugin recording every request; the requests must agree in method, fields and property keys
@@ -14,13 +14,14 @@ from typing import Any, Callable
 
 from offerform_emulator import Emulator
 
-from ..conftest import plugin_config
-from ..engine import Plugin, Stack
-from ..offers import offer
-from ..ui import AdobeUi
+from harness.engine import Plugin, Stack
+from harness.offers import offer
+from harness.project import ORG, RECORDER, SANDBOX, Project
+from harness.stack_config import plugin_config
+
+from ..support.ui import AdobeUi
 from .conftest import ProjectFactory
 from .programs import Declared, offers_program
-from .project import ORG, RECORDER, SANDBOX, Project
 
 # Fields the engine adds that the SDK's plugin never reads.
 IGNORED = frozenset({"randomSeed", "resourceStatusAddress", "resourceStatusToken"})

@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import pytest
 from offerform_emulator import Emulator
+from offerform_emulator.kinds import KINDS
 
 from .conftest import ORG, SANDBOX, Library
 from .samples import sample
@@ -68,15 +69,9 @@ def test_off_a_referenced_object_can_be_deleted(emulator: Emulator, client_for: 
 
 def test_on_a_graph_of_every_kind_naming_existing_objects_is_accepted(checked: Emulator, client_for: Clients) -> None:
     ids = _graph(client_for)
-    assert set(ids) == {
-        "placement",
-        "collection-qualifier",
-        "decision-rule",
-        "ranking-formula",
-        "fallback-offer",
-        "personalized-offer",
-        "collection",
-        "decision",
+    # Every kind that names another or is named by one: a new kind with references joins the graph.
+    assert set(ids) == {kind.name for kind in KINDS if kind.references} | {
+        name for kind in KINDS for reference in kind.references for name in reference.kinds
     }
 
 

@@ -12,19 +12,19 @@ import pulumi
 import pytest
 
 import provider
-from provider import argsgen
-from provider.resource import SpecResource
+from harness.offers import plain_inputs
+from provider.core.schema import blocks_of, fields_of
+from provider.generators import sdk_args as argsgen
 from provider.resources import SPECS
-from provider.schema import blocks_of, fields_of
+from provider.sdk import args as sdk_args
+from provider.sdk.resource import SpecResource
 
-from ..offers import plain_inputs
-
-ARGS_SOURCE = Path(argsgen.__file__).with_name("args.py")
+ARGS_SOURCE = Path(sdk_args.__file__)
 
 
 def _args_classes() -> list[type[object]]:
     names = {f"{spec.kind}Args" for spec in SPECS} | {f"{b.__name__}Args" for s in SPECS for b in blocks_of(s.model)}
-    return [getattr(provider.args, name) for name in sorted(names)]
+    return [getattr(sdk_args, name) for name in sorted(names)]
 
 
 def test_args_py_is_exactly_what_the_models_generate() -> None:
@@ -33,8 +33,8 @@ def test_args_py_is_exactly_what_the_models_generate() -> None:
 
 def test_every_field_of_every_model_is_an_argument_of_its_args_class() -> None:
     for spec in SPECS:
-        for model, args in [(spec.model, getattr(provider.args, f"{spec.kind}Args"))] + [
-            (block, getattr(provider.args, f"{block.__name__}Args")) for block in blocks_of(spec.model)
+        for model, args in [(spec.model, getattr(sdk_args, f"{spec.kind}Args"))] + [
+            (block, getattr(sdk_args, f"{block.__name__}Args")) for block in blocks_of(spec.model)
         ]:
             parameters = inspect.signature(args.__init__).parameters
             assert {f.python for f in fields_of(model)} <= set(parameters), args.__name__

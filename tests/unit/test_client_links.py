@@ -10,10 +10,10 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from provider.client import OfferLibraryClient, api_path
+from provider.adobe.client import AdobeClient, api_path
+from provider.core.settings import Settings
 from provider.errors import BadResponseError
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.settings import Settings
 
 
 def _crafted_api(next_href: str) -> Callable[..., Any]:
@@ -51,8 +51,8 @@ def serve() -> Iterator[Callable[[str], str]]:
         server.shutdown()
 
 
-def _client(base: str) -> OfferLibraryClient:
-    return OfferLibraryClient(
+def _client(base: str) -> AdobeClient:
+    return AdobeClient(
         Settings.load(
             {
                 "adobe:clientId": "c",

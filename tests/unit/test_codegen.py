@@ -11,7 +11,9 @@ import pulumi
 import pytest
 
 import provider
-from provider.codegen import (
+from harness.offers import plain_inputs
+from provider.engine.validation import canonical
+from provider.generators.adoption_program import (
     LINE_LENGTH,
     Naming,
     assign_names,
@@ -22,9 +24,6 @@ from provider.codegen import (
     string_literal,
 )
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.validation import canonical
-
-from ..offers import plain_inputs
 
 WEB = "https://ns.adobe.com/xdm/channel-types/web"
 

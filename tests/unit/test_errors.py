@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from offerform_emulator import Emulator, Fault
 
-from provider.client import OfferLibraryClient
+from provider.adobe.client import AdobeClient
+from provider.core.settings import Settings
 from provider.errors import (
     ApiError,
     AuthenticationError,
@@ -19,7 +20,6 @@ from provider.errors import (
     error_for_status,
 )
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_every_kind_is_an_api_error_carrying_status_request_id_and_error_code() 
     assert "HTTP 403" in str(error) and "request id req-1" in str(error)
 
 
-def _client(emu: Emulator, **overrides: str) -> OfferLibraryClient:
+def _client(emu: Emulator, **overrides: str) -> AdobeClient:
     config = {
         "adobe:clientId": emu.client_id,
         "adobe:clientSecret": emu.client_secret,
@@ -69,7 +69,7 @@ def _client(emu: Emulator, **overrides: str) -> OfferLibraryClient:
         "adobe:imsEndpoint": emu.ims_url,
         **overrides,
     }
-    return OfferLibraryClient(Settings.load(config.get, {}))
+    return AdobeClient(Settings.load(config.get, {}))
 
 
 def test_a_refused_token_raises_an_authentication_error_with_adobes_code(emulator: Emulator) -> None:

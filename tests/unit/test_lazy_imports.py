@@ -15,13 +15,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HTTP_MODULES = ("requests", "urllib3", "provider.client", "provider.retry", "provider.writes", "provider.auth")
+HTTP_MODULES = (
+    "requests",
+    "urllib3",
+    "provider.adobe.client",
+    "provider.adobe.retry",
+    "provider.engine.writes",
+    "provider.adobe.auth",
+)
 
 _FIRST_CHECK = """
 import json, sys
 from pulumi.dynamic import Config, ConfigureRequest
 import provider
-from tests.offers import offer
+from harness.offers import offer
 
 instance = provider.FallbackOfferProvider()
 instance.configure(ConfigureRequest(Config(raw_config={
@@ -67,7 +74,7 @@ def test_the_first_check_loads_the_one_kind_it_serves_and_no_args() -> None:
     loaded = json.loads(ran.stdout.strip().splitlines()[-1])["provider_modules"]
 
     assert [name for name in loaded if name.startswith("provider.resources.")] == ["provider.resources.fallback_offer"]
-    assert "provider.args" not in loaded
+    assert "provider.sdk.args" not in loaded
 
 
 def test_every_public_name_of_the_package_loads_on_first_use() -> None:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from provider.model import OfferMetadata, canonical_timestamp
+from provider.core.model import OfferMetadata, canonical_timestamp
+from provider.engine.validation import canonical, property_path
 from provider.resources.fallback_offer import FALLBACK_OFFER
-from provider.validation import canonical, property_path
 
 
 @pytest.mark.parametrize(

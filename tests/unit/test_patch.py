@@ -1,6 +1,6 @@
 """The JSON Patch computed from what the stack last saw to what it declares."""
 
-from provider.patch import change_operations, changed_by_others, changed_fields, guarded_patch, pointer
+from provider.engine.patch import change_operations, changed_by_others, changed_fields, guarded_patch, pointer
 from provider.resources.fallback_offer import FALLBACK_OFFER
 
 

@@ -1,6 +1,6 @@
 """The optional requests-per-second cap spaces calls evenly, across threads."""
 
-from provider.ratelimit import RateLimiter
+from provider.adobe.ratelimit import RateLimiter
 
 
 class _Clock:

@@ -6,8 +6,8 @@ import traceback
 
 import pytest
 
+from provider.engine.reporting import reported
 from provider.errors import ConflictError
-from provider.reporting import reported
 
 
 def _formatted(call: object) -> list[str]:

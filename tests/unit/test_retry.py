@@ -4,7 +4,7 @@ import pytest
 from urllib3.exceptions import MaxRetryError
 from urllib3.response import HTTPResponse
 
-from provider.retry import Budget, RetryPolicy, spending
+from provider.adobe.retry import Budget, RetryPolicy, spending
 
 
 def _policy(deadline: float = 60.0) -> RetryPolicy:

@@ -28,7 +28,7 @@ class Mocks(pulumi.runtime.Mocks):
 pulumi.runtime.set_mocks(Mocks(), preview=True)
 from pulumi.dynamic.dynamic import serialize_provider
 import provider
-from tests.offers import offer
+from harness.offers import offer
 
 first = serialize_provider(provider.FallbackOfferProvider())
 declared = 0

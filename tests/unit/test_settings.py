@@ -2,8 +2,8 @@
 
 import pytest
 
+from provider.core.settings import DEFAULT_ENDPOINT, Settings
 from provider.errors import ConfigurationError
-from provider.settings import DEFAULT_ENDPOINT, Settings
 
 
 def test_config_wins_over_the_environment() -> None:

@@ -1,0 +1,128 @@
+"""A program written by a test, run as a user's stack is: through the test kit (``offerform_emulator.kit``).
+
+The kit copies a project directory and runs it with the real ``pulumi`` CLI on a throwaway file
+backend, pointed at one emulator. ``Project`` writes that directory first (a ``Pulumi.yaml`` naming
+this checkout's virtualenv, and the test's ``__main__.py``) and adds what only this suite needs:
+recording the plugin's gRPC calls, and starting a command without waiting, to interrupt it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from offerform_emulator import Emulator
+from offerform_emulator.kit import StackUnderTest
+
+from harness.stack_config import ORG, SANDBOX
+
+REPO = Path(__file__).resolve().parents[1]
+VENV = REPO / ".venv"
+RECORDER = Path(__file__).resolve().parent / "recorder"
+OFFER_TYPE = "pulumi-python:dynamic/adobe:FallbackOffer"
+
+__all__ = ["OFFER_TYPE", "ORG", "Project", "RECORDER", "REPO", "SANDBOX", "VENV", "interrupt"]
+
+
+class Project(StackUnderTest):
+    """One project written into ``workdir``, and one stack of it on ``emulator`` (org ``ORG``, sandbox ``SANDBOX``)."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        cli: Path,
+        program: str,
+        emulator: Emulator,
+        *,
+        name: str = "offerform-e2e",
+        stack: str = "dev",
+        backend: Optional[Path] = None,
+        record_grpc: bool = False,
+        config: Optional[dict[str, Optional[str]]] = None,
+    ) -> None:
+        source = workdir / "source"
+        source.mkdir(parents=True, exist_ok=True)
+        (source / "Pulumi.yaml").write_text(
+            textwrap.dedent(f"""\
+            name: {name}
+            runtime:
+              name: python
+              options:
+                toolchain: pip
+                virtualenv: {VENV}
+            """)
+        )
+        (source / "__main__.py").write_text(textwrap.dedent(program))
+        self.grpc_log = workdir / f"grpc-{name}-{stack}.jsonl"
+        env = {}
+        if record_grpc:
+            env["OFFERFORM_RECORD_GRPC"] = str(self.grpc_log)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(RECORDER), os.environ.get("PYTHONPATH")]))
+        super().__init__(
+            source,
+            emulator,
+            workdir,
+            pulumi_bin=cli,
+            stack=stack,
+            org=ORG,
+            sandbox=SANDBOX,
+            config=config,
+            backend=backend,
+            env=env,
+        )
+
+    @property
+    def root(self) -> Path:
+        """The directory ``pulumi`` runs in."""
+        return self.project_dir
+
+    def write_program(self, program: str) -> None:
+        self.write("__main__.py", textwrap.dedent(program))
+
+    def resources(self, type_: Optional[str] = OFFER_TYPE) -> dict[str, dict[str, Any]]:
+        """The state's fallback offers (or resources of ``type_``) by name."""
+        return super().resources(type_)
+
+    def grpc_calls(self, method: Optional[str] = None) -> list[dict[str, Any]]:
+        """The plugin calls recorded so far (``record_grpc=True``), oldest first."""
+        if not self.grpc_log.exists():
+            return []
+        calls = [json.loads(line) for line in self.grpc_log.read_text().splitlines()]
+        return [call for call in calls if method is None or call["method"] == method]
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """Start ``pulumi <args>`` without waiting (for interrupting it).
+
+        Its output goes to a file beside the project.
+        """
+        out = open(self.project_dir.parent / "interrupted.out", "w")
+        return subprocess.Popen(
+            ["pulumi", *args],
+            cwd=self.project_dir,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+
+def interrupt(process: subprocess.Popen[str], sig: signal.Signals, timeout: float = 120) -> None:
+    """Send ``sig`` to the CLI (as a terminal's Ctrl+C or a CI runner's kill would) and wait for it to exit."""
+    if sig == signal.SIGKILL:
+        # A runner's timeout kills the whole process group: the CLI, its language host and plugins.
+        os.killpg(process.pid, sig)
+    else:
+        process.send_signal(sig)
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

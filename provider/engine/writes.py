@@ -1,0 +1,259 @@
+"""Writes that survive faults: a create never duplicated, an update never lost or overwriting.
+
+The client reports an ambiguous write (``WriteOutcomeUnknown``); this module finds out what
+actually happened on the server before it does anything else. It works for every kind the
+same way, through the kind's spec.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Optional
+
+from ..adobe.client import AdobeClient, WriteOutcomeUnknown
+from ..adobe.redact import http_log
+from ..adobe.retry import Budget
+from ..core.model import Metadata
+from ..core.spec import ResourceSpec
+from ..errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
+from .claims import CLAIMS, Claims
+from .patch import changed_by_others, changed_fields, guarded_patch
+from .validation import canonical, user_fields
+
+# The Date header that gives us the server's clock has whole seconds: an object created more than
+# this long before our POST (on the server's clock) was not created by it.
+CLOCK_PRECISION = timedelta(seconds=1)
+# Rejections a failed `test` operation may come back as (the pages do not say which).
+GUARD_REJECTIONS = frozenset({400, 409, 412, 422})
+
+
+@dataclass(frozen=True)
+class WritePolicy:
+    """How hard to try a write whose outcome stays unknown, and how long a timed-out one may take to land.
+
+    Time comes from the engine call's one ``Budget`` (``adobe:retryDeadline``), shared with the
+    HTTP-level retries of every request the write makes.
+    """
+
+    attempts: int = 9
+    settle_seconds: float = 30.0
+    backoff_seconds: float = 0.25
+    backoff_max: float = 5.0
+
+    def pause(self, attempt: int, unknown: WriteOutcomeUnknown, budget: Budget) -> bool:
+        """Wait before the look-up that follows ``attempt``, within the budget; False if a timed-out
+        write's window was cut short, so that it may still land after the look-up."""
+        wait = (
+            self.settle_seconds
+            if unknown.timed_out
+            else (min(self.backoff_max, self.backoff_seconds * 2 ** (attempt - 2)) if attempt > 1 else 0.0)
+        )
+        allowed = budget.remaining()
+        http_log.debug(
+            "%s %s: outcome unknown (%s); looking it up in %.2fs",
+            unknown.method,
+            unknown.path,
+            unknown.cause,
+            min(wait, allowed),
+        )
+        time.sleep(min(wait, allowed))
+        return not unknown.timed_out or wait <= allowed
+
+    def exhausted(self, attempt: int, budget: Budget) -> bool:
+        """True when no further attempt may start: out of tries, or the budget is spent."""
+        return attempt >= self.attempts or budget.spent()
+
+
+class Writer:
+    """Create, update and adopt objects of one kind through one client, safely."""
+
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        client: AdobeClient,
+        client_id: Optional[str],
+        policy: WritePolicy,
+        claims: Claims = CLAIMS,
+    ) -> None:
+        self._spec = spec
+        self._endpoint = spec.endpoint
+        self._client = client
+        self._client_id = client_id
+        self._policy = policy
+        self._claims = claims
+
+    def create(self, sandbox: str, desired: dict[str, Any], budget: Budget) -> Metadata:
+        """POST the object; after an ambiguous failure, adopt the object if the POST did land, else POST again."""
+        started = time.time()  # any of our attempts may have landed: look for objects since the first
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self._claims.posting(sandbox, self._fingerprinted(desired)):
+                    receipt = self._client.create(self._endpoint, sandbox, desired)
+                    self._claims.claim(sandbox, receipt.id)
+                return receipt
+            except WriteOutcomeUnknown as unknown:
+                cause = unknown.cause
+                settled = self._policy.pause(attempt, unknown, budget)
+            landed = self._find_created(sandbox, desired, started, budget)
+            if landed is not None:
+                return Metadata.from_api(landed)
+            if self._policy.exhausted(attempt, budget):
+                failed = (
+                    f"creating {self._spec.label} {desired.get('name')!r} failed {attempt} times without an "
+                    f"answer ({cause})"
+                )
+                if not settled:
+                    raise OutcomeUnknownError(
+                        f"{failed}; no such {self._spec.label} exists on the server yet, but the last attempt timed "
+                        "out less than adobe:lateWriteWindow ago and may still land, so it was not posted again: "
+                        f"check the sandbox for it before the next `pulumi up` (adopt it with "
+                        f"{self._spec.adopt_input} if it is there), or raise adobe:retryDeadline"
+                    )
+                raise OutcomeUnknownError(
+                    f"{failed}, and no such {self._spec.label} exists on the server; nothing was created"
+                )
+
+    def update(
+        self, sandbox: str, object_id: str, seen: dict[str, Any], desired: dict[str, Any], budget: Budget
+    ) -> Optional[Metadata]:
+        """PATCH from ``seen`` to ``desired``, guarded; None when there is nothing to change."""
+        operations = guarded_patch(self._spec, seen, desired)
+        if not operations:
+            return None
+        rejected_before = False
+        settled = True
+        attempt = 0
+        while not self._policy.exhausted(attempt, budget):
+            attempt += 1
+            try:
+                return self._client.patch(self._endpoint, sandbox, object_id, operations)
+            except WriteOutcomeUnknown as unknown:
+                rejection: Optional[ApiError] = None
+                settled = self._policy.pause(attempt, unknown, budget)
+            except ApiError as error:
+                if error.status not in GUARD_REJECTIONS:
+                    raise
+                rejection, settled = error, True
+            live_raw = self._client.get(self._endpoint, sandbox, object_id)
+            live = canonical(self._spec, live_raw)
+            if live == desired:
+                # Our change is there: applied by the attempt whose answer was lost.
+                return Metadata.from_api(live_raw)
+            # A rejected PATCH did not land; one whose answer was lost may have, before someone else's edit.
+            drift = (
+                changed_fields(self._spec, seen, live)
+                if rejection is not None
+                else changed_by_others(self._spec, seen, desired, live)
+            )
+            if drift:
+                raise ConflictError(self._spec.label, object_id, drift)
+            if rejection is not None:
+                if rejected_before:
+                    raise rejection
+                rejected_before = True
+            # The object is as we saw it: guard against its exact stored form and send again.
+            seen = user_fields(self._spec, live_raw)
+            operations = guarded_patch(self._spec, seen, desired)
+        raise OutcomeUnknownError(
+            f"updating {self._spec.label} {object_id} failed {attempt} times without an answer; "
+            + (
+                f"the {self._spec.label} is unchanged on the server"
+                if settled
+                else f"the {self._spec.label} was unchanged when last read, but the last attempt timed out less than "
+                "adobe:lateWriteWindow ago and may still be applied (the next `pulumi up` recognises it)"
+            )
+        )
+
+    def adopt(self, sandbox: str, object_id: str, desired: dict[str, Any], budget: Budget) -> Metadata:
+        """Take over an existing object: PATCH only what differs from the declaration, guarded on the live values."""
+        self._claims.claim(sandbox, object_id)
+        try:
+            live_raw = self._client.get(self._endpoint, sandbox, object_id)
+        except NotFoundError as missing:
+            raise NotFoundError(
+                404,
+                f"{self._spec.adopt_input} {object_id!r}: no {self._spec.label} with this id exists in sandbox "
+                f"{sandbox!r}; check the id (python -m provider.export lists them) or remove "
+                f"{self._spec.adopt_input} to create a new one",
+                method=missing.method,
+                path=missing.path,
+                request_id=missing.request_id,
+            ) from None
+        if canonical(self._spec, live_raw) == desired:
+            return Metadata.from_api(live_raw)
+        receipt = self.update(sandbox, object_id, user_fields(self._spec, live_raw), desired, budget)
+        return receipt or Metadata.from_api(live_raw)
+
+    def _fingerprinted(self, desired: dict[str, Any]) -> dict[str, Any]:
+        """What identifies identical creates: the kind and the fields (two kinds may share a name)."""
+        return {"kind": self._spec.kind, **desired}
+
+    def _find_created(
+        self, sandbox: str, desired: dict[str, Any], started: float, budget: Budget
+    ) -> Optional[dict[str, Any]]:
+        """The object our ambiguous POST created, if it exists: same fields, our client, created since it was sent,
+        and no other resource's.
+
+        An older look-alike (another resource's object, a resource being renamed) is never taken, nor
+        one another resource of this process created or holds; two new unclaimed ones cannot be told
+        apart, so that is an error rather than a guess.
+        """
+        label, name = self._spec.label, str(desired.get("name", ""))
+        # The property filter separates expressions with commas; a value with one is matched here instead.
+        filters = tuple(
+            f"{key}=={desired[key]}"
+            for key in self._spec.lookup_keys
+            if isinstance(desired.get(key), str) and "," not in desired[key]
+        )
+        try:
+            listed = list(self._client.list(self._endpoint, sandbox, filters=filters))
+        except OfferformError as error:
+            raise OutcomeUnknownError(
+                f"creating {label} {name!r} got no answer, and looking it up failed too ({error}); "
+                "run `pulumi refresh` and check the sandbox for a duplicate before retrying"
+            ) from None
+        # The listing's answer has taught the client the server's clock: compare on that clock.
+        since = self._client.server_time(started) - CLOCK_PRECISION
+        candidates = [found for found in listed if self._is_ours(found, desired, since)]
+        free = self._claims.unclaimed(
+            sandbox, self._fingerprinted(desired), [str(found.get("id")) for found in candidates], budget.ends_at
+        )
+        if free is None:
+            raise OutcomeUnknownError(
+                f"creating {label} {name!r} got no answer, and an identical create of another resource is "
+                "still waiting for its own, so which new one is whose cannot be told yet; run `pulumi refresh` "
+                "and check the sandbox for a duplicate before retrying"
+            )
+        candidates = [found for found in candidates if str(found.get("id")) in free]
+        if len(candidates) > 1:
+            raise OutcomeUnknownError(
+                f"creating {label} {name!r} got no answer, and {len(candidates)} identical ones were "
+                f"created since ({', '.join(str(o.get('id')) for o in candidates)}); which one is this resource's "
+                f"cannot be told: delete the extra one in the sandbox, then adopt the other with "
+                f"{self._spec.adopt_input}"
+            )
+        if candidates and self._claims.claim_if_free(sandbox, str(candidates[0]["id"])):
+            return candidates[0]
+        return None  # none, or another look-up took the one there was: post again
+
+    def _is_ours(self, found: dict[str, Any], desired: dict[str, Any], since: datetime) -> bool:
+        if canonical(self._spec, found) != desired:
+            return False
+        creator = found.get("createdByClientId")
+        if creator and self._client_id and creator != self._client_id:
+            return False
+        created = _parse(found.get("created") or found.get("createdDate"))
+        return created is not None and created >= since
+
+
+def _parse(value: Any) -> Optional[datetime]:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""Helpers shared by the test folders: the kinds' lifecycle cases, a seeded sandbox, edits made in Adobe's UI."""

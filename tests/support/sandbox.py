@@ -1,0 +1,145 @@
+"""A sandbox made in the Adobe UI: objects of every kind, referring to each other as real setups do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from offerform_emulator import Emulator
+
+from harness.offers import EMAIL, WEB, offer
+
+UI_CLIENT = "ui-user-client"
+
+
+def _pql(value: str) -> dict[str, str]:
+    return {"type": "PQL", "format": "pql/text", "value": value}
+
+
+def seed_connected_sandbox(emu: Emulator, org: str, sandbox: str, scale: int = 1) -> dict[str, list[dict[str, Any]]]:
+    """Seed every kind, references between them all valid (checked: the emulator's referential integrity
+    is on while seeding); ``scale`` 1 makes 62 objects. Returns the created objects by emulator kind."""
+    strict_before = emu.referential_integrity
+    emu.referential_integrity = True
+    made: dict[str, list[dict[str, Any]]] = {}
+
+    def seed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+        created = emu.seed(kind, org, sandbox, body, client_id=UI_CLIENT)
+        made.setdefault(kind, []).append(created)
+        return created
+
+    try:
+        qualifiers = [
+            seed("collection-qualifier", {"name": f"Qualifier {i}", "description": f"Campaign {i}"})
+            for i in range(8 * scale)
+        ]
+        placements = [
+            seed(
+                "placement",
+                {
+                    "name": f"Placement {i}",
+                    "channel": WEB if i % 2 else EMAIL,
+                    "componentType": "html",
+                    "itemCount": 1 + i % 3,
+                },
+            )
+            for i in range(8 * scale)
+        ]
+        rules = [
+            seed("decision-rule", {"name": f"Rule {i}", "condition": _pql(f"profile.loyalty.points > {100 * i}")})
+            for i in range(6 * scale)
+        ]
+        formulas = [
+            seed(
+                "ranking-formula",
+                {
+                    "name": f"Formula {i}",
+                    "returnType": {"type": "integer"},
+                    "expression": _pql(f"offer.rank.priority * {i + 1}"),
+                },
+            )
+            for i in range(6 * scale)
+        ]
+
+        def representation(i: int) -> dict[str, Any]:
+            target = placements[i % len(placements)]
+            return {
+                "channel": target["channel"],
+                "placement": target["id"],
+                "components": [{"type": "html", "format": "text/html", "content": f"<p>Offer {i}</p>"}],
+            }
+
+        fallbacks = [
+            seed(
+                "fallback-offer",
+                offer(
+                    f"Fallback {i}", representations=[representation(i)], tags=[qualifiers[i % len(qualifiers)]["id"]]
+                ),
+            )
+            for i in range(10 * scale)
+        ]
+        personalized = [
+            seed(
+                "personalized-offer",
+                offer(
+                    f"Personalized {i}",
+                    representations=[representation(i + 3)],
+                    tags=[qualifiers[(i + 1) % len(qualifiers)]["id"]],
+                    rank={"priority": i},
+                    selectionConstraint={
+                        "profileConstraintType": "eligibilityRule",
+                        "eligibilityRule": rules[i % len(rules)]["id"],
+                    },
+                ),
+            )
+            for i in range(12 * scale)
+        ]
+        collections = [
+            seed(
+                "collection",
+                {
+                    "name": f"By qualifier {i}",
+                    "filterType": "any-tags",
+                    "ids": [qualifiers[i]["id"], qualifiers[i + 1]["id"]],
+                },
+            )
+            for i in range(3 * scale)
+        ]
+        collections += [
+            seed(
+                "collection",
+                {
+                    "name": f"By list {i}",
+                    "filterType": "offers",
+                    "ids": [personalized[2 * i]["id"], personalized[2 * i + 1]["id"]],
+                },
+            )
+            for i in range(3 * scale)
+        ]
+        for i in range(6 * scale):
+            seed(
+                "decision",
+                {
+                    "name": f"Decision {i}",
+                    "status": "draft",
+                    "fallback": fallbacks[i]["id"],
+                    "criteria": [
+                        {
+                            "placements": [placements[i]["id"], placements[i + 1]["id"]],
+                            "optionSelection": {"filter": collections[i]["id"]},
+                            "rank": {
+                                "order": {
+                                    "orderEvaluationType": "ranking-strategy",
+                                    "rankingStrategy": formulas[i]["id"],
+                                }
+                            },
+                            "profileConstraint": {
+                                "profileConstraintType": "eligibilityRule",
+                                "eligibilityRule": rules[i]["id"],
+                            },
+                        }
+                    ],
+                },
+            )
+    finally:
+        emu.referential_integrity = strict_before
+    return made

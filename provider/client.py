@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NameResolutionError, NewConnectionError
+from urllib3.exceptions import NewConnectionError
 
 from . import __version__
 from .auth import TokenSource
@@ -24,7 +24,7 @@ from .errors import BadResponseError, OfferformError, TransportError, error_for_
 from .model import Metadata
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
-from .retry import IDEMPOTENT_METHODS, RetryPolicy
+from .retry import IDEMPOTENT_METHODS, RetryPolicy, describe_retries, last_failure, no_answer_cause
 from .settings import Settings
 from .spec import Endpoint
 
@@ -82,6 +82,8 @@ class OfferLibraryClient:
             settings.scopes,
             settings.request_timeout,
             static_token=settings.access_token,
+            max_retries=settings.max_retries,
+            retry_deadline=settings.retry_deadline,
         )
         self._limiter = RateLimiter(settings.max_requests_per_second)
         self._clock = ServerClock()
@@ -224,20 +226,20 @@ class OfferLibraryClient:
                 method, url, params=query, json=json, headers=headers, timeout=self._settings.request_timeout
             )
         except requests.RequestException as error:
-            http_log.debug(
-                "%s %s -> %s after %.3fs",
-                method,
-                self._redactor.text(url),
-                type(error).__name__,
-                time.monotonic() - started,
-            )
+            seconds = time.monotonic() - started
+            http_log.debug("%s %s -> %s after %.3fs", method, self._redactor.text(url), type(error).__name__, seconds)
+            settings = self._settings
             raise TransportError(
                 method,
                 path,
-                _cause(error),
+                no_answer_cause(error),
                 never_sent=_never_sent(error),
                 timed_out=isinstance(error, requests.Timeout),
-                service=f"the Offer Library API at {self._settings.endpoint}",
+                service=f"the Offer Library API at {settings.endpoint}",
+                retried=describe_retries(
+                    error, seconds, settings.max_retries, settings.retry_deadline, settings.request_timeout
+                ),
+                advice="check adobe:endpoint (ADOBE_ENDPOINT) and the network",
             ) from None
         self._clock.observe(response.headers.get("Date"))
         if http_log.isEnabledFor(10):
@@ -336,29 +338,11 @@ def _port(url: SplitResult) -> Optional[int]:
     return url.port or {"http": 80, "https": 443}.get(url.scheme.lower())
 
 
-def _cause(error: requests.RequestException) -> str:
-    """Why a request got no answer, in a user's words where they can act on it."""
-    if isinstance(error, requests.Timeout):
-        return "timed out"
-    reason = _last_failure(error)
-    if isinstance(reason, NameResolutionError):
-        return "the host name does not resolve: check the endpoint"
-    if isinstance(reason, NewConnectionError) and "refused" in str(reason).lower():
-        return "connection refused: nothing listens there"
-    return type(error).__name__
-
-
-def _last_failure(error: Exception) -> object:
-    # requests wraps urllib3's MaxRetryError, whose reason is the failure of the last attempt.
-    cause = error.args[0] if isinstance(error, requests.ConnectionError) and error.args else None
-    return getattr(cause, "reason", cause)
-
-
 def _never_sent(error: Exception) -> bool:
     """True when the connection was never made, so the server cannot have seen the request."""
     if isinstance(error, requests.ConnectTimeout):
         return True
-    return isinstance(_last_failure(error), NewConnectionError)
+    return isinstance(last_failure(error), NewConnectionError)
 
 
 def _error_details(response: requests.Response) -> tuple[str, Optional[str]]:

@@ -8,8 +8,11 @@ The README shows these outputs.
 
 from __future__ import annotations
 
+import time
+
 from offerform_emulator import Emulator, Fault
 
+from ..test_unreachable import closed_port
 from ..ui import AdobeUi
 from .conftest import ProjectFactory
 from .programs import named, offers_program
@@ -54,8 +57,8 @@ def test_refused_credentials_are_the_first_thing_up_prints(make_project: Project
 
     message = (
         "provider.errors.AuthenticationError: Adobe IMS refused the client credentials of client id "
-        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId and "
-        "adobe:clientSecret"
+        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId "
+        "(ADOBE_CLIENT_ID) and adobe:clientSecret (ADOBE_CLIENT_SECRET), wherever they are set"
     )
     assert progress == message and diagnostic == f"error: {message}"
 
@@ -74,3 +77,26 @@ def test_throttling_past_the_retry_deadline_is_the_first_thing_up_prints(
         "raise adobe:retryDeadline or lower adobe:maxRequestsPerSecond (request id "
     )
     assert diagnostic == f"error: {progress}"
+
+
+def test_an_unreachable_ims_is_one_line_naming_ims_endpoint_and_no_write_is_called_unknown(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    ims = f"http://127.0.0.1:{closed_port()}/ims/token/v3"
+    project = make_project(
+        offers_program(named("web")),
+        **{"adobe:imsEndpoint": ims, "adobe:maxRetries": "1", "adobe:retryDeadline": "10"},
+    )
+
+    started = time.monotonic()
+    progress, diagnostic = _what_the_user_reads(project, "web")
+
+    assert progress.startswith(
+        f"provider.errors.TokenUnavailableError: no access token: Adobe IMS at {ims} did not answer "
+        "(connection refused: nothing listens there); tried 2 times in "
+    )
+    assert "adobe:maxRetries (1) caps the retries, adobe:retryDeadline (10 s) the whole engine call" in progress
+    assert progress.endswith("check adobe:imsEndpoint (ADOBE_IMS_ENDPOINT) and the network")
+    assert diagnostic == f"error: {progress}"
+    assert time.monotonic() - started < 60
+    assert emulator.log.count(service="dps") == 0

@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # what IDEs and type checkers read; at run time each name loa
         ReturnMetadataArgs,
         ReturnTypeArgs,
         RuleConditionArgs,
+        SchemaBindingArgs,
+        SchemaReferenceArgs,
         SelectionConstraintArgs,
     )
     from .resources.collection import Collection, CollectionProvider
@@ -113,6 +115,8 @@ __all__ = [
     "ReturnMetadataArgs",
     "ReturnTypeArgs",
     "RuleConditionArgs",
+    "SchemaBindingArgs",
+    "SchemaReferenceArgs",
     "SelectionConstraintArgs",
     "__version__",
 ]

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # A marker on date fields: the typed Args accept ``datetime`` and ``date`` values for them.
@@ -153,3 +153,36 @@ SERVER_OUTPUT_DOCS: dict[str, str] = {
     "lastModifiedByClientId": "The client id (API credential) that last changed the object.",
     "sandboxId": "The id of the sandbox the object lives in.",
 }
+
+
+class SchemaReference(ApiModel):
+    """An XDM schema, by its URI (``ref``) or its alternative id (``altId``), and its version."""
+
+    ref: Optional[str] = Field(
+        default=None, description="The schema's URI, e.g. `https://ns.adobe.com/xdm/context/profile_union`."
+    )
+    alt_id: Optional[str] = Field(
+        default=None, alias="altId", description="The schema's alternative id, e.g. `_xdm.context.profile`."
+    )
+    version: str = Field(description='The schema version, a string such as `"1"`.')
+
+    @model_validator(mode="after")
+    def _named(self) -> "SchemaReference":
+        if not self.ref and not self.alt_id:
+            raise ValueError("needs ref (the schema URI) or altId")
+        return self
+
+
+class SchemaBinding(ApiModel):
+    """What one variable of a PQL expression (``profile``, ``offer``, ...) is: a schema, and the paths it reads."""
+
+    schema_ref: SchemaReference = Field(alias="schema", description="The schema the variable is an instance of.")
+    reference_paths: Optional[list[str]] = Field(
+        default=None,
+        alias="referencePaths",
+        description="The attribute paths the expression reads, e.g. `person.name.firstName`.",
+    )
+
+
+DefinedOn = dict[str, SchemaBinding]
+"""``definedOn``: each variable of a PQL expression by name (``profile``, ``xEvent``, ...), and its schema."""

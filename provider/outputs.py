@@ -87,9 +87,9 @@ class DecisionRuleOutputs:
     """What it decides."""
     condition: pulumi.Output[dict[str, Any]]
     """The PQL condition a profile must meet."""
-    defined_on: pulumi.Output[Optional[dict[str, Any]]]
-    """The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version":
-    ...}}}`)."""
+    defined_on: pulumi.Output[Optional[dict[str, dict[str, Any]]]]
+    """The schemas the condition is defined on, by variable: `profile` (its schema `ref` and `version`, and
+    the `referencePaths` it reads)."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]
@@ -121,8 +121,9 @@ class RankingFormulaOutputs:
     """The PQL expression that scores an offer."""
     return_type: pulumi.Output[dict[str, Any]]
     """What the expression returns: an integer."""
-    defined_on: pulumi.Output[Optional[dict[str, Any]]]
-    """The schemas the expression is defined on."""
+    defined_on: pulumi.Output[Optional[dict[str, dict[str, Any]]]]
+    """The schemas the expression is defined on, by variable (`offer`, ...): each a schema `ref` or `altId`
+    and `version`."""
     exd_function: pulumi.Output[Optional[bool]]
     """Adobe's `exdFunction` flag."""
     is_pure: pulumi.Output[Optional[bool]]

@@ -114,8 +114,8 @@ class TokenSource:
             raise TokenUnavailableError(
                 f"no access token: Adobe IMS at {self._ims_endpoint} answered HTTP {response.status_code} "
                 f"({reason}) after {time.monotonic() - started:.1f} s of retries (adobe:maxRetries "
-                f"({self._max_retries}) caps them, adobe:retryDeadline ({self._retry_deadline:g} s) the whole "
-                "engine call); nothing was sent to the Offer Library API: try again later, or check "
+                f"({self._max_retries}) caps them, adobe:retryDeadline ({self._retry_deadline:g} s) the time "
+                "they may take); nothing was sent to the Offer Library API: try again later, or check "
                 "adobe:imsEndpoint (ADOBE_IMS_ENDPOINT)"
             )
         if response.status_code != 200:

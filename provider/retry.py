@@ -266,8 +266,8 @@ def describe_retries(error: BaseException, seconds: float, max_retries: int, dea
     """What was tried for a request that got no answer, for how long, and the settings that decide it, in a clause."""
     record = gave_up(error)
     settings = (
-        f"adobe:maxRetries ({max_retries}) caps the retries, adobe:retryDeadline ({deadline:g} s) the whole "
-        f"engine call, adobe:requestTimeout ({timeout:g} s) each attempt"
+        f"adobe:maxRetries ({max_retries}) caps the retries, adobe:retryDeadline ({deadline:g} s) the time they "
+        f"may take, adobe:requestTimeout ({timeout:g} s) each attempt"
     )
     if record is None:
         return f"gave up after {seconds:.1f} s ({settings})"

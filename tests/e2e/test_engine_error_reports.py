@@ -95,7 +95,7 @@ def test_an_unreachable_ims_is_one_line_naming_ims_endpoint_and_no_write_is_call
         f"provider.errors.TokenUnavailableError: no access token: Adobe IMS at {ims} did not answer "
         "(connection refused: nothing listens there); tried 2 times in "
     )
-    assert "adobe:maxRetries (1) caps the retries, adobe:retryDeadline (10 s) the whole engine call" in progress
+    assert "adobe:maxRetries (1) caps the retries, adobe:retryDeadline (10 s) the time they may take" in progress
     assert progress.endswith("check adobe:imsEndpoint (ADOBE_IMS_ENDPOINT) and the network")
     assert diagnostic == f"error: {progress}"
     assert time.monotonic() - started < 60

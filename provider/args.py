@@ -197,7 +197,7 @@ class PlacementArgs:
     def __init__(__self__,
                  name: pulumi.Input[str],
                  channel: pulumi.Input[str],
-                 component_type: pulumi.Input[Literal['html', 'imagelink', 'text', 'json']],
+                 component_type: pulumi.Input[Literal['html', 'imagelink', 'text', 'json', 'https://ns.adobe.com/experience/offer-management/content-component-html', 'https://ns.adobe.com/experience/offer-management/content-component-imagelink', 'https://ns.adobe.com/experience/offer-management/content-component-text', 'https://ns.adobe.com/experience/offer-management/content-component-json']],
                  description: Optional[pulumi.Input[str]] = None,
                  item_count: Optional[pulumi.Input[int]] = None,
                  allow_duplicate_placements: Optional[pulumi.Input[bool]] = None,
@@ -210,7 +210,9 @@ class PlacementArgs:
         :param name: The placement's name.
         :param channel: The channel type URI it is used in, such as
             `https://ns.adobe.com/xdm/channel-types/email`.
-        :param component_type: The content it shows: `html`, `imagelink`, `text` or `json`.
+        :param component_type: The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI
+            form of one (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as
+            given.
         :param description: What it is for.
         :param item_count: How many offers a decision request returns for it (Adobe's default: 1).
         :param allow_duplicate_placements: Whether one offer may be proposed in several placements of one
@@ -261,12 +263,13 @@ class PlacementArgs:
 
     @property
     @pulumi.getter(name='componentType')
-    def component_type(self) -> pulumi.Input[Literal['html', 'imagelink', 'text', 'json']]:
-        """The content it shows: `html`, `imagelink`, `text` or `json`."""
+    def component_type(self) -> pulumi.Input[Literal['html', 'imagelink', 'text', 'json', 'https://ns.adobe.com/experience/offer-management/content-component-html', 'https://ns.adobe.com/experience/offer-management/content-component-imagelink', 'https://ns.adobe.com/experience/offer-management/content-component-text', 'https://ns.adobe.com/experience/offer-management/content-component-json']]:
+        """The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI form of one
+        (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as given."""
         return pulumi.get(self, 'component_type')  # type: ignore[no-any-return]
 
     @component_type.setter
-    def component_type(self, value: pulumi.Input[Literal['html', 'imagelink', 'text', 'json']]) -> None:
+    def component_type(self, value: pulumi.Input[Literal['html', 'imagelink', 'text', 'json', 'https://ns.adobe.com/experience/offer-management/content-component-html', 'https://ns.adobe.com/experience/offer-management/content-component-imagelink', 'https://ns.adobe.com/experience/offer-management/content-component-text', 'https://ns.adobe.com/experience/offer-management/content-component-json']]) -> None:
         pulumi.set(self, 'component_type', value)
 
     @property
@@ -851,7 +854,8 @@ class ComponentArgs:
                  link_url: Optional[pulumi.Input[str]] = None) -> None:
         """One piece of content of a representation: an image link, a block of HTML, JSON or text.
 
-        :param type: The kind of content: `imagelink`, `html`, `json` or `text`.
+        :param type: The kind of content: `imagelink`, `html`, `json` or `text`, or the older URI form of one
+            (`https://ns.adobe.com/experience/offer-management/content-component-imagelink`), kept as given.
         :param format: Its MIME type, such as `image/png` or `text/html`.
         :param language: Language codes of the content, such as `en-US`.
         :param content: Inline content: text, HTML or JSON.
@@ -872,7 +876,8 @@ class ComponentArgs:
     @property
     @pulumi.getter
     def type(self) -> pulumi.Input[str]:
-        """The kind of content: `imagelink`, `html`, `json` or `text`."""
+        """The kind of content: `imagelink`, `html`, `json` or `text`, or the older URI form of one
+        (`https://ns.adobe.com/experience/offer-management/content-component-imagelink`), kept as given."""
         return pulumi.get(self, 'type')  # type: ignore[no-any-return]
 
     @type.setter

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -74,6 +74,26 @@ def canonical_timestamp(value: str) -> str:
         raise ValueError(f"must carry a time zone (Z or +hh:mm), got {value!r}")
     utc = moment.astimezone(timezone.utc)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+00:00"
+
+
+CONTENT_TYPES = ("html", "imagelink", "text", "json")
+LEGACY_COMPONENT_PREFIX = "https://ns.adobe.com/experience/offer-management/content-component-"
+LEGACY_CONTENT_TYPES = tuple(LEGACY_COMPONENT_PREFIX + kind for kind in CONTENT_TYPES)
+"""The older, URI forms of the content types (``.../content-component-imagelink``): Adobe's XDM schemas, the
+objects the older UI made and the Edge decision answers still carry them, so an exported sandbox holds them."""
+
+ContentType = Literal[
+    "html",
+    "imagelink",
+    "text",
+    "json",
+    "https://ns.adobe.com/experience/offer-management/content-component-html",
+    "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+    "https://ns.adobe.com/experience/offer-management/content-component-text",
+    "https://ns.adobe.com/experience/offer-management/content-component-json",
+]
+"""A placement's content type, short (``html``) or in its older URI form, kept as declared."""
+assert get_args(ContentType) == CONTENT_TYPES + LEGACY_CONTENT_TYPES
 
 
 Name = Annotated[str, Field(max_length=256), AfterValidator(non_blank), AfterValidator(trimmed)]

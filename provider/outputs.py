@@ -49,7 +49,8 @@ class PlacementOutputs:
     channel: pulumi.Output[str]
     """The channel type URI it is used in, such as `https://ns.adobe.com/xdm/channel-types/email`."""
     component_type: pulumi.Output[str]
-    """The content it shows: `html`, `imagelink`, `text` or `json`."""
+    """The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI form of one
+    (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as given."""
     item_count: pulumi.Output[Optional[int]]
     """How many offers a decision request returns for it (Adobe's default: 1)."""
     allow_duplicate_placements: pulumi.Output[Optional[bool]]

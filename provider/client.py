@@ -20,7 +20,13 @@ from urllib3.exceptions import NewConnectionError
 
 from . import __version__
 from .auth import TokenSource
-from .errors import BadResponseError, OfferformError, TransportError, error_for_status
+from .errors import (
+    BadResponseError,
+    EndpointNotFoundError,
+    OfferformError,
+    TransportError,
+    error_for_status,
+)
 from .model import Metadata
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
@@ -108,6 +114,8 @@ class OfferLibraryClient:
         """The whole object (fields and metadata); ``NotFoundError`` when it does not exist."""
         path = endpoint.item(object_id)
         response = self._call("GET", path, endpoint, sandbox)
+        if response.status_code == 404:
+            self._check_collection(endpoint, sandbox)
         self._raise_for_status(response)
         body = self._json(response)
         if not isinstance(body, dict) or not body.get("id"):
@@ -118,6 +126,7 @@ class OfferLibraryClient:
         """DELETE one object; False if it was already gone (which counts as deleted)."""
         response = self._call("DELETE", endpoint.item(object_id), endpoint, sandbox)
         if response.status_code == 404:
+            self._check_collection(endpoint, sandbox)
             return False
         self._raise_for_status(response)
         return True
@@ -142,7 +151,7 @@ class OfferLibraryClient:
         seen_pages: set[str] = set()
         while path is not None:
             response = self._call("GET", path, endpoint, sandbox, params=params)
-            self._raise_for_status(response)
+            self._raise_for_status(response, collection=True)
             body = self._json(response)
             if not isinstance(body, dict) or not isinstance(body.get("results"), list):
                 raise BadResponseError(f"GET {path} answered without a list of results")
@@ -172,7 +181,9 @@ class OfferLibraryClient:
             raise WriteOutcomeUnknown(method, path, error.cause, timed_out=error.timed_out) from None
         if response.status_code in (500, 502, 503, 504):
             raise WriteOutcomeUnknown(method, path, f"HTTP {response.status_code}")
-        self._raise_for_status(response)
+        if response.status_code == 404 and method != "POST":
+            self._check_collection(endpoint, sandbox)
+        self._raise_for_status(response, collection=method == "POST")
         try:
             return self._receipt(response)
         except BadResponseError as error:
@@ -253,12 +264,39 @@ class OfferLibraryClient:
             )
         return response
 
-    def _raise_for_status(self, response: requests.Response) -> None:
-        """An error status as the ``ApiError`` subclass of its kind, with Adobe's request id and error code."""
+    def _check_collection(self, endpoint: Endpoint, sandbox: str) -> None:
+        """After a 404 for one object: ``EndpointNotFoundError`` if the kind's collection is not there either.
+
+        Whatever the shape of the error body, a collection that answers 404 means the API path is wrong
+        (``/data/core/dpz``), not that the object is gone: one GET tells them apart, only after a 404.
+        """
+        response = self._call("GET", endpoint.collection, endpoint, sandbox, params={"limit": 1})
+        if response.status_code == 404:
+            self._raise_for_status(response, collection=True)
+
+    def _raise_for_status(self, response: requests.Response, collection: bool = False) -> None:
+        """An error status as the ``ApiError`` subclass of its kind, with Adobe's request id and error code.
+
+        A 404 for a ``collection`` path (a list, a create) means the API path is wrong: ``EndpointNotFoundError``.
+        """
         status = response.status_code
         if status < 400:
             return
         message, code = _error_details(response)
+        if status == 404 and collection:
+            path = self._path_of(response)
+            raise EndpointNotFoundError(
+                status,
+                self._redactor.text(message),
+                method=response.request.method or "?",
+                path=path,
+                request_id=response.headers.get("x-request-id"),
+                error_code=code,
+                text=f"{response.request.method} {path} failed with HTTP 404 ({self._redactor.text(message)}): "
+                f"{self._settings.endpoint} has no {path.split('?')[0]} collection, so it is not the Offer Library "
+                "API; check adobe:endpoint (ADOBE_ENDPOINT), which is https://platform.adobe.io/data/core/dps "
+                "for Adobe",
+            )
         raise error_for_status(status)(
             status,
             self._redactor.text(message),

@@ -110,6 +110,14 @@ class NotFoundError(ApiError):
     """404: the object does not exist (in this org and sandbox)."""
 
 
+class EndpointNotFoundError(ApiError):
+    """404 for the API path itself, not for one object: ``adobe:endpoint`` does not lead to the Offer Library API.
+
+    Not a ``NotFoundError`` on purpose: that one means "the object is gone", which a read takes as a
+    deletion outside the stack and a delete as done; a wrong endpoint must never be taken for either.
+    """
+
+
 class PreconditionFailedError(ApiError):
     """409, 412: the request does not fit the object's current state (a failed JSON Patch ``test``)."""
 

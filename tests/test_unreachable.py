@@ -17,6 +17,7 @@ from offerform_emulator import Emulator, Fault
 from .conftest import ORG, SANDBOX, plugin_config
 from .engine import Plugin, PluginError, Stack, concurrently
 from .offers import offer
+from .ui import AdobeUi
 
 SMALL_RETRIES = {"adobe:maxRetries": "2", "adobe:retryDeadline": "20"}
 
@@ -122,3 +123,65 @@ def test_an_unreachable_api_endpoint_says_what_was_retried_how_often_for_how_lon
     assert "OutcomeUnknownError" not in failure.value.details
     assert time.monotonic() - started < 20
     assert emulator.offers(ORG, SANDBOX) == []
+
+
+# -- an endpoint that answers, but is not the Offer Library API -------------------------------------------
+
+
+def _wrong_path(emulator: Emulator) -> str:
+    """The API path with a typo (``/data/core/dpz``): the gateway answers 404 for everything under it."""
+    assert emulator.dps_url.endswith("/dps")
+    return emulator.dps_url[: -len("dps")] + "dpz"
+
+
+def test_a_create_on_a_wrong_api_path_says_check_adobe_endpoint(
+    emulator: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
+    plugin = start_plugin(plugin_config(emulator, **{"adobe:endpoint": _wrong_path(emulator)}))
+
+    with pytest.raises(PluginError) as failure:
+        Stack(plugin).up("spring", offer())
+
+    first = _first_line(failure)
+    assert first.startswith("provider.errors.EndpointNotFoundError: POST /offers failed with HTTP 404")
+    assert f"{_wrong_path(emulator)} has no /offers collection" in first
+    assert "check adobe:endpoint (ADOBE_ENDPOINT)" in first
+
+
+def test_a_refresh_on_a_wrong_api_path_is_an_error_never_an_object_deleted_outside_the_stack(
+    stack: Stack, emu: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
+    stack.up("spring", offer())
+    wrong = Stack(start_plugin(plugin_config(emu, **{"adobe:endpoint": _wrong_path(emu)})))
+    wrong.state = dict(stack.state)
+
+    with pytest.raises(PluginError) as failure:
+        wrong.refresh("spring")
+
+    assert "check adobe:endpoint (ADOBE_ENDPOINT)" in _first_line(failure)
+    assert "spring" in wrong.state
+
+
+def test_a_delete_on_a_wrong_api_path_fails_instead_of_counting_as_done(
+    stack: Stack, emu: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
+    stack.up("spring", offer())
+    wrong = Stack(start_plugin(plugin_config(emu, **{"adobe:endpoint": _wrong_path(emu)})))
+    wrong.state = dict(stack.state)
+
+    with pytest.raises(PluginError) as failure:
+        wrong.destroy("spring")
+
+    assert "check adobe:endpoint (ADOBE_ENDPOINT)" in _first_line(failure)
+    assert len(emu.offers(ORG, SANDBOX)) == 1
+
+
+def test_an_object_gone_outside_the_stack_still_reads_as_gone_with_one_look_at_its_collection(
+    stack: Stack, emu: Emulator
+) -> None:
+    stack.up("spring", offer())
+    AdobeUi(emu).delete(stack.state["spring"].id)
+    emu.log.clear()
+
+    assert stack.refresh("spring") is False
+    assert [(entry.method, entry.status) for entry in emu.log.entries(service="dps")] == [("GET", 404), ("GET", 200)]

@@ -100,3 +100,39 @@ def test_an_unreachable_ims_is_one_line_naming_ims_endpoint_and_no_write_is_call
     assert diagnostic == f"error: {progress}"
     assert time.monotonic() - started < 60
     assert emulator.log.count(service="dps") == 0
+
+
+def _preview_errors(project: Project) -> list[str]:
+    """The ``error:`` lines of a failing ``pulumi preview``, as a user reads them."""
+    failed = project.pulumi("preview", "--non-interactive", check=False)
+    assert failed.returncode != 0
+    return [line.strip() for line in failed.stdout.splitlines() if line.strip().startswith("error:")]
+
+
+def test_a_check_failure_deep_in_a_declaration_names_its_path_and_the_value_given_never_nil(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    declared = named("web")
+    declared.inputs["representations"][0]["components"][0]["format"] = "png"
+    project = make_project(offers_program(declared))
+
+    errors = _preview_errors(project)
+
+    assert errors[0] == (
+        f"error: {RESOURCE} resource 'web' has a problem: representations[0].components[0].format: "
+        "must be a MIME type such as image/png or text/html, got 'png'"
+    )
+    assert not [line for line in errors if "<nil>" in line]
+
+
+def test_a_check_failure_of_a_top_level_property_shows_the_value_given(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = make_project(offers_program(named("web", status="live")))
+
+    errors = _preview_errors(project)
+
+    assert errors[0] == (
+        f"error: {RESOURCE} resource 'web': property status value {{live}} has a problem: "
+        "must be one of 'draft', 'approved' or 'archived', got 'live'"
+    )

@@ -15,6 +15,10 @@ from .validation import MAX_NAME_LENGTH, Checker, child, json_type
 OFFER_STATUSES = ("draft", "approved", "archived")
 DECISION_STATUSES = ("draft", "live")
 COMPONENT_TYPES = ("html", "imagelink", "text", "json")
+# The older form of each (Adobe's XDM schemas, objects of the older UI, Edge decision answers): still accepted.
+LEGACY_COMPONENT_TYPES = tuple(
+    f"https://ns.adobe.com/experience/offer-management/content-component-{kind}" for kind in COMPONENT_TYPES
+)
 PROFILE_CONSTRAINT_TYPES = ("none", "eligibilityRule", "anySegments", "allSegments")
 ORDER_EVALUATION_TYPES = ("static", "ranking-strategy")
 FILTER_TYPES = ("any-tags", "all-tags", "offers")
@@ -143,7 +147,7 @@ def personalized_offer(body: dict[str, Any], check: Checker) -> None:
 
 def placement(body: dict[str, Any], check: Checker) -> None:
     """A placement: channel and component type, plus the request and response settings."""
-    check.string(body, "componentType", required=True, choices=COMPONENT_TYPES)
+    check.string(body, "componentType", required=True, choices=COMPONENT_TYPES + LEGACY_COMPONENT_TYPES)
     check.string(body, "channel", required=True)
     check.integer(body, "itemCount", minimum=1)
     check.boolean(body, "allowDuplicatePlacements")
@@ -227,7 +231,26 @@ def collection(body: dict[str, Any], check: Checker) -> None:
 def decision_rule(body: dict[str, Any], check: Checker) -> None:
     """A decision rule: a PQL condition and, kept as sent, what it is defined on."""
     _pql(body, "condition", MAX_RULE_PQL_BYTES, check)
-    check.object(body, "definedOn")
+    _defined_on(body, check)
+
+
+def _defined_on(body: dict[str, Any], check: Checker) -> None:
+    """``definedOn``: per PQL variable (``profile``, ``offer``, even ``""``), a schema (``ref`` or ``altId``, and a
+    ``version`` string) and optional ``referencePaths``, a list of strings, as the create and update pages show."""
+    defined_on = check.object(body, "definedOn")
+    for variable, binding in (defined_on or {}).items():
+        path = child("definedOn", variable)
+        binding = check.element(binding, path, ("schema", "referencePaths"))
+        if binding is None:
+            continue
+        schema = check.object(binding, "schema", path, required=True, keys=("ref", "altId", "version"))
+        if schema is not None:
+            check.string(schema, "ref", child(path, "schema"))
+            check.string(schema, "altId", child(path, "schema"))
+            check.string(schema, "version", child(path, "schema"), required=True)
+            if "ref" not in schema and "altId" not in schema:
+                check.add(f"{child(path, 'schema')} needs ref or altId")
+        check.strings(binding, "referencePaths", path)
 
 
 def _ranking_formula_fields(body: dict[str, Any], check: Checker) -> None:
@@ -237,7 +260,8 @@ def _ranking_formula_fields(body: dict[str, Any], check: Checker) -> None:
         value = check.string(return_type, "type", "returnType", required=True)
         if value is not None and value.strip() and value.lower() not in RETURN_TYPES:
             check.add(f"returnType.type must be one of {', '.join(RETURN_TYPES)} (any case), not {value!r}")
-    check.object(body, "definedOn")
+    _defined_on(body, check)
+    check.boolean(body, "exdFunction")
     check.boolean(body, "isPure")
 
 

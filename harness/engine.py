@@ -154,9 +154,7 @@ class Plugin:
                 type=spec.pulumi_type,
             ),
         )
-        return _strip(from_struct(response.inputs, keep_unknowns=True)), [
-            (f.property, f.reason) for f in response.failures
-        ]
+        return _strip(from_struct(response.inputs, keep_unknowns=True)), [_failure(f) for f in response.failures]
 
     def diff(
         self,
@@ -254,6 +252,17 @@ class Plugin:
                 type=spec.pulumi_type,
             ),
         )
+
+
+def _failure(failure: Any) -> tuple[str, str]:
+    """A check failure as (property path, reason). A nested path travels at the head of the reason with no
+    property (the engine resolves only top-level keys: see ``provider.provider._for_the_engine``)."""
+    if failure.property:
+        return failure.property, failure.reason
+    path, separator, reason = failure.reason.partition(": ")
+    if separator and path and " " not in path:
+        return path, reason
+    return "", failure.reason
 
 
 def _strip(values: dict[str, Any]) -> dict[str, Any]:

@@ -69,6 +69,8 @@ if TYPE_CHECKING:
         ReturnMetadataArgs,
         ReturnTypeArgs,
         RuleConditionArgs,
+        SchemaBindingArgs,
+        SchemaReferenceArgs,
         SelectionConstraintArgs,
     )
 
@@ -113,6 +115,8 @@ __all__ = [
     "ReturnMetadataArgs",
     "ReturnTypeArgs",
     "RuleConditionArgs",
+    "SchemaBindingArgs",
+    "SchemaReferenceArgs",
     "SelectionConstraintArgs",
     "__version__",
 ]

@@ -19,7 +19,11 @@ class ConfigurationError(OfferformError):
 
 
 class TransportError(OfferformError):
-    """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow."""
+    """No HTTP answer at all (refused, dropped, timed out), after the retries the rules allow.
+
+    ``retried`` says how often and for how long it was tried and which settings decide that, and
+    ``advice`` which setting to check: the message is all a user sees of a minute or more of silence.
+    """
 
     def __init__(
         self,
@@ -29,13 +33,26 @@ class TransportError(OfferformError):
         never_sent: bool,
         timed_out: bool = False,
         service: str = "the Offer Library API",
+        retried: str = "",
+        advice: str = "",
     ) -> None:
         self.method = method
         self.path = path
         self.cause = cause
         self.never_sent = never_sent
         self.timed_out = timed_out
-        super().__init__(f"{method} {path}: no answer from {service} ({cause})")
+        self.retried = retried
+        text = f"{method} {path}: no answer from {service} ({cause})"
+        super().__init__(text + (f"; {retried}" if retried else "") + (f"; {advice}" if advice else ""))
+
+
+class TokenUnavailableError(OfferformError):
+    """No access token could be had from Adobe IMS (no answer, or a fault that outlasted the retries).
+
+    Raised before any request to the Offer Library API is sent, so it never leaves a write's outcome
+    open; the token source remembers it, so that every later call of the process fails at once with it
+    instead of trying IMS all over again.
+    """
 
 
 class ApiError(OfferformError):
@@ -74,7 +91,10 @@ class BadRequestError(ApiError):
 class AuthenticationError(ApiError):
     """401: Adobe IMS refused the credentials, or the API refused the access token."""
 
-    hint = "Adobe did not accept the access token: check adobe:accessToken, or adobe:clientId and adobe:clientSecret"
+    hint = (
+        "Adobe did not accept the access token: check adobe:accessToken (ADOBE_ACCESS_TOKEN), or "
+        "adobe:clientId (ADOBE_CLIENT_ID) and adobe:clientSecret (ADOBE_CLIENT_SECRET)"
+    )
 
 
 class PermissionDeniedError(ApiError):
@@ -88,6 +108,14 @@ ForbiddenError = PermissionDeniedError
 
 class NotFoundError(ApiError):
     """404: the object does not exist (in this org and sandbox)."""
+
+
+class EndpointNotFoundError(ApiError):
+    """404 for the API path itself, not for one object: ``adobe:endpoint`` does not lead to the Offer Library API.
+
+    Not a ``NotFoundError`` on purpose: that one means "the object is gone", which a read takes as a
+    deletion outside the stack and a delete as done; a wrong endpoint must never be taken for either.
+    """
 
 
 class PreconditionFailedError(ApiError):

@@ -36,7 +36,7 @@ from .adobe.client import AdobeClient, pooled_session
 from .adobe.redact import Redactor
 from .core.settings import SETTINGS, Settings
 from .core.spec import ResourceSpec
-from .errors import OfferformError, PermissionDeniedError, TransportError
+from .errors import OfferformError, PermissionDeniedError
 from .generators.adoption_program import GENERATED_MARK, Naming, counted, previous_names, render_program, string_literal
 from .resources import SPECS
 
@@ -235,15 +235,6 @@ def main(argv: Optional[Sequence[str]] = None, environ: Optional[dict[str, str]]
     except KeyboardInterrupt:
         _fail("interrupted; nothing written", redactor)
         return 130
-    except TransportError as error:
-        settings = Settings.load(lambda _key: None, env)
-        retried = (
-            f"retried for at most {settings.retry_deadline:g} s with up to {settings.max_retries} retries per "
-            "call (adobe:retryDeadline, adobe:maxRetries)"
-        )
-        if "does not resolve" in error.cause:
-            retried = f"not retried, as a name that does not resolve will not; other failures are {retried}"
-        _fail(_for_the_command_line(f"{error}; {retried}"), redactor)
     except (ExportError, OfferformError) as error:
         _fail(_for_the_command_line(str(error)), redactor)
     except OSError as error:
@@ -459,6 +450,7 @@ def _for_the_command_line(message: str) -> str:
     """The provider's message, naming environment variables instead of stack config, on one line."""
     for setting in sorted(SETTINGS.values(), key=lambda item: len(item.config_key), reverse=True):
         message = message.replace(f"{setting.config_key} / {setting.env_var}", setting.env_var)
+        message = message.replace(f"{setting.config_key} ({setting.env_var})", setting.env_var)
         message = message.replace(setting.config_key, setting.env_var)
     return " ".join(part.strip() for part in message.splitlines() if part.strip())
 

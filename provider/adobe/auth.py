@@ -12,8 +12,9 @@ from typing import Callable, Optional
 
 import requests
 
-from ..errors import AuthenticationError, BadResponseError, TransportError
+from ..errors import AuthenticationError, BadResponseError, OfferformError, TokenUnavailableError
 from .redact import http_log
+from .retry import describe_retries, no_answer_cause
 
 # Refresh this long before the announced expiry, so a call never starts with a dying token.
 EXPIRY_MARGIN_SECONDS = 60.0
@@ -32,6 +33,8 @@ class TokenSource:
         timeout: float,
         static_token: Optional[str] = None,
         clock: Callable[[], float] = time.monotonic,
+        max_retries: int = 0,
+        retry_deadline: float = 0.0,
     ) -> None:
         self._session = session
         self._ims_endpoint = ims_endpoint
@@ -44,6 +47,11 @@ class TokenSource:
         self._lock = threading.Lock()
         self._token: Optional[str] = None
         self._expires_at = 0.0
+        self._max_retries = max_retries
+        self._retry_deadline = retry_deadline
+        # Why IMS gave no token, once it did not: every later call fails with it at once. The failure
+        # came after a whole retry chain, so another chain per call would only multiply the wait.
+        self._failure: Optional[OfferformError] = None
 
     def __repr__(self) -> str:
         return f"TokenSource(ims_endpoint={self._ims_endpoint!r}, client_id={self._client_id!r})"
@@ -53,8 +61,14 @@ class TokenSource:
         if self._static_token:
             return self._static_token
         with self._lock:
+            if self._failure is not None:
+                raise _copy(self._failure)
             if self._token is None or self._clock() >= self._expires_at:
-                self._fetch()
+                try:
+                    self._fetch()
+                except OfferformError as failure:
+                    self._failure = failure
+                    raise
             assert self._token is not None
             return self._token
 
@@ -78,14 +92,13 @@ class TokenSource:
         try:
             response = self._session.post(self._ims_endpoint, data=form, timeout=self._timeout)
         except requests.RequestException as error:
-            http_log.debug("POST %s (token) -> %s", self._ims_endpoint, type(error).__name__)
-            raise TransportError(
-                "POST",
-                self._ims_endpoint,
-                type(error).__name__,
-                never_sent=False,
-                timed_out=isinstance(error, requests.Timeout),
-                service="Adobe IMS",
+            seconds = time.monotonic() - started
+            http_log.debug("POST %s (token) -> %s after %.3fs", self._ims_endpoint, type(error).__name__, seconds)
+            retried = describe_retries(error, seconds, self._max_retries, self._retry_deadline, self._timeout)
+            raise TokenUnavailableError(
+                f"no access token: Adobe IMS at {self._ims_endpoint} did not answer ({no_answer_cause(error)}); "
+                f"{retried}; nothing was sent to the Offer Library API: check adobe:imsEndpoint "
+                "(ADOBE_IMS_ENDPOINT) and the network"
             ) from None
         # The form and the answer carry secrets: only the status is logged.
         http_log.debug(
@@ -95,6 +108,16 @@ class TokenSource:
             response.status_code,
             time.monotonic() - started,
         )
+        if response.status_code == 429 or response.status_code >= 500:
+            # A fault of IMS's that outlasted the retries, not a refusal of the credentials.
+            reason, _code = _ims_reason(response)
+            raise TokenUnavailableError(
+                f"no access token: Adobe IMS at {self._ims_endpoint} answered HTTP {response.status_code} "
+                f"({reason}) after {time.monotonic() - started:.1f} s of retries (adobe:maxRetries "
+                f"({self._max_retries}) caps them, adobe:retryDeadline ({self._retry_deadline:g} s) the time "
+                "they may take); nothing was sent to the Offer Library API: try again later, or check "
+                "adobe:imsEndpoint (ADOBE_IMS_ENDPOINT)"
+            )
         if response.status_code != 200:
             reason, code = _ims_reason(response)
             raise AuthenticationError(
@@ -105,7 +128,8 @@ class TokenSource:
                 request_id=response.headers.get("x-request-id"),
                 error_code=code,
                 text=f"Adobe IMS refused the client credentials of client id {self._client_id} "
-                f"(HTTP {response.status_code}: {reason}); check adobe:clientId and adobe:clientSecret",
+                f"(HTTP {response.status_code}: {reason}); check adobe:clientId (ADOBE_CLIENT_ID) and "
+                "adobe:clientSecret (ADOBE_CLIENT_SECRET), wherever they are set",
             )
         try:
             body = response.json()
@@ -117,6 +141,14 @@ class TokenSource:
             raise BadResponseError("Adobe IMS answered HTTP 200 without a usable access token")
         self._token = token
         self._expires_at = self._clock() + max(lifetime - EXPIRY_MARGIN_SECONDS, lifetime / 2)
+
+
+def _copy(error: OfferformError) -> OfferformError:
+    """The remembered failure as a new exception of its own (several threads may raise it at once)."""
+    copy = type(error).__new__(type(error), *error.args)
+    copy.args = error.args
+    copy.__dict__.update(error.__dict__)
+    return copy
 
 
 def _ims_reason(response: requests.Response) -> tuple[str, Optional[str]]:

@@ -16,17 +16,17 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NameResolutionError, NewConnectionError
+from urllib3.exceptions import NewConnectionError
 
 from .. import __version__
 from ..core.model import Metadata
 from ..core.settings import Settings
 from ..core.spec import Endpoint
-from ..errors import BadResponseError, OfferformError, TransportError, error_for_status
+from ..errors import BadResponseError, EndpointNotFoundError, OfferformError, TransportError, error_for_status
 from .auth import TokenSource
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
-from .retry import IDEMPOTENT_METHODS, RetryPolicy
+from .retry import IDEMPOTENT_METHODS, RetryPolicy, describe_retries, last_failure, no_answer_cause
 
 USER_AGENT = f"offerform/{__version__} (+pulumi dynamic provider; python-requests/{requests.__version__})"
 POOL_SIZE = 16  # the plugin runs 4 calls at once; room for more without blocking
@@ -82,6 +82,8 @@ class AdobeClient:
             settings.scopes,
             settings.request_timeout,
             static_token=settings.access_token,
+            max_retries=settings.max_retries,
+            retry_deadline=settings.retry_deadline,
         )
         self._limiter = RateLimiter(settings.max_requests_per_second)
         self._clock = ServerClock()
@@ -106,6 +108,8 @@ class AdobeClient:
         """The whole object (fields and metadata); ``NotFoundError`` when it does not exist."""
         path = endpoint.item(object_id)
         response = self._call("GET", path, endpoint, sandbox)
+        if response.status_code == 404:
+            self._check_collection(endpoint, sandbox)
         self._raise_for_status(response)
         body = self._json(response)
         if not isinstance(body, dict) or not body.get("id"):
@@ -116,6 +120,7 @@ class AdobeClient:
         """DELETE one object; False if it was already gone (which counts as deleted)."""
         response = self._call("DELETE", endpoint.item(object_id), endpoint, sandbox)
         if response.status_code == 404:
+            self._check_collection(endpoint, sandbox)
             return False
         self._raise_for_status(response)
         return True
@@ -140,7 +145,7 @@ class AdobeClient:
         seen_pages: set[str] = set()
         while path is not None:
             response = self._call("GET", path, endpoint, sandbox, params=params)
-            self._raise_for_status(response)
+            self._raise_for_status(response, collection=True)
             body = self._json(response)
             if not isinstance(body, dict) or not isinstance(body.get("results"), list):
                 raise BadResponseError(f"GET {path} answered without a list of results")
@@ -170,7 +175,9 @@ class AdobeClient:
             raise WriteOutcomeUnknown(method, path, error.cause, timed_out=error.timed_out) from None
         if response.status_code in (500, 502, 503, 504):
             raise WriteOutcomeUnknown(method, path, f"HTTP {response.status_code}")
-        self._raise_for_status(response)
+        if response.status_code == 404 and method != "POST":
+            self._check_collection(endpoint, sandbox)
+        self._raise_for_status(response, collection=method == "POST")
         try:
             return self._receipt(response)
         except BadResponseError as error:
@@ -224,20 +231,20 @@ class AdobeClient:
                 method, url, params=query, json=json, headers=headers, timeout=self._settings.request_timeout
             )
         except requests.RequestException as error:
-            http_log.debug(
-                "%s %s -> %s after %.3fs",
-                method,
-                self._redactor.text(url),
-                type(error).__name__,
-                time.monotonic() - started,
-            )
+            seconds = time.monotonic() - started
+            http_log.debug("%s %s -> %s after %.3fs", method, self._redactor.text(url), type(error).__name__, seconds)
+            settings = self._settings
             raise TransportError(
                 method,
                 path,
-                _cause(error),
+                no_answer_cause(error),
                 never_sent=_never_sent(error),
                 timed_out=isinstance(error, requests.Timeout),
-                service=f"the Offer Library API at {self._settings.endpoint}",
+                service=f"the Offer Library API at {settings.endpoint}",
+                retried=describe_retries(
+                    error, seconds, settings.max_retries, settings.retry_deadline, settings.request_timeout
+                ),
+                advice="check adobe:endpoint (ADOBE_ENDPOINT) and the network",
             ) from None
         self._clock.observe(response.headers.get("Date"))
         if http_log.isEnabledFor(10):
@@ -251,12 +258,39 @@ class AdobeClient:
             )
         return response
 
-    def _raise_for_status(self, response: requests.Response) -> None:
-        """An error status as the ``ApiError`` subclass of its kind, with Adobe's request id and error code."""
+    def _check_collection(self, endpoint: Endpoint, sandbox: str) -> None:
+        """After a 404 for one object: ``EndpointNotFoundError`` if the kind's collection is not there either.
+
+        Whatever the shape of the error body, a collection that answers 404 means the API path is wrong
+        (``/data/core/dpz``), not that the object is gone: one GET tells them apart, only after a 404.
+        """
+        response = self._call("GET", endpoint.collection, endpoint, sandbox, params={"limit": 1})
+        if response.status_code == 404:
+            self._raise_for_status(response, collection=True)
+
+    def _raise_for_status(self, response: requests.Response, collection: bool = False) -> None:
+        """An error status as the ``ApiError`` subclass of its kind, with Adobe's request id and error code.
+
+        A 404 for a ``collection`` path (a list, a create) means the API path is wrong: ``EndpointNotFoundError``.
+        """
         status = response.status_code
         if status < 400:
             return
         message, code = _error_details(response)
+        if status == 404 and collection:
+            path = self._path_of(response)
+            raise EndpointNotFoundError(
+                status,
+                self._redactor.text(message),
+                method=response.request.method or "?",
+                path=path,
+                request_id=response.headers.get("x-request-id"),
+                error_code=code,
+                text=f"{response.request.method} {path} failed with HTTP 404 ({self._redactor.text(message)}): "
+                f"{self._settings.endpoint} has no {path.split('?')[0]} collection, so it is not the Offer Library "
+                "API; check adobe:endpoint (ADOBE_ENDPOINT), which is https://platform.adobe.io/data/core/dps "
+                "for Adobe",
+            )
         raise error_for_status(status)(
             status,
             self._redactor.text(message),
@@ -339,29 +373,11 @@ def _port(url: SplitResult) -> Optional[int]:
     return url.port or {"http": 80, "https": 443}.get(url.scheme.lower())
 
 
-def _cause(error: requests.RequestException) -> str:
-    """Why a request got no answer, in a user's words where they can act on it."""
-    if isinstance(error, requests.Timeout):
-        return "timed out"
-    reason = _last_failure(error)
-    if isinstance(reason, NameResolutionError):
-        return "the host name does not resolve: check the endpoint"
-    if isinstance(reason, NewConnectionError) and "refused" in str(reason).lower():
-        return "connection refused: nothing listens there"
-    return type(error).__name__
-
-
-def _last_failure(error: Exception) -> object:
-    # requests wraps urllib3's MaxRetryError, whose reason is the failure of the last attempt.
-    cause = error.args[0] if isinstance(error, requests.ConnectionError) and error.args else None
-    return getattr(cause, "reason", cause)
-
-
 def _never_sent(error: Exception) -> bool:
     """True when the connection was never made, so the server cannot have seen the request."""
     if isinstance(error, requests.ConnectTimeout):
         return True
-    return isinstance(_last_failure(error), NewConnectionError)
+    return isinstance(last_failure(error), NewConnectionError)
 
 
 def _error_details(response: requests.Response) -> tuple[str, Optional[str]]:

@@ -27,7 +27,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
-from urllib3.exceptions import MaxRetryError, NameResolutionError, ResponseError
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from requests.exceptions import Timeout
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ResponseError
 from urllib3.util.retry import Retry
 
 from .redact import Redactor, http_log
@@ -74,6 +76,36 @@ def current_budget() -> Optional[Budget]:
     return _BUDGET.get()
 
 
+@dataclass(frozen=True)
+class GaveUp:
+    """How a retry chain ended without an answer: after how many attempts, and why no further one was made."""
+
+    attempts: int
+    reason: str
+
+
+_GAVE_UP = "offerform_gave_up"
+
+
+def _gave_up(error: Exception, attempts: int, reason: str) -> Exception:
+    """``error``, marked with how its chain ended, for the message the client builds (``gave_up``)."""
+    setattr(error, _GAVE_UP, GaveUp(attempts, reason))
+    return error
+
+
+def gave_up(error: BaseException) -> Optional[GaveUp]:
+    """How the retry chain behind a failed request ended, found on requests' error or the urllib3 one it wraps."""
+    seen: BaseException | None = error
+    for _ in range(3):
+        if seen is None:
+            return None
+        found = getattr(seen, _GAVE_UP, None)
+        if isinstance(found, GaveUp):
+            return found
+        seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+    return None
+
+
 class RetryPolicy(Retry):
     """``Retry`` plus: 429 retried for every method, one deadline, backoff from the first retry, and a debug
     line for every attempt it retries or gives up on (status or error, and the wait), secrets masked."""
@@ -84,9 +116,11 @@ class RetryPolicy(Retry):
         deadline: Optional[float] = None,
         started: Optional[float] = None,
         redactor: Optional[Redactor] = None,
+        max_retries: Optional[int] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.max_retries = max_retries  # the configured number, for messages (``total`` counts down)
         self.deadline = deadline
         self.started = started
         self.redactor = redactor or Redactor()
@@ -120,12 +154,14 @@ class RetryPolicy(Retry):
             retry_after_max=3600,  # the deadline, not a cap, decides: retrying early would only be refused again
             deadline=deadline,
             redactor=redactor,
+            max_retries=max_retries,
         )
 
     def new(self, **kw: Any) -> "RetryPolicy":
         kw.setdefault("deadline", self.deadline)
         kw.setdefault("started", self.started)
         kw.setdefault("redactor", self.redactor)
+        kw.setdefault("max_retries", self.max_retries)
         return super().new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -153,13 +189,20 @@ class RetryPolicy(Retry):
         if isinstance(error, NameResolutionError):
             # A host name that does not resolve is a typo or a missing network, not a passing fault.
             self._log(method, url, _pool, response, error, attempt, "not retried: the host name does not resolve")
-            raise MaxRetryError(_pool, url or "", error) from error
+            raise _gave_up(
+                MaxRetryError(_pool, url or "", error), attempt, "a host name that does not resolve is not retried"
+            ) from error
         try:
             new_retry: RetryPolicy = super().increment(method, url, response, error, _pool, _stacktrace)
-        except MaxRetryError:
+        except MaxRetryError as exhausted:
             self._log(
                 method, url, _pool, response, error, attempt, "not retried: no retries left for this kind of failure"
             )
+            _gave_up(exhausted, attempt, f"no retries left (adobe:maxRetries is {self.max_retries})")
+            raise
+        except Exception as not_retryable:
+            # urllib3 re-raises the failure itself when the method may not be repeated (a POST's read timeout).
+            _gave_up(not_retryable, attempt, f"a {method} that may have reached the server is not repeated")
             raise
         now = time.monotonic()
         if new_retry.started is None:
@@ -179,7 +222,11 @@ class RetryPolicy(Retry):
                 f"not retried: waiting {wait:.2f}s would pass the retry deadline of {budget.seconds:g}s",
             )
             reason = error or ResponseError(f"retry deadline of {budget.seconds:g}s reached")
-            raise MaxRetryError(_pool, url or "", reason) from reason
+            raise _gave_up(
+                MaxRetryError(_pool, url or "", reason),
+                attempt,
+                f"waiting {wait:.1f} s more would pass adobe:retryDeadline ({budget.seconds:g} s)",
+            ) from reason
         new_retry.planned_wait = wait
         self._log(method, url, _pool, response, error, attempt, f"retrying in {wait:.2f}s")
         return new_retry
@@ -213,3 +260,34 @@ class RetryPolicy(Retry):
         http_log.debug(
             "%s %s -> %s (attempt %d); %s", method, self.redactor.text(origin + (url or "")), outcome, attempt, decision
         )
+
+
+def describe_retries(error: BaseException, seconds: float, max_retries: int, deadline: float, timeout: float) -> str:
+    """What was tried for a request that got no answer, for how long, and the settings that decide it, in a clause."""
+    record = gave_up(error)
+    settings = (
+        f"adobe:maxRetries ({max_retries}) caps the retries, adobe:retryDeadline ({deadline:g} s) the time they "
+        f"may take, adobe:requestTimeout ({timeout:g} s) each attempt"
+    )
+    if record is None:
+        return f"gave up after {seconds:.1f} s ({settings})"
+    tries = "tried once" if record.attempts == 1 else f"tried {record.attempts} times"
+    return f"{tries} in {seconds:.1f} s, then gave up: {record.reason} ({settings})"
+
+
+def no_answer_cause(error: Exception) -> str:
+    """Why a request got no answer, in a user's words where they can act on it."""
+    if isinstance(error, Timeout):
+        return "timed out"
+    reason = last_failure(error)
+    if isinstance(reason, NameResolutionError):
+        return "the host name does not resolve"
+    if isinstance(reason, NewConnectionError) and "refused" in str(reason).lower():
+        return "connection refused: nothing listens there"
+    return type(error).__name__
+
+
+def last_failure(error: Exception) -> object:
+    # requests wraps urllib3's MaxRetryError, whose reason is the failure of the last attempt.
+    cause = error.args[0] if isinstance(error, RequestsConnectionError) and error.args else None
+    return getattr(cause, "reason", cause)

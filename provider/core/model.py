@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # A marker on date fields: the typed Args accept ``datetime`` and ``date`` values for them.
@@ -74,6 +74,26 @@ def canonical_timestamp(value: str) -> str:
         raise ValueError(f"must carry a time zone (Z or +hh:mm), got {value!r}")
     utc = moment.astimezone(timezone.utc)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+00:00"
+
+
+CONTENT_TYPES = ("html", "imagelink", "text", "json")
+LEGACY_COMPONENT_PREFIX = "https://ns.adobe.com/experience/offer-management/content-component-"
+LEGACY_CONTENT_TYPES = tuple(LEGACY_COMPONENT_PREFIX + kind for kind in CONTENT_TYPES)
+"""The older, URI forms of the content types (``.../content-component-imagelink``): Adobe's XDM schemas, the
+objects the older UI made and the Edge decision answers still carry them, so an exported sandbox holds them."""
+
+ContentType = Literal[
+    "html",
+    "imagelink",
+    "text",
+    "json",
+    "https://ns.adobe.com/experience/offer-management/content-component-html",
+    "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+    "https://ns.adobe.com/experience/offer-management/content-component-text",
+    "https://ns.adobe.com/experience/offer-management/content-component-json",
+]
+"""A placement's content type, short (``html``) or in its older URI form, kept as declared."""
+assert get_args(ContentType) == CONTENT_TYPES + LEGACY_CONTENT_TYPES
 
 
 Name = Annotated[str, Field(max_length=256), AfterValidator(non_blank), AfterValidator(trimmed)]
@@ -153,3 +173,36 @@ SERVER_OUTPUT_DOCS: dict[str, str] = {
     "lastModifiedByClientId": "The client id (API credential) that last changed the object.",
     "sandboxId": "The id of the sandbox the object lives in.",
 }
+
+
+class SchemaReference(ApiModel):
+    """An XDM schema, by its URI (``ref``) or its alternative id (``altId``), and its version."""
+
+    ref: Optional[str] = Field(
+        default=None, description="The schema's URI, e.g. `https://ns.adobe.com/xdm/context/profile_union`."
+    )
+    alt_id: Optional[str] = Field(
+        default=None, alias="altId", description="The schema's alternative id, e.g. `_xdm.context.profile`."
+    )
+    version: str = Field(description='The schema version, a string such as `"1"`.')
+
+    @model_validator(mode="after")
+    def _named(self) -> "SchemaReference":
+        if not self.ref and not self.alt_id:
+            raise ValueError("needs ref (the schema URI) or altId")
+        return self
+
+
+class SchemaBinding(ApiModel):
+    """What one variable of a PQL expression (``profile``, ``offer``, ...) is: a schema, and the paths it reads."""
+
+    schema_ref: SchemaReference = Field(alias="schema", description="The schema the variable is an instance of.")
+    reference_paths: Optional[list[str]] = Field(
+        default=None,
+        alias="referencePaths",
+        description="The attribute paths the expression reads, e.g. `person.name.firstName`.",
+    )
+
+
+DefinedOn = dict[str, SchemaBinding]
+"""``definedOn``: each variable of a PQL expression by name (``profile``, ``xEvent``, ...), and its schema."""

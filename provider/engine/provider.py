@@ -30,7 +30,7 @@ from ..errors import NotFoundError
 from .claims import CLAIMS
 from .reporting import reported
 from .runtime import RUNTIME
-from .validation import canonical, check_inputs, is_unknown
+from .validation import Failure, canonical, check_inputs, is_unknown
 
 if TYPE_CHECKING:
     # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
@@ -80,7 +80,7 @@ class SpecProvider(ResourceProvider):
         default on another machine must not move, and so replace, every object of the stack.
         """
         checked = check_inputs(self.spec, news, olds.get(SANDBOX_NAME) or self.settings.sandbox_name)
-        return CheckResult(checked.inputs, [CheckFailure(f.property, f.reason) for f in checked.failures])
+        return CheckResult(checked.inputs, [_for_the_engine(failure, news) for failure in checked.failures])
 
     @reported
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -200,3 +200,17 @@ class SpecProvider(ResourceProvider):
         if metadata is not None:
             outputs.update(metadata.to_outputs())
         return outputs
+
+
+def _for_the_engine(failure: Failure, news: dict[str, Any]) -> CheckFailure:
+    """A failure in the form the engine shows right.
+
+    The engine prints ``property P value V has a problem: R`` with V looked up as a top-level input key
+    (``inputs[failure.Property]`` in ``issueCheckFailures``, pkg/resource/deploy/step_generator.go): a
+    nested path (``representations[0].components[0].format``) finds nothing and reads ``{<nil>}``. So
+    only a top-level property the user gave goes as the property; any other failure goes without one
+    (``resource 'x' has a problem: R``), its path leading the reason, which names the value given.
+    """
+    if failure.property in news:
+        return CheckFailure(failure.property, failure.reason)
+    return CheckFailure("", f"{failure.property}: {failure.reason}" if failure.property else failure.reason)

@@ -15,6 +15,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pydantic import BaseModel, ValidationError
 
+from ..core.model import CONTENT_TYPES, LEGACY_COMPONENT_PREFIX, LEGACY_CONTENT_TYPES
 from ..core.schema import fields_of, model_at
 from ..core.spec import SANDBOX_NAME, ResourceSpec
 
@@ -148,6 +149,10 @@ def _reason(spec: ResourceSpec, error: Mapping[str, Any]) -> str:
         return _unknown_property(str(location[-1]), known, where=property_path(location[:-1]))
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
+        if all(f"'{uri}'" in allowed for uri in LEGACY_CONTENT_TYPES):
+            # Eight values, four of them long: name the older URI forms once, by their pattern.
+            short = ", ".join(f"'{kind}'" for kind in CONTENT_TYPES[:-1]) + f" or '{CONTENT_TYPES[-1]}'"
+            allowed = f"{short} (or the older URI form of one, {LEGACY_COMPONENT_PREFIX}<type>)"
         hint = ""
         if isinstance(given, str) and given.lower() != given and f"'{given.lower()}'" in allowed:
             hint = "; the values are lower-case"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field, field_validator
 
-from ..core.model import ApiModel, Name
+from ..core.model import ApiModel, DefinedOn, Name
 from ..core.spec import Endpoint, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
 from ..sdk.outputs import DecisionRuleOutputs
@@ -47,12 +47,11 @@ class DecisionRuleFields(ApiModel):
     name: Name = Field(description="The rule's name.")
     description: Optional[str] = Field(default=None, max_length=4000, description="What it decides.")
     condition: RuleCondition = Field(description="The PQL condition a profile must meet.")
-    defined_on: Optional[dict[str, Any]] = Field(
+    defined_on: Optional[DefinedOn] = Field(
         default=None,
         alias="definedOn",
-        description=(
-            'The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version": ...}}}`).'
-        ),
+        description="The schemas the condition is defined on, by variable: `profile` (its schema `ref` and `version`, "
+        "and the `referencePaths` it reads).",
     )
 
 

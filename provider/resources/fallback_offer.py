@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Un
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..core.model import ApiModel, Name, Timestamp, absolute_url, non_blank
+from ..core.model import (
+    LEGACY_COMPONENT_PREFIX,
+    LEGACY_CONTENT_TYPES,
+    ApiModel,
+    Name,
+    Timestamp,
+    absolute_url,
+    non_blank,
+)
 from ..core.spec import Endpoint, Reference, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
 from ..sdk.outputs import FallbackOfferOutputs
@@ -23,6 +31,7 @@ if TYPE_CHECKING:  # the Args load with a program's first use of them, never in 
 CHANNEL_PREFIX = "https://ns.adobe.com/xdm/channel-types/"
 MAX_DESCRIPTION_LENGTH = 4000
 MAX_CHARACTERISTIC_LENGTH = 1000
+MAX_CONTENT_TYPE_LENGTH = 64  # a short content type; only the older URI forms are longer
 MAX_TAGS = 20  # Adobe's published guardrail: 20 collection qualifiers per offer.
 
 # type/subtype per RFC 6838, optionally with parameters ("text/html; charset=utf-8").
@@ -71,7 +80,9 @@ class Component(ApiModel):
     """One piece of content of a representation: an image link, a block of HTML, JSON or text."""
 
     type: str = Field(
-        min_length=1, max_length=64, description="The kind of content: `imagelink`, `html`, `json` or `text`."
+        min_length=1,
+        description="The kind of content: `imagelink`, `html`, `json` or `text`, or the older URI form of one "
+        "(`https://ns.adobe.com/experience/offer-management/content-component-imagelink`), kept as given.",
     )
     format: str = Field(description="Its MIME type, such as `image/png` or `text/html`.")
     language: Optional[list[str]] = Field(default=None, description="Language codes of the content, such as `en-US`.")
@@ -80,6 +91,16 @@ class Component(ApiModel):
         default=None, alias="deliveryURL", description="URL of the asset to show (for image links)."
     )
     link_url: Optional[str] = Field(default=None, alias="linkURL", description="Where a click on the content leads.")
+
+    @field_validator("type")
+    @classmethod
+    def _content_type(cls, value: str) -> str:
+        if len(value) > MAX_CONTENT_TYPE_LENGTH and value not in LEGACY_CONTENT_TYPES:
+            raise ValueError(
+                f"must be at most {MAX_CONTENT_TYPE_LENGTH} characters, or the older URI form of a content type "
+                f"({LEGACY_COMPONENT_PREFIX}html, -imagelink, -text or -json), got {len(value)} characters"
+            )
+        return value
 
     @field_validator("format")
     @classmethod

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 import pulumi
 from pydantic import Field
 
-from ..core.model import ApiModel, Name
+from ..core.model import ApiModel, ContentType, Name
 from ..core.spec import Endpoint, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
 from ..sdk.outputs import PlacementOutputs
@@ -46,8 +46,10 @@ class PlacementFields(ApiModel):
     channel: ChannelUri = Field(
         description="The channel type URI it is used in, such as `https://ns.adobe.com/xdm/channel-types/email`."
     )
-    component_type: Literal["html", "imagelink", "text", "json"] = Field(
-        alias="componentType", description="The content it shows: `html`, `imagelink`, `text` or `json`."
+    component_type: ContentType = Field(
+        alias="componentType",
+        description="The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI form of one "
+        "(`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as given.",
     )
     item_count: Optional[int] = Field(
         default=None,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Un
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..core.model import ApiModel, Name
+from ..core.model import ApiModel, DefinedOn, Name
 from ..core.spec import Endpoint, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
 from ..sdk.outputs import RankingFormulaOutputs
@@ -55,8 +55,11 @@ class RankingFormulaFields(ApiModel):
     description: Optional[str] = Field(default=None, max_length=4000, description="What it favours.")
     expression: FormulaExpression = Field(description="The PQL expression that scores an offer.")
     return_type: ReturnType = Field(alias="returnType", description="What the expression returns: an integer.")
-    defined_on: Optional[dict[str, Any]] = Field(
-        default=None, alias="definedOn", description="The schemas the expression is defined on."
+    defined_on: Optional[DefinedOn] = Field(
+        default=None,
+        alias="definedOn",
+        description="The schemas the expression is defined on, by variable (`offer`, ...): each a schema `ref` or "
+        "`altId` and `version`.",
     )
     exd_function: Optional[bool] = Field(default=None, alias="exdFunction", description="Adobe's `exdFunction` flag.")
     is_pure: Optional[bool] = Field(default=None, alias="isPure", description="Adobe's `isPure` flag.")

@@ -201,7 +201,18 @@ class PlacementArgs:
         __self__,
         name: pulumi.Input[str],
         channel: pulumi.Input[str],
-        component_type: pulumi.Input[Literal["html", "imagelink", "text", "json"]],
+        component_type: pulumi.Input[
+            Literal[
+                "html",
+                "imagelink",
+                "text",
+                "json",
+                "https://ns.adobe.com/experience/offer-management/content-component-html",
+                "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+                "https://ns.adobe.com/experience/offer-management/content-component-text",
+                "https://ns.adobe.com/experience/offer-management/content-component-json",
+            ]
+        ],
         description: Optional[pulumi.Input[str]] = None,
         item_count: Optional[pulumi.Input[int]] = None,
         allow_duplicate_placements: Optional[pulumi.Input[bool]] = None,
@@ -215,7 +226,9 @@ class PlacementArgs:
         :param name: The placement's name.
         :param channel: The channel type URI it is used in, such as
             `https://ns.adobe.com/xdm/channel-types/email`.
-        :param component_type: The content it shows: `html`, `imagelink`, `text` or `json`.
+        :param component_type: The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI
+            form of one (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as
+            given.
         :param description: What it is for.
         :param item_count: How many offers a decision request returns for it (Adobe's default: 1).
         :param allow_duplicate_placements: Whether one offer may be proposed in several placements of one
@@ -266,12 +279,40 @@ class PlacementArgs:
 
     @property
     @pulumi.getter(name="componentType")
-    def component_type(self) -> pulumi.Input[Literal["html", "imagelink", "text", "json"]]:
-        """The content it shows: `html`, `imagelink`, `text` or `json`."""
+    def component_type(
+        self,
+    ) -> pulumi.Input[
+        Literal[
+            "html",
+            "imagelink",
+            "text",
+            "json",
+            "https://ns.adobe.com/experience/offer-management/content-component-html",
+            "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+            "https://ns.adobe.com/experience/offer-management/content-component-text",
+            "https://ns.adobe.com/experience/offer-management/content-component-json",
+        ]
+    ]:
+        """The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI form of one
+        (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as given."""
         return pulumi.get(self, "component_type")  # type: ignore[no-any-return]
 
     @component_type.setter
-    def component_type(self, value: pulumi.Input[Literal["html", "imagelink", "text", "json"]]) -> None:
+    def component_type(
+        self,
+        value: pulumi.Input[
+            Literal[
+                "html",
+                "imagelink",
+                "text",
+                "json",
+                "https://ns.adobe.com/experience/offer-management/content-component-html",
+                "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+                "https://ns.adobe.com/experience/offer-management/content-component-text",
+                "https://ns.adobe.com/experience/offer-management/content-component-json",
+            ]
+        ],
+    ) -> None:
         pulumi.set(self, "component_type", value)
 
     @property
@@ -400,6 +441,103 @@ class RuleConditionArgs:
 
 
 @pulumi.input_type
+class SchemaBindingArgs:
+    """What one variable of a PQL expression (``profile``, ``offer``, ...) is: a schema, and the paths it
+    reads."""
+
+    def __init__(
+        __self__,
+        schema_ref: pulumi.Input["SchemaReferenceArgs"],
+        reference_paths: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+    ) -> None:
+        """What one variable of a PQL expression (``profile``, ``offer``, ...) is: a schema, and the paths it reads.
+
+        :param schema_ref: The schema the variable is an instance of.
+        :param reference_paths: The attribute paths the expression reads, e.g. `person.name.firstName`.
+        """
+        pulumi.set(__self__, "schema_ref", schema_ref)
+        if reference_paths is not None:
+            pulumi.set(
+                __self__,
+                "reference_paths",
+                _inputs.sequence("SchemaBindingArgs", "reference_paths", reference_paths, "str"),
+            )
+
+    @property
+    @pulumi.getter(name="schema")
+    def schema_ref(self) -> pulumi.Input["SchemaReferenceArgs"]:
+        """The schema the variable is an instance of."""
+        return pulumi.get(self, "schema_ref")  # type: ignore[no-any-return]
+
+    @schema_ref.setter
+    def schema_ref(self, value: pulumi.Input["SchemaReferenceArgs"]) -> None:
+        pulumi.set(self, "schema_ref", value)
+
+    @property
+    @pulumi.getter(name="referencePaths")
+    def reference_paths(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """The attribute paths the expression reads, e.g. `person.name.firstName`."""
+        return pulumi.get(self, "reference_paths")  # type: ignore[no-any-return]
+
+    @reference_paths.setter
+    def reference_paths(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, "reference_paths", value)
+
+
+@pulumi.input_type
+class SchemaReferenceArgs:
+    """An XDM schema, by its URI (``ref``) or its alternative id (``altId``), and its version."""
+
+    def __init__(
+        __self__,
+        version: pulumi.Input[str],
+        ref: Optional[pulumi.Input[str]] = None,
+        alt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
+        """An XDM schema, by its URI (``ref``) or its alternative id (``altId``), and its version.
+
+        :param version: The schema version, a string such as `"1"`.
+        :param ref: The schema's URI, e.g. `https://ns.adobe.com/xdm/context/profile_union`.
+        :param alt_id: The schema's alternative id, e.g. `_xdm.context.profile`.
+        """
+        pulumi.set(__self__, "version", version)
+        if ref is not None:
+            pulumi.set(__self__, "ref", ref)
+        if alt_id is not None:
+            pulumi.set(__self__, "alt_id", alt_id)
+
+    @property
+    @pulumi.getter
+    def version(self) -> pulumi.Input[str]:
+        """The schema version, a string such as `"1"`."""
+        return pulumi.get(self, "version")  # type: ignore[no-any-return]
+
+    @version.setter
+    def version(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "version", value)
+
+    @property
+    @pulumi.getter
+    def ref(self) -> Optional[pulumi.Input[str]]:
+        """The schema's URI, e.g. `https://ns.adobe.com/xdm/context/profile_union`."""
+        return pulumi.get(self, "ref")  # type: ignore[no-any-return]
+
+    @ref.setter
+    def ref(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "ref", value)
+
+    @property
+    @pulumi.getter(name="altId")
+    def alt_id(self) -> Optional[pulumi.Input[str]]:
+        """The schema's alternative id, e.g. `_xdm.context.profile`."""
+        return pulumi.get(self, "alt_id")  # type: ignore[no-any-return]
+
+    @alt_id.setter
+    def alt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "alt_id", value)
+
+
+@pulumi.input_type
 class DecisionRuleArgs:
     """Everything a decision rule declares."""
 
@@ -408,7 +546,7 @@ class DecisionRuleArgs:
         name: pulumi.Input[str],
         condition: pulumi.Input["RuleConditionArgs"],
         description: Optional[pulumi.Input[str]] = None,
-        defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
+        defined_on: Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]] = None,
         sandbox_name: Optional[pulumi.Input[str]] = None,
         adopt_id: Optional[pulumi.Input[str]] = None,
     ) -> None:
@@ -417,8 +555,8 @@ class DecisionRuleArgs:
         :param name: The rule's name.
         :param condition: The PQL condition a profile must meet.
         :param description: What it decides.
-        :param defined_on: The profile schema the condition is defined on (`{"profile": {"schema": {"ref":
-            ..., "version": ...}}}`).
+        :param defined_on: The schemas the condition is defined on, by variable: `profile` (its schema `ref`
+            and `version`, and the `referencePaths` it reads).
         :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
             Changing it replaces the object.
         :param adopt_id: The id of an existing decision rule to adopt instead of creating one.
@@ -466,13 +604,13 @@ class DecisionRuleArgs:
 
     @property
     @pulumi.getter(name="definedOn")
-    def defined_on(self) -> Optional[pulumi.Input[Mapping[str, Any]]]:
-        """The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version":
-        ...}}}`)."""
+    def defined_on(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]]:
+        """The schemas the condition is defined on, by variable: `profile` (its schema `ref` and `version`,
+        and the `referencePaths` it reads)."""
         return pulumi.get(self, "defined_on")  # type: ignore[no-any-return]
 
     @defined_on.setter
-    def defined_on(self, value: Optional[pulumi.Input[Mapping[str, Any]]]) -> None:
+    def defined_on(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]]) -> None:
         pulumi.set(self, "defined_on", value)
 
     @property
@@ -583,7 +721,7 @@ class RankingFormulaArgs:
         expression: pulumi.Input["FormulaExpressionArgs"],
         return_type: pulumi.Input["ReturnTypeArgs"],
         description: Optional[pulumi.Input[str]] = None,
-        defined_on: Optional[pulumi.Input[Mapping[str, Any]]] = None,
+        defined_on: Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]] = None,
         exd_function: Optional[pulumi.Input[bool]] = None,
         is_pure: Optional[pulumi.Input[bool]] = None,
         sandbox_name: Optional[pulumi.Input[str]] = None,
@@ -595,7 +733,8 @@ class RankingFormulaArgs:
         :param expression: The PQL expression that scores an offer.
         :param return_type: What the expression returns: an integer.
         :param description: What it favours.
-        :param defined_on: The schemas the expression is defined on.
+        :param defined_on: The schemas the expression is defined on, by variable (`offer`, ...): each a schema
+            `ref` or `altId` and `version`.
         :param exd_function: Adobe's `exdFunction` flag.
         :param is_pure: Adobe's `isPure` flag.
         :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
@@ -660,12 +799,13 @@ class RankingFormulaArgs:
 
     @property
     @pulumi.getter(name="definedOn")
-    def defined_on(self) -> Optional[pulumi.Input[Mapping[str, Any]]]:
-        """The schemas the expression is defined on."""
+    def defined_on(self) -> Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]]:
+        """The schemas the expression is defined on, by variable (`offer`, ...): each a schema `ref` or
+        `altId` and `version`."""
         return pulumi.get(self, "defined_on")  # type: ignore[no-any-return]
 
     @defined_on.setter
-    def defined_on(self, value: Optional[pulumi.Input[Mapping[str, Any]]]) -> None:
+    def defined_on(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]]) -> None:
         pulumi.set(self, "defined_on", value)
 
     @property
@@ -778,7 +918,8 @@ class ComponentArgs:
     ) -> None:
         """One piece of content of a representation: an image link, a block of HTML, JSON or text.
 
-        :param type: The kind of content: `imagelink`, `html`, `json` or `text`.
+        :param type: The kind of content: `imagelink`, `html`, `json` or `text`, or the older URI form of one
+            (`https://ns.adobe.com/experience/offer-management/content-component-imagelink`), kept as given.
         :param format: Its MIME type, such as `image/png` or `text/html`.
         :param language: Language codes of the content, such as `en-US`.
         :param content: Inline content: text, HTML or JSON.
@@ -799,7 +940,8 @@ class ComponentArgs:
     @property
     @pulumi.getter
     def type(self) -> pulumi.Input[str]:
-        """The kind of content: `imagelink`, `html`, `json` or `text`."""
+        """The kind of content: `imagelink`, `html`, `json` or `text`, or the older URI form of one
+        (`https://ns.adobe.com/experience/offer-management/content-component-imagelink`), kept as given."""
         return pulumi.get(self, "type")  # type: ignore[no-any-return]
 
     @type.setter

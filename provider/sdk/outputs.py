@@ -48,7 +48,8 @@ class PlacementOutputs:
     channel: pulumi.Output[str]
     """The channel type URI it is used in, such as `https://ns.adobe.com/xdm/channel-types/email`."""
     component_type: pulumi.Output[str]
-    """The content it shows: `html`, `imagelink`, `text` or `json`."""
+    """The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI form of one
+    (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as given."""
     item_count: pulumi.Output[Optional[int]]
     """How many offers a decision request returns for it (Adobe's default: 1)."""
     allow_duplicate_placements: pulumi.Output[Optional[bool]]
@@ -86,9 +87,9 @@ class DecisionRuleOutputs:
     """What it decides."""
     condition: pulumi.Output[dict[str, Any]]
     """The PQL condition a profile must meet."""
-    defined_on: pulumi.Output[Optional[dict[str, Any]]]
-    """The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version":
-    ...}}}`)."""
+    defined_on: pulumi.Output[Optional[dict[str, dict[str, Any]]]]
+    """The schemas the condition is defined on, by variable: `profile` (its schema `ref` and `version`, and
+    the `referencePaths` it reads)."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]
@@ -120,8 +121,9 @@ class RankingFormulaOutputs:
     """The PQL expression that scores an offer."""
     return_type: pulumi.Output[dict[str, Any]]
     """What the expression returns: an integer."""
-    defined_on: pulumi.Output[Optional[dict[str, Any]]]
-    """The schemas the expression is defined on."""
+    defined_on: pulumi.Output[Optional[dict[str, dict[str, Any]]]]
+    """The schemas the expression is defined on, by variable (`offer`, ...): each a schema `ref` or `altId`
+    and `version`."""
     exd_function: pulumi.Output[Optional[bool]]
     """Adobe's `exdFunction` flag."""
     is_pure: pulumi.Output[Optional[bool]]

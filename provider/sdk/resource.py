@@ -27,6 +27,10 @@ class SpecResource(Resource):
 
     _spec: ClassVar[ResourceSpec]
     _provider_class: ClassVar[type[SpecProvider]]
+    # Declared here as in every kind's generated outputs: without it the assignment in ``_type_outputs``
+    # declares ``etag`` as ``Any``, which mypy takes over the kind's ``Output[int]`` (this class comes first
+    # in every kind's bases) while pyright does not.
+    etag: pulumi.Output[int]
 
     def __init__(self, resource_name: str, args: Any = None, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props = self._with_output_slots(self._props(args))

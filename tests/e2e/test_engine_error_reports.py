@@ -8,10 +8,13 @@ The README shows these outputs.
 
 from __future__ import annotations
 
+import time
+
 from offerform_emulator import Emulator, Fault
 
 from harness.project import Project
 
+from ..plugin.test_unreachable import closed_port
 from ..support.ui import AdobeUi
 from .conftest import ProjectFactory
 from .programs import named, offers_program
@@ -55,8 +58,8 @@ def test_refused_credentials_are_the_first_thing_up_prints(make_project: Project
 
     message = (
         "provider.errors.AuthenticationError: Adobe IMS refused the client credentials of client id "
-        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId and "
-        "adobe:clientSecret"
+        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId "
+        "(ADOBE_CLIENT_ID) and adobe:clientSecret (ADOBE_CLIENT_SECRET), wherever they are set"
     )
     assert progress == message and diagnostic == f"error: {message}"
 
@@ -75,3 +78,62 @@ def test_throttling_past_the_retry_deadline_is_the_first_thing_up_prints(
         "raise adobe:retryDeadline or lower adobe:maxRequestsPerSecond (request id "
     )
     assert diagnostic == f"error: {progress}"
+
+
+def test_an_unreachable_ims_is_one_line_naming_ims_endpoint_and_no_write_is_called_unknown(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    ims = f"http://127.0.0.1:{closed_port()}/ims/token/v3"
+    project = make_project(
+        offers_program(named("web")),
+        **{"adobe:imsEndpoint": ims, "adobe:maxRetries": "1", "adobe:retryDeadline": "10"},
+    )
+
+    started = time.monotonic()
+    progress, diagnostic = _what_the_user_reads(project, "web")
+
+    assert progress.startswith(
+        f"provider.errors.TokenUnavailableError: no access token: Adobe IMS at {ims} did not answer "
+        "(connection refused: nothing listens there); tried 2 times in "
+    )
+    assert "adobe:maxRetries (1) caps the retries, adobe:retryDeadline (10 s) the time they may take" in progress
+    assert progress.endswith("check adobe:imsEndpoint (ADOBE_IMS_ENDPOINT) and the network")
+    assert diagnostic == f"error: {progress}"
+    assert time.monotonic() - started < 60
+    assert emulator.log.count(service="dps") == 0
+
+
+def _preview_errors(project: Project) -> list[str]:
+    """The ``error:`` lines of a failing ``pulumi preview``, as a user reads them."""
+    failed = project.pulumi("preview", "--non-interactive", check=False)
+    assert failed.returncode != 0
+    return [line.strip() for line in failed.stdout.splitlines() if line.strip().startswith("error:")]
+
+
+def test_a_check_failure_deep_in_a_declaration_names_its_path_and_the_value_given_never_nil(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    declared = named("web")
+    declared.inputs["representations"][0]["components"][0]["format"] = "png"
+    project = make_project(offers_program(declared))
+
+    errors = _preview_errors(project)
+
+    assert errors[0] == (
+        f"error: {RESOURCE} resource 'web' has a problem: representations[0].components[0].format: "
+        "must be a MIME type such as image/png or text/html, got 'png'"
+    )
+    assert not [line for line in errors if "<nil>" in line]
+
+
+def test_a_check_failure_of_a_top_level_property_shows_the_value_given(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = make_project(offers_program(named("web", status="live")))
+
+    errors = _preview_errors(project)
+
+    assert errors[0] == (
+        f"error: {RESOURCE} resource 'web': property status value {{live}} has a problem: "
+        "must be one of 'draft', 'approved' or 'archived', got 'live'"
+    )

@@ -21,6 +21,18 @@ def test_every_documented_component_type_is_accepted(placements: Library, compon
     assert placements.create(sample("placement", componentType=component_type)).status_code == 201
 
 
+@pytest.mark.parametrize("component_type", ["html", "imagelink", "text", "json"])
+def test_the_older_uri_form_of_every_component_type_is_accepted_and_kept(
+    placements: Library, component_type: str
+) -> None:
+    older = f"https://ns.adobe.com/experience/offer-management/content-component-{component_type}"
+
+    created = placements.create(sample("placement", componentType=older))
+
+    assert created.status_code == 201
+    assert placements.get(created.json()["id"]).json()["componentType"] == older
+
+
 def test_another_component_type_is_400_listing_the_allowed_ones(placements: Library) -> None:
     assert "componentType must be one of html, imagelink, text, json" in placements.refused(componentType="video")
 

@@ -103,3 +103,27 @@ def test_put_is_only_for_ranking_formulas(client_for: Callable[..., Library]) ->
     placements = client_for("placement")
     response = placements.put(placements.create_ok(), sample("placement"))
     assert response.status_code == 405 and "PUT" not in response.headers["Allow"]
+
+
+PROFILE_UNION = {"ref": "https://ns.adobe.com/xdm/context/profile_union", "version": "1"}
+
+
+def test_a_rule_defined_on_a_schema_with_reference_paths_is_accepted(rules: Library) -> None:
+    defined_on = {"profile": {"schema": PROFILE_UNION, "referencePaths": ["person.name.firstName"]}}
+
+    assert rules.create(sample("decision-rule", definedOn=defined_on)).status_code == 201
+
+
+def test_reference_paths_as_one_string_are_400_naming_the_path(rules: Library) -> None:
+    defined_on = {"profile": {"schema": PROFILE_UNION, "referencePaths": "person.name.firstName"}}
+
+    assert "definedOn.profile.referencePaths must be an array of strings" in rules.refused(definedOn=defined_on)
+
+
+def test_a_formula_may_name_its_schema_by_alt_id_but_needs_one_of_ref_and_alt_id(formulas: Library) -> None:
+    by_alt_id = {"offer": {"schema": {"altId": "_experience.offer-management.personalized-offer", "version": "0"}}}
+
+    assert formulas.create(sample("ranking-formula", definedOn=by_alt_id)).status_code == 201
+    assert "definedOn.offer.schema needs ref or altId" in formulas.refused(
+        definedOn={"offer": {"schema": {"version": "0"}}}
+    )

@@ -45,7 +45,8 @@ def test_refused_credentials_are_told_first(emulator: Emulator, start_plugin: Ca
 
     assert _report(failure)[0] == (
         "provider.errors.AuthenticationError: Adobe IMS refused the client credentials of client id "
-        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId and adobe:clientSecret"
+        f"{emulator.client_id} (HTTP 401: invalid client_id/client_secret); check adobe:clientId "
+        "(ADOBE_CLIENT_ID) and adobe:clientSecret (ADOBE_CLIENT_SECRET), wherever they are set"
     )
 
 

@@ -9,6 +9,9 @@ from offerform_emulator import Emulator
 from harness.offers import EMAIL, WEB, offer
 
 UI_CLIENT = "ui-user-client"
+OLDER_FORM = "https://ns.adobe.com/experience/offer-management/content-component-"
+"""The older URI form of a content type, which objects made by the older UI still carry."""
+PROFILE_UNION = {"ref": "https://ns.adobe.com/xdm/context/profile_union", "version": "1"}
 
 
 def _pql(value: str) -> dict[str, str]:
@@ -38,14 +41,27 @@ def seed_connected_sandbox(emu: Emulator, org: str, sandbox: str, scale: int = 1
                 {
                     "name": f"Placement {i}",
                     "channel": WEB if i % 2 else EMAIL,
-                    "componentType": "html",
+                    # Every fourth in the older URI form of its content type, as the older UI made them.
+                    "componentType": OLDER_FORM + "html" if i % 4 == 3 else "html",
                     "itemCount": 1 + i % 3,
                 },
             )
             for i in range(8 * scale)
         ]
         rules = [
-            seed("decision-rule", {"name": f"Rule {i}", "condition": _pql(f"profile.loyalty.points > {100 * i}")})
+            seed(
+                "decision-rule",
+                {
+                    "name": f"Rule {i}",
+                    "condition": _pql(f"profile.loyalty.points > {100 * i}"),
+                    # Every other one with the schema it is defined on, as the rule builder saves them.
+                    **(
+                        {"definedOn": {"profile": {"schema": PROFILE_UNION, "referencePaths": ["loyalty.points"]}}}
+                        if i % 2
+                        else {}
+                    ),
+                },
+            )
             for i in range(6 * scale)
         ]
         formulas = [
@@ -55,6 +71,20 @@ def seed_connected_sandbox(emu: Emulator, org: str, sandbox: str, scale: int = 1
                     "name": f"Formula {i}",
                     "returnType": {"type": "integer"},
                     "expression": _pql(f"offer.rank.priority * {i + 1}"),
+                    **(
+                        {
+                            "definedOn": {
+                                "offer": {
+                                    "schema": {
+                                        "altId": "_experience.offer-management.personalized-offer",
+                                        "version": "0",
+                                    }
+                                }
+                            }
+                        }
+                        if i == 0
+                        else {}
+                    ),
                 },
             )
             for i in range(6 * scale)
@@ -65,7 +95,13 @@ def seed_connected_sandbox(emu: Emulator, org: str, sandbox: str, scale: int = 1
             return {
                 "channel": target["channel"],
                 "placement": target["id"],
-                "components": [{"type": "html", "format": "text/html", "content": f"<p>Offer {i}</p>"}],
+                "components": [
+                    {
+                        "type": OLDER_FORM + "html" if i % 5 == 0 else "html",
+                        "format": "text/html",
+                        "content": f"<p>Offer {i}</p>",
+                    }
+                ],
             }
 
         fallbacks = [

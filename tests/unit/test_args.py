@@ -127,3 +127,32 @@ def test_help_shows_our_constructor_not_the_sdks(resource: type[SpecResource]) -
 def test_an_output_as_the_whole_args_is_refused_with_a_hint() -> None:
     with pytest.raises(TypeError, match="put Outputs inside the fields instead"):
         provider.FallbackOffer._props(pulumi.Output.from_input({"name": "x"}))
+
+
+def test_a_rules_defined_on_is_typed_per_variable_as_adobe_documents_it() -> None:
+    args = provider.DecisionRuleArgs(
+        name="Joe",
+        condition=provider.RuleConditionArgs(value='profile.person.name.firstName.equals("Joe", false)'),
+        defined_on={
+            "profile": provider.SchemaBindingArgs(
+                schema_ref=provider.SchemaReferenceArgs(
+                    ref="https://ns.adobe.com/xdm/context/profile_union", version="1"
+                ),
+                reference_paths=["person.name.firstName"],
+            )
+        },
+    )
+
+    assert plain_inputs(args)["definedOn"] == {
+        "profile": {
+            "schema": {"ref": "https://ns.adobe.com/xdm/context/profile_union", "version": "1"},
+            "referencePaths": ["person.name.firstName"],
+        }
+    }
+
+
+def test_reference_paths_as_one_string_are_refused_where_they_are_written() -> None:
+    schema = provider.SchemaReferenceArgs(ref="https://ns.adobe.com/xdm/context/profile_union", version="1")
+
+    with pytest.raises(TypeError, match=r"SchemaBindingArgs.reference_paths expects a list of str"):
+        provider.SchemaBindingArgs(schema_ref=schema, reference_paths="person.name.firstName")

@@ -20,7 +20,7 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from . import __version__
 from .auth import TokenSource
-from .errors import BadResponseError, OfferformError, TransportError, error_for_status
+from .errors import BadResponseError, ConfigurationError, OfferformError, TransportError, error_for_status
 from .model import Metadata
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
@@ -101,6 +101,10 @@ class OfferLibraryClient:
     def patch(self, endpoint: Endpoint, sandbox: str, object_id: str, operations: list[dict[str, Any]]) -> Metadata:
         """PATCH one object with a JSON Patch; raises ``WriteOutcomeUnknown`` when the answer was lost."""
         return self._write("PATCH", endpoint.item(object_id), endpoint, sandbox, operations)
+
+    def put(self, endpoint: Endpoint, sandbox: str, object_id: str, body: dict[str, Any]) -> Metadata:
+        """PUT a whole object (kinds that update so); raises ``WriteOutcomeUnknown`` when the answer was lost."""
+        return self._write("PUT", endpoint.item(object_id), endpoint, sandbox, body)
 
     def get(self, endpoint: Endpoint, sandbox: str, object_id: str) -> dict[str, Any]:
         """The whole object (fields and metadata); ``NotFoundError`` when it does not exist."""
@@ -217,6 +221,8 @@ class OfferLibraryClient:
             "x-request-id": str(uuid.uuid4()),
             "Accept": "*,application/json",
         }
+        if endpoint.item_schema:
+            headers["x-schema-id"] = self._item_schema_id()
         self._limiter.wait()
         started = time.monotonic()
         try:
@@ -250,6 +256,14 @@ class OfferLibraryClient:
                 self._redactor.headers(headers),
             )
         return response
+
+    def _item_schema_id(self) -> str:
+        if not self._settings.item_schema_id:
+            raise ConfigurationError(
+                "decision items need the item catalog's schema id, sent as x-schema-id on every call: "
+                "pulumi config set adobe:itemSchemaId <schema id> (or ADOBE_ITEM_SCHEMA_ID)"
+            )
+        return self._settings.item_schema_id
 
     def _raise_for_status(self, response: requests.Response) -> None:
         """An error status as the ``ApiError`` subclass of its kind, with Adobe's request id and error code."""

@@ -30,7 +30,7 @@ from .reporting import reported
 from .runtime import RUNTIME
 from .settings import Settings
 from .spec import SANDBOX_NAME, ResourceSpec
-from .validation import canonical, check_inputs, is_unknown
+from .validation import canonical, check_inputs, is_unknown, with_known_family
 
 if TYPE_CHECKING:
     # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
@@ -77,6 +77,9 @@ class SpecProvider(ResourceProvider):
         default on another machine must not move, and so replace, every object of the stack.
         """
         checked = check_inputs(self.spec, news, olds.get(SANDBOX_NAME) or self.settings.sandbox_name)
+        for extra in self.spec.checks:
+            checked.failures.extend(extra(checked.inputs, self.settings))
+        checked.inputs.update(self.spec.notices)
         return CheckResult(checked.inputs, [CheckFailure(f.property, f.reason) for f in checked.failures])
 
     @reported
@@ -89,7 +92,18 @@ class SpecProvider(ResourceProvider):
         # A value unknown until apply is never equal to what the state holds (an Unknown equals only
         # itself), so inequality alone finds it: no walk through every value on every preview.
         changed = [field for field in self.spec.user_fields if olds.get(field) != news.get(field)]
-        replaces = [field for field in changed if field in self.spec.replace_on_change]
+        family = self.spec.family
+        if family is not None and family.flag in changed:
+            # The model an object belongs to never changes in place: another model is another object.
+            if (olds.get(family.flag) is True) == (news.get(family.flag) is True) and not is_unknown(
+                news.get(family.flag)
+            ):
+                changed.remove(family.flag)
+        replaces = [
+            field
+            for field in changed
+            if field in self.spec.replace_on_change or (family is not None and field == family.flag)
+        ]
         old_sandbox, new_sandbox = olds.get(SANDBOX_NAME), news.get(SANDBOX_NAME)
         if old_sandbox and new_sandbox and (is_unknown(new_sandbox) or new_sandbox != old_sandbox):
             replaces.append(SANDBOX_NAME)
@@ -123,10 +137,10 @@ class SpecProvider(ResourceProvider):
                 live_raw = self.client.get(self.spec.endpoint, sandbox, id_)
         except NotFoundError:
             return ReadResult("", {})
-        live = canonical(self.spec, live_raw)
+        live = with_known_family(self.spec, canonical(self.spec, live_raw), props)
         metadata = Metadata.from_api(live_raw)
         adopt = props.get(self.spec.adopt_input)
-        inputs = {**live, SANDBOX_NAME: sandbox}
+        inputs = {**live, **self.spec.notices, SANDBOX_NAME: sandbox}
         if adopt:
             inputs[self.spec.adopt_input] = adopt
         return ReadResult(metadata.id, self._outputs(live, sandbox, metadata, adopt), inputs)
@@ -139,7 +153,11 @@ class SpecProvider(ResourceProvider):
         seen = canonical(self.spec, olds)
         desired = canonical(self.spec, news)
         with self._one_budget() as budget:
-            metadata = self._writer().update(sandbox, id_, seen, desired, budget)
+            writer = self._writer()
+            if self.spec.update_verb == "PUT":
+                metadata = writer.replace_whole(sandbox, id_, seen, desired, budget)
+            else:
+                metadata = writer.update(sandbox, id_, seen, desired, budget)
         outputs = self._outputs(desired, sandbox, metadata, news.get(self.spec.adopt_input))
         if metadata is None:
             outputs.update({key: olds[key] for key in SERVER_OUTPUTS if key in olds})
@@ -149,11 +167,18 @@ class SpecProvider(ResourceProvider):
 
     @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Called by up and destroy: one DELETE; an object already gone counts as deleted."""
+        """Called by up and destroy: one DELETE; an object already gone counts as deleted.
+
+        A kind Adobe cannot delete (``archive_on_delete``: Decisioning placements) is archived
+        instead, as the UI does; its ``notices`` input says so in every plan.
+        """
         sandbox = self._sandbox(props)
         CLAIMS.claim(sandbox, id_)
-        with self._one_budget():
-            self.client.delete(self.spec.endpoint, sandbox, id_)
+        with self._one_budget() as budget:
+            if self.spec.archive_on_delete is not None:
+                self._writer().archive(sandbox, id_, budget)
+            else:
+                self.client.delete(self.spec.endpoint, sandbox, id_)
 
     # -- run-time state (never pickled) ------------------------------------------------------
 
@@ -191,7 +216,7 @@ class SpecProvider(ResourceProvider):
     def _outputs(
         self, desired: dict[str, Any], sandbox: str, metadata: Optional[Metadata], adopt: Optional[str]
     ) -> dict[str, Any]:
-        outputs: dict[str, Any] = {**desired, SANDBOX_NAME: sandbox}
+        outputs: dict[str, Any] = {**desired, **self.spec.notices, SANDBOX_NAME: sandbox}
         if adopt:
             outputs[self.spec.adopt_input] = adopt
         if metadata is not None:

@@ -66,7 +66,9 @@ def integral_numbers(value: Any) -> Any:
 
 
 def user_fields(spec: ResourceSpec, properties: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the user-owned fields of a property bag (inputs or outputs)."""
+    """Only the user-owned fields of a property bag (inputs or outputs, or an API body of any shape)."""
+    if spec.wire is not None:
+        properties = spec.from_api(properties)
     return {key: properties[key] for key in spec.user_fields if key in properties}
 
 
@@ -96,6 +98,17 @@ def canonical(spec: ResourceSpec, body: Mapping[str, Any]) -> dict[str, Any]:
     if model is None:
         return user_fields(spec, integral_numbers(dict(body)))
     return model.to_api()  # type: ignore[attr-defined,no-any-return]
+
+
+def with_known_family(spec: ResourceSpec, live: dict[str, Any], known: Mapping[str, Any]) -> dict[str, Any]:
+    """``live`` with its family flag as ``known`` has it, unless the live object says it is set."""
+    family = spec.family
+    if family is None or live.get(family.flag) is True:
+        return live
+    live = {key: value for key, value in live.items() if key != family.flag}
+    if known.get(family.flag) is True:
+        live[family.flag] = True
+    return live
 
 
 def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: str) -> Checked:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field, field_validator
 
-from ..model import ApiModel, Name
+from ..model import ApiModel, ModelFlag, Name
 from ..outputs import DecisionRuleOutputs
 from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
-from ..spec import Endpoint, ResourceSpec
+from ..spec import Endpoint, Family, ResourceSpec
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
     from ..args import DecisionRuleArgs
@@ -52,6 +52,12 @@ class DecisionRuleFields(ApiModel):
         alias="definedOn",
         description='The profile schema the condition is defined on (`{"profile": {"schema": {"ref": ..., "version": ...}}}`).',
     )
+    exd_rule: ModelFlag = Field(
+        default=None,
+        alias="exdRule",
+        description="`True` for a Decisioning eligibility rule (selection strategies and decision items use it); "
+        "unset for a legacy decision rule. Changing it replaces the rule; adoption never crosses it.",
+    )
 
 
 DECISION_RULE = ResourceSpec(
@@ -59,6 +65,7 @@ DECISION_RULE = ResourceSpec(
     label="decision rule",
     model=DecisionRuleFields,
     endpoint=Endpoint("/offer-rules"),
+    family=Family("exdRule", "Decisioning eligibility rule", "legacy decision rule"),
 )
 
 
@@ -70,9 +77,11 @@ class DecisionRuleProvider(SpecProvider):
 
 
 class DecisionRule(SpecResource, DecisionRuleOutputs, module="adobe", name="DecisionRule"):
-    """A decision rule in an Adobe Journey Optimizer sandbox, managed by Pulumi.
+    """A decision rule (legacy) or eligibility rule (Decisioning, ``exd_rule=True``), managed by Pulumi.
 
-    Offers and decisions name it for eligibility (``eligibility_rule=rule.id``).
+    Offers and decisions name it for eligibility (``eligibility_rule=rule.id``); so do Decisioning's
+    selection strategies and decision items, when it is a Decisioning rule. Both models keep their
+    rules in ``/offer-rules``, told apart by Adobe's ``exdRule`` flag.
     """
 
     _spec = DECISION_RULE

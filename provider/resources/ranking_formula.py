@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Un
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..model import ApiModel, Name
+from ..model import ApiModel, ModelFlag, Name
 from ..outputs import RankingFormulaOutputs
 from ..provider import SpecProvider, pickled_by_package
 from ..resource import SpecResource
-from ..spec import Endpoint, ResourceSpec
+from ..spec import Endpoint, Family, ResourceSpec
 
 if TYPE_CHECKING:  # the Args load with a program's first use of them, never in the plugin
     from ..args import RankingFormulaArgs
@@ -58,7 +58,12 @@ class RankingFormulaFields(ApiModel):
     defined_on: Optional[dict[str, Any]] = Field(
         default=None, alias="definedOn", description="The schemas the expression is defined on."
     )
-    exd_function: Optional[bool] = Field(default=None, alias="exdFunction", description="Adobe's `exdFunction` flag.")
+    exd_function: ModelFlag = Field(
+        default=None,
+        alias="exdFunction",
+        description="`True` for a Decisioning ranking formula (selection strategies rank by it); unset for a legacy "
+        "one. Changing it replaces the formula; adoption never crosses it.",
+    )
     is_pure: Optional[bool] = Field(default=None, alias="isPure", description="Adobe's `isPure` flag.")
 
 
@@ -67,6 +72,7 @@ RANKING_FORMULA = ResourceSpec(
     label="ranking formula",
     model=RankingFormulaFields,
     endpoint=Endpoint("/ranking-formulas"),
+    family=Family("exdFunction", "Decisioning ranking formula", "legacy ranking formula"),
 )
 
 

@@ -2225,7 +2225,8 @@ class DecisionItemArgs:
                  tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
                  attributes: Optional[pulumi.Input[Mapping[str, Any]]] = None,
                  sandbox_name: Optional[pulumi.Input[str]] = None,
-                 adopt_id: Optional[pulumi.Input[str]] = None) -> None:
+                 adopt_id: Optional[pulumi.Input[str]] = None,
+                 schema_id: Optional[pulumi.Input[str]] = None) -> None:
         """Everything a decision item declares.
 
         :param name: The item's name (`itemName`).
@@ -2244,6 +2245,8 @@ class DecisionItemArgs:
         :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
             Changing it replaces the object.
         :param adopt_id: The id of an existing decision item to adopt instead of creating one.
+        :param schema_id: The id of the item catalog's schema in this sandbox, sent as `x-schema-id`; default
+            `adobe:itemSchemaId`.
         """
         pulumi.set(__self__, 'name', name)
         if description is not None:
@@ -2266,6 +2269,8 @@ class DecisionItemArgs:
             pulumi.set(__self__, 'sandbox_name', sandbox_name)
         if adopt_id is not None:
             pulumi.set(__self__, 'adopt_id', adopt_id)
+        if schema_id is not None:
+            pulumi.set(__self__, 'schema_id', schema_id)
 
     @property
     @pulumi.getter
@@ -2378,6 +2383,17 @@ class DecisionItemArgs:
     @adopt_id.setter
     def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
         pulumi.set(self, 'adopt_id', value)
+
+    @property
+    @pulumi.getter(name='schemaId')
+    def schema_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of the item catalog's schema in this sandbox, sent as `x-schema-id`; default
+        `adobe:itemSchemaId`."""
+        return pulumi.get(self, 'schema_id')  # type: ignore[no-any-return]
+
+    @schema_id.setter
+    def schema_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'schema_id', value)
 
 
 @pulumi.input_type

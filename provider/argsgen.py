@@ -86,6 +86,17 @@ def render(specs: Sequence[ResourceSpec]) -> dict[Path, str]:
                 f"The id of an existing {spec.label} to adopt instead of creating one.",
             ),
         )
+        if spec.schema_input:
+            top += (
+                Field(
+                    snake_case(spec.schema_input),
+                    spec.schema_input,
+                    Shape("scalar", scalar=str),
+                    False,
+                    "The id of the item catalog's schema in this sandbox, sent as `x-schema-id`; default "
+                    "`adobe:itemSchemaId`.",
+                ),
+            )
         parts.append(_input_class(f"{spec.kind}Args", f"Everything a {spec.label} declares.", top))
         outputs.append(_outputs_class(spec))
     return {HERE / "args.py": _joined(parts), HERE / "outputs.py": _joined(outputs)}

@@ -222,7 +222,7 @@ class OfferLibraryClient:
             "Accept": "*,application/json",
         }
         if endpoint.item_schema:
-            headers["x-schema-id"] = self._item_schema_id()
+            headers["x-schema-id"] = endpoint.schema_id or self._item_schema_id()
         self._limiter.wait()
         started = time.monotonic()
         try:

@@ -278,6 +278,16 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
         previous = previous_names(existing)
 
     specs = [spec for spec in SPECS if not args.kinds or spec.kind in args.kinds]
+    if not settings.item_schema_id and any(spec.endpoint.item_schema for spec in specs):
+        # Decision items cannot even be listed without the catalog's schema id: say so, export the rest.
+        specs = [spec for spec in specs if not spec.endpoint.item_schema]
+        print(
+            f"{PROG}: warning: decision items not exported: listing them needs the item catalog's schema id "
+            f"({SETTINGS['item_schema_id'].env_var})",
+            file=sys.stderr,
+        )
+        if not specs:
+            raise ExportError(f"set {SETTINGS['item_schema_id'].env_var} to export decision items")
     session = pooled_session(settings)
     client = OfferLibraryClient(settings, session=session)
     excluded = set(args.exclude_client)
@@ -349,7 +359,8 @@ def _list_kind(
         for item in client.list(spec.endpoint, sandbox, filters=tuple(args.filters), page_size=args.page_size):
             progress.advance()
             if isinstance(item, dict) and item.get("id"):
-                found.setdefault(str(item["id"]), item)
+                # A nested body (decision items) as the kind's flat fields, metadata kept.
+                found.setdefault(str(item["id"]), spec.from_api(item))
     except PermissionDeniedError as error:
         # The gateway answers 403 for a sandbox this credential cannot use, too: say which one was asked.
         raise ExportError(f"sandbox {sandbox}: {error}") from None

@@ -10,6 +10,7 @@ resource, so that a lost create's look-up never takes it (``claims.py``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, ContextManager, Optional, TypeVar
 
 from pulumi.dynamic import (
@@ -29,7 +30,7 @@ from .model import SERVER_OUTPUTS, Metadata
 from .reporting import reported
 from .runtime import RUNTIME
 from .settings import Settings
-from .spec import SANDBOX_NAME, ResourceSpec
+from .spec import SANDBOX_NAME, Endpoint, ResourceSpec
 from .validation import canonical, check_inputs, is_unknown, with_known_family
 
 if TYPE_CHECKING:
@@ -120,12 +121,12 @@ class SpecProvider(ResourceProvider):
         sandbox = self._sandbox(props)
         desired = canonical(self.spec, props)
         adopt = props.get(self.spec.adopt_input)
-        writer = self._writer()
+        writer = self._writer(props)
         with self._one_budget() as budget:
             metadata = (
                 writer.adopt(sandbox, adopt, desired, budget) if adopt else writer.create(sandbox, desired, budget)
             )
-        return CreateResult(metadata.id, self._outputs(desired, sandbox, metadata, adopt))
+        return CreateResult(metadata.id, self._with_schema(self._outputs(desired, sandbox, metadata, adopt), props))
 
     @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -134,7 +135,7 @@ class SpecProvider(ResourceProvider):
         CLAIMS.claim(sandbox, id_)
         try:
             with self._one_budget():
-                live_raw = self.client.get(self.spec.endpoint, sandbox, id_)
+                live_raw = self.client.get(self._endpoint(props), sandbox, id_)
         except NotFoundError:
             return ReadResult("", {})
         live = with_known_family(self.spec, canonical(self.spec, live_raw), props)
@@ -143,7 +144,10 @@ class SpecProvider(ResourceProvider):
         inputs = {**live, **self.spec.notices, SANDBOX_NAME: sandbox}
         if adopt:
             inputs[self.spec.adopt_input] = adopt
-        return ReadResult(metadata.id, self._outputs(live, sandbox, metadata, adopt), inputs)
+        outputs = self._outputs(live, sandbox, metadata, adopt)
+        if self.spec.schema_input and props.get(self.spec.schema_input):
+            inputs[self.spec.schema_input] = outputs[self.spec.schema_input] = props[self.spec.schema_input]
+        return ReadResult(metadata.id, outputs, inputs)
 
     @reported
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -153,12 +157,12 @@ class SpecProvider(ResourceProvider):
         seen = canonical(self.spec, olds)
         desired = canonical(self.spec, news)
         with self._one_budget() as budget:
-            writer = self._writer()
+            writer = self._writer(news)
             if self.spec.update_verb == "PUT":
                 metadata = writer.replace_whole(sandbox, id_, seen, desired, budget)
             else:
                 metadata = writer.update(sandbox, id_, seen, desired, budget)
-        outputs = self._outputs(desired, sandbox, metadata, news.get(self.spec.adopt_input))
+        outputs = self._with_schema(self._outputs(desired, sandbox, metadata, news.get(self.spec.adopt_input)), news)
         if metadata is None:
             outputs.update({key: olds[key] for key in SERVER_OUTPUTS if key in olds})
             if "etag" in outputs:
@@ -176,9 +180,9 @@ class SpecProvider(ResourceProvider):
         CLAIMS.claim(sandbox, id_)
         with self._one_budget() as budget:
             if self.spec.archive_on_delete is not None:
-                self._writer().archive(sandbox, id_, budget)
+                self._writer(props).archive(sandbox, id_, budget)
             else:
-                self.client.delete(self.spec.endpoint, sandbox, id_)
+                self.client.delete(self._endpoint(props), sandbox, id_)
 
     # -- run-time state (never pickled) ------------------------------------------------------
 
@@ -196,7 +200,19 @@ class SpecProvider(ResourceProvider):
 
         return spending(Budget.starting_now(self.settings.retry_deadline))
 
-    def _writer(self) -> Writer:
+    def _endpoint(self, props: dict[str, Any]) -> Endpoint:
+        """The kind's endpoint, with the ``x-schema-id`` this resource names, if it names one."""
+        schema = props.get(self.spec.schema_input) if self.spec.schema_input else None
+        return (
+            replace(self.spec.endpoint, schema_id=schema) if isinstance(schema, str) and schema else self.spec.endpoint
+        )
+
+    def _with_schema(self, outputs: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        if self.spec.schema_input and props.get(self.spec.schema_input):
+            outputs[self.spec.schema_input] = props[self.spec.schema_input]
+        return outputs
+
+    def _writer(self, props: Optional[dict[str, Any]] = None) -> Writer:
         from .writes import WritePolicy, Writer
 
         settings = self.settings
@@ -208,7 +224,7 @@ class SpecProvider(ResourceProvider):
             attempts=settings.max_retries + 1,
             settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout),
         )
-        return Writer(self.spec, self.client, settings.client_id, policy)
+        return Writer(self.spec, self.client, settings.client_id, policy, endpoint=self._endpoint(props or {}))
 
     def _sandbox(self, props: dict[str, Any]) -> str:
         return props.get(SANDBOX_NAME) or self.settings.sandbox_name

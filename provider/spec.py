@@ -51,6 +51,8 @@ class Endpoint:
     query: Mapping[str, str] = field(default_factory=dict)
     item_schema: bool = False
     """Every call carries ``x-schema-id`` (``adobe:itemSchemaId``): Decisioning's decision items."""
+    schema_id: Optional[str] = None
+    """The ``x-schema-id`` of this resource's calls, when it names one (else ``adobe:itemSchemaId``)."""
 
     def item(self, object_id: str) -> str:
         return f"{self.collection}/{quote(object_id, safe=':')}"
@@ -201,6 +203,9 @@ class ResourceSpec:
     """Where the API has no delete: the field and value that archive the object instead (as the UI does)."""
     notices: Mapping[str, str] = field(default_factory=dict)
     """Inputs check always sets, so every plan of the resource shows them (what destroy does, say)."""
+    schema_input: Optional[str] = None
+    """The input naming the ``x-schema-id`` of the object's calls (``schemaId``): not a field of the object, so
+    never diffed; the sandbox's item catalog schema, which differs from sandbox to sandbox."""
     checks: tuple["Callable[[Mapping[str, Any], Settings], list[Failure]]", ...] = ()
     """Plan-time checks that need the stack's settings (a decision item's attributes against its catalog)."""
 
@@ -227,7 +232,8 @@ class ResourceSpec:
 
     @cached_property
     def known_inputs(self) -> tuple[str, ...]:
-        return (*self.user_fields, SANDBOX_NAME, self.adopt_input, *self.notices)
+        schema = (self.schema_input,) if self.schema_input else ()
+        return (*self.user_fields, SANDBOX_NAME, self.adopt_input, *schema, *self.notices)
 
     @property
     def pulumi_type(self) -> str:

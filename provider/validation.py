@@ -131,6 +131,10 @@ def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: s
     if adopt is not None and not is_unknown(adopt) and (not isinstance(adopt, str) or not adopt.strip()):
         failures.append(Failure(spec.adopt_input, f"must be the id of an existing {spec.label}"))
 
+    schema = news.get(spec.schema_input) if spec.schema_input else None
+    if schema is not None and not is_unknown(schema) and (not isinstance(schema, str) or not schema.strip()):
+        failures.append(Failure(str(spec.schema_input), "must be the id of the item catalog's schema"))
+
     if model is not None:
         inputs: dict[str, Any] = model.to_api()  # type: ignore[attr-defined]
     else:
@@ -143,6 +147,8 @@ def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: s
     inputs[SANDBOX_NAME] = sandbox
     if adopt is not None:
         inputs[spec.adopt_input] = adopt
+    if schema is not None and spec.schema_input:
+        inputs[spec.schema_input] = schema
     return Checked(inputs=inputs, failures=failures)
 
 

@@ -19,7 +19,7 @@ from .model import Metadata
 from .patch import changed_by_others, changed_fields, guarded_patch
 from .redact import http_log
 from .retry import Budget
-from .spec import ResourceSpec
+from .spec import Endpoint, ResourceSpec
 from .validation import canonical, user_fields, with_known_family
 
 # The Date header that gives us the server's clock has whole seconds: an object created more than
@@ -76,9 +76,10 @@ class Writer:
         client_id: Optional[str],
         policy: WritePolicy,
         claims: OfferClaims = CLAIMS,
+        endpoint: Optional[Endpoint] = None,
     ) -> None:
         self._spec = spec
-        self._endpoint = spec.endpoint
+        self._endpoint = endpoint or spec.endpoint
         self._client = client
         self._client_id = client_id
         self._policy = policy

@@ -36,6 +36,9 @@ from .selection_strategy import EligibilityConstraint
 MAX_NESTING = 4  # Adobe's catalog page: custom attributes nest up to 4 levels.
 MAX_ATTRIBUTES = 100  # and up to 100 custom attributes per catalog schema.
 ATTRIBUTE_TYPES = ("string", "integer", "number", "boolean", "date", "date-time", "asset")
+"""The Decisioning attribute types (String, Integer, Boolean, Date, DateTime, Decisioning Asset; Object is a
+mapping of them), by the names ``adobe:itemAttributes`` gives them, or as JSON Schema (``{"type": "integer"}``,
+``{"type": "object", "properties": {...}}``)."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ITEM = ("_experience", "decisioning", "decisionitem")
 _OFFER_ITEM = ("_experience", "decisioning", "offeritem")
@@ -142,6 +145,14 @@ def _against(values: Mapping[str, Any], declared: Mapping[str, Any], path: str, 
         kind = declared[key]
         if is_unknown(value):
             continue
+        if isinstance(kind, Mapping) and isinstance(kind.get("type"), str):
+            # The JSON Schema form: {"type": "object", "properties": {...}} or {"type": "string", "format": ...}.
+            if kind["type"] == "object":
+                kind = kind.get("properties") or {}
+            else:
+                kind = {"date": "date", "date-time": "date-time", "uri": "asset"}.get(
+                    str(kind.get("format")), kind["type"]
+                )
         if isinstance(kind, Mapping):
             if not isinstance(value, Mapping):
                 failures.append(Failure(where, "must be an object (the catalog's schema says so)"))
@@ -206,6 +217,7 @@ DECISION_ITEM = ResourceSpec(
     diffed_by_key=frozenset({"calendarConstraints"}),
     references=(Reference("profileConstraint.eligibilityRule", "DecisionRule"),),
     checks=(check_attributes,),
+    schema_input="schemaId",
 )
 
 

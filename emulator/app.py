@@ -18,10 +18,12 @@ from .errors import ApiError, gateway_error, ims_error, problem, status_phrase
 from .faults import Fault, FaultInjector
 from .gateway import authenticate
 from .ims import TokenIssuer
-from .kinds import collection_paths, kind_at, puts_replace
+from .kinds import collection_paths, item_methods, kind_at, kind_for_body, path_kinds
 from .library_api import LibraryApi
 from .log import REDACTED, LoggedRequest, RequestLog, redact_headers, redact_mapping
 from .replies import Reply
+from .schema_registry import PREFIX as SCHEMA_PREFIX
+from .schema_registry import list_schemas, look_up, stats
 from .settings import ServiceConfig
 from .store import Store
 
@@ -35,7 +37,6 @@ def _routes() -> Map:
     """IMS's token endpoint, and a collection and an item route for every collection path of the family."""
     rules = [Rule(IMS_PATH, methods=["POST"], endpoint="token")]
     for path in collection_paths():
-        item_methods = ["GET", "PATCH", "DELETE"] + (["PUT"] if puts_replace(path) else [])
         rules += [
             Rule(
                 f"{DPS_PREFIX}/{path}",
@@ -46,10 +47,19 @@ def _routes() -> Map:
             ),
             # Ids contain colons (dps:fallback-offer:...): the path converter takes them whole.
             Rule(
-                f"{DPS_PREFIX}/{path}/<path:object_id>", methods=item_methods, endpoint="item", defaults={"path": path}
+                f"{DPS_PREFIX}/{path}/<path:object_id>",
+                methods=item_methods(path),
+                endpoint="item",
+                defaults={"path": path},
             ),
         ]
-    return Map(rules)
+    rules += [
+        Rule(f"{SCHEMA_PREFIX}/stats", methods=["GET"], endpoint="stats"),
+        Rule(f"{SCHEMA_PREFIX}/tenant/schemas", methods=["GET"], endpoint="schemas"),
+        Rule(f"{SCHEMA_PREFIX}/tenant/schemas/<path:schema_id>", methods=["GET"], endpoint="schema"),
+    ]
+    # Schema ids in paths may be whole URLs (https://ns.adobe.com/...): keep their double slashes.
+    return Map(rules, merge_slashes=False)
 
 
 _ROUTES = _routes()
@@ -74,12 +84,32 @@ def service_of(path: str) -> str:
     return "ims" if path.startswith("/ims") else "dps"
 
 
-def kind_of_request(path: str, offer_type: str | None) -> str | None:
-    """The kind of object a dps request addresses (for the log), or None (IMS, unknown route or offer type)."""
+def kind_of_request(
+    path: str, offer_type: str | None, body: Any = None, filters: list[str] | None = None, store: Store | None = None
+) -> str | None:
+    """The kind of object a dps request addresses (for the log), or None (IMS, unknown route or offer type).
+
+    Where two kinds share a path: a create's body flag tells, an item's stored kind tells, and a list
+    is the flagged kind's when a `property` filter asks for the flag (`exdRule==true`), else the legacy one's.
+    """
     if not path.startswith(DPS_PREFIX + "/"):
         return None
-    kind = kind_at(path[len(DPS_PREFIX) + 1 :].split("/", 1)[0], offer_type)
-    return kind.name if kind else None
+    collection, _, object_id = path[len(DPS_PREFIX) + 1 :].partition("/")
+    kind = kind_at(collection, offer_type)
+    kinds = path_kinds(collection)
+    if kind is None or kind.flag is None:
+        return kind.name if kind else None
+    if object_id:
+        held = store.kind_name_of(object_id) if store is not None else None
+        return held if held in {k.name for k in kinds} else kind.name
+    if body is not None:
+        return kind_for_body(collection, offer_type, body).name
+    for flagged in kinds:
+        assert flagged.flag is not None
+        wanted = f"{flagged.flag[0]}=={str(flagged.flag[1]).lower()}"
+        if flagged.flag[1] and any(wanted in (f or "").replace(" ", "") for f in filters or []):
+            return flagged.name
+    return kind.name
 
 
 def _logged_body(raw: bytes, service: str) -> Any:
@@ -148,7 +178,13 @@ class EmulatorApp:
                 service=service,
                 started=time.time(),
                 duration=0.0,
-                kind=kind_of_request(request.path, request.args.get("offer-type")),
+                kind=kind_of_request(
+                    request.path,
+                    request.args.get("offer-type"),
+                    _logged_body(raw, service) if request.method == "POST" else None,
+                    request.args.getlist("property"),
+                    self.library.store,
+                ),
                 client_port=_port(environ),
             )
         )
@@ -245,7 +281,9 @@ class EmulatorApp:
             return Reply.error(problem(500, "unexpected error in the emulator"), request_id)
 
     def _dispatch(self, request: Request, service: str) -> Reply:
-        if service == "dps" and (request.path == DPS_PREFIX or request.path.startswith(DPS_PREFIX + "/")):
+        if service == "dps" and (
+            request.path == DPS_PREFIX or request.path.startswith((DPS_PREFIX + "/", SCHEMA_PREFIX + "/"))
+        ):
             # The gateway authenticates before the service routes.
             caller = authenticate(request.headers, self.tokens, self.config.sandboxes)
         else:
@@ -265,6 +303,12 @@ class EmulatorApp:
         if endpoint == "token":
             return Reply(200, self.tokens.issue(request.form.to_dict()))
         assert caller is not None
+        if endpoint == "stats":
+            return stats(self.library.store, caller)
+        if endpoint == "schemas":
+            return list_schemas(self.library.store, caller)
+        if endpoint == "schema":
+            return look_up(request, self.library.store, caller, values["schema_id"])
         if endpoint == "collection":
             return self.library.collection(request, caller, values["path"])
         return self.library.item(request, caller, values["path"], values["object_id"])

@@ -17,6 +17,10 @@ _SCHEMA_BASE = "https://ns.adobe.com/experience/offer-management/"
 # A kind's own field checks, and a hook that normalises its fields before they are stored.
 CheckFields = Callable[[dict[str, Any], Checker], None]
 Prepare = Callable[[dict[str, Any], ServiceConfig], None]
+# Sets the fields the server owns inside an object's own fields (a decision item's `itemID`), from its id.
+Derive = Callable[[dict[str, Any], str], None]
+# Problems with an update, given the stored fields and the new ones (an archived item stays archived).
+CheckUpdate = Callable[[dict[str, Any], dict[str, Any]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class Kind:
     name: str  # stable name for the Python API, seed files and the log
     title: str  # for messages: "no placement with id ..."
     path: str  # collection path below /data/core/dps
-    schema: str
+    schema: str | None  # what look-ups show in `schemas` (None: no `schemas` at all)
     id_prefix: str
     fields: tuple[str, ...]  # every user-owned top-level field (name and description included)
     check: CheckFields
@@ -67,6 +71,18 @@ class Kind:
     replace_with_put: bool = False  # PUT with a whole body updates, besides PATCH
     lookup_dates: str = "offset"  # look-up dates as ...+00:00 ("offset") or ...Z ("z")
     prepare: Prepare | None = None  # normalise fields before they are stored
+    # Two kinds share a collection path, told apart by a boolean field of the body: (field, value).
+    # The kind whose value is False also takes bodies without the field (the legacy kinds).
+    flag: tuple[str, bool] | None = None
+    patches: bool = True  # PATCH (JSON Patch) updates
+    deletes: bool = True  # DELETE is documented
+    schemas_bare: bool = False  # `schemas` is the bare string, not a list (Decisioning placements)
+    uses_catalog: bool = False  # the body's `_<tenant>` object holds the catalog's custom attributes
+    needs_schema_id: bool = False  # every call carries `x-schema-id` naming the sandbox's catalog schema
+    put_takes_id: bool = False  # a PUT body may repeat the object's own id (the page's example does)
+    server_paths: tuple[str, ...] = ()  # JSON Pointers inside the fields that the server owns
+    derive: Derive | None = None
+    check_update: CheckUpdate | None = None
 
 
 def _upper_return_type(fields: dict[str, Any], config: ServiceConfig) -> None:
@@ -78,6 +94,35 @@ def _upper_return_type(fields: dict[str, Any], config: ServiceConfig) -> None:
         and isinstance(return_type.get("type"), str)
     ):
         fields["returnType"] = {**return_type, "type": return_type["type"].upper()}
+
+
+_FORMULA_FIELDS = ("name", "description", "expression", "returnType", "definedOn", "exdFunction", "isPure")
+_EXD_RULE = ("eligibility-rule",)
+_ITEM = "/_experience/decisioning/"
+_ITEM_ID = _ITEM + "decisionitem/itemID"
+_FCAP_INDEX = _ITEM + "offeritem/fCapConstraintsLastIndex"
+
+
+def _derive_item(fields: dict[str, Any], object_id: str) -> None:
+    """A decision item's server-owned fields, as its look-up page shows them: `itemID` (= id) and
+    `fCapConstraintsLastIndex` (0 on the page; the emulator keeps it there)."""
+    decisioning = fields.get("_experience", {}).get("decisioning", {})
+    decisioning.get("offeritem", {})["fCapConstraintsLastIndex"] = 0
+    item = decisioning.get("decisionitem", {})
+    item["itemID"] = object_id
+    item.setdefault("itemLabels", [])
+    item.setdefault("itemTags", [])
+
+
+def _archived_stays_archived(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The UI's rule: an archived decision item cannot go back to draft or approved."""
+
+    def status(fields: dict[str, Any]) -> Any:
+        return fields.get("_experience", {}).get("decisioning", {}).get("offeritem", {}).get("lifecycleStatus")
+
+    if status(old) == "archived" and status(new) != "archived":
+        return ["_experience.decisioning.offeritem.lifecycleStatus: an archived decision item cannot change status"]
+    return []
 
 
 _OFFER_FIELDS = (
@@ -183,8 +228,10 @@ KINDS: tuple[Kind, ...] = (
         "offer-rules",
         _SCHEMA_BASE + "eligibility-rule;version=0.3",
         "dps:eligibility-rule:",
-        ("name", "description", "condition", "definedOn"),
-        validators.decision_rule,
+        ("name", "description", "condition", "definedOn", "exdRule"),
+        validators.legacy_decision_rule,
+        flag=("exdRule", False),
+        replace_with_put=True,
     ),
     Kind(
         "ranking-formula",
@@ -192,11 +239,97 @@ KINDS: tuple[Kind, ...] = (
         "ranking-formulas",
         _SCHEMA_BASE + "ranking-function",
         "dps:ranking-function:",
-        ("name", "description", "expression", "returnType", "definedOn", "exdFunction", "isPure"),
-        validators.ranking_formula,
+        _FORMULA_FIELDS,
+        validators.legacy_ranking_formula,
         replace_with_put=True,
         lookup_dates="z",
         prepare=_upper_return_type,
+        flag=("exdFunction", False),
+    ),
+    # -- Adobe's Decisioning model (KINDS.md, "The Decisioning kinds") --
+    Kind(
+        "decision-item",
+        "decision item",
+        "offer-items",
+        None,
+        "dps:offer-item:",
+        ("_experience",),
+        validators.decision_item,
+        lookup_dates="z",
+        uses_catalog=True,
+        needs_schema_id=True,
+        server_paths=(_ITEM_ID, _FCAP_INDEX),
+        derive=_derive_item,
+        check_update=_archived_stays_archived,
+        references=(Reference("_experience.decisioning.decisionitem.itemConstraints.eligibilityRule", _EXD_RULE),),
+    ),
+    Kind(
+        "item-collection",
+        "item collection",
+        "item-collections",
+        "https://ns.adobe.com/experience/decisioning/item-collection;version=1.2",
+        "dps:item-collection:",
+        ("name", "description", "constraints", "tags"),
+        validators.item_collection,
+        defaults={"tags": []},
+        lookup_dates="z",
+        uses_catalog=True,
+    ),
+    Kind(
+        "selection-strategy",
+        "selection strategy",
+        "selection-strategies",
+        _SCHEMA_BASE + "selection-strategy;version=0.2",
+        "dps:selection-strategy:",
+        ("name", "description", "rank", "profileConstraint", "optionSelection"),
+        validators.selection_strategy,
+        lookup_dates="z",
+        references=(
+            Reference("optionSelection.filter", ("item-collection",)),
+            Reference("profileConstraint.eligibilityRule", _EXD_RULE),
+            Reference("rank.order.function", ("exd-ranking-formula",)),
+        ),
+    ),
+    Kind(
+        "eligibility-rule",
+        "eligibility rule",
+        "offer-rules",
+        _SCHEMA_BASE + "eligibility-rule;version=0.3",
+        "dps:eligibility-rule:",
+        ("name", "description", "condition", "definedOn", "exdRule"),
+        validators.eligibility_rule,
+        flag=("exdRule", True),
+        replace_with_put=True,
+        lookup_dates="z",
+    ),
+    Kind(
+        "exd-ranking-formula",
+        "Decisioning ranking formula",
+        "ranking-formulas",
+        _SCHEMA_BASE + "ranking-function",
+        "dps:ranking-function:",
+        _FORMULA_FIELDS,
+        validators.exd_ranking_formula,
+        replace_with_put=True,
+        lookup_dates="z",
+        prepare=_upper_return_type,
+        flag=("exdFunction", True),
+    ),
+    Kind(
+        "exd-placement",
+        "Decisioning placement",
+        "exd-placements",
+        "exd-placement",
+        "dps:exd-placement:",
+        ("name", "description", "channel", "channelConfiguration", "tags", "status"),
+        validators.exd_placement,
+        defaults={"status": "active"},
+        lookup_dates="z",
+        schemas_bare=True,
+        replace_with_put=True,
+        patches=False,
+        deletes=False,
+        put_takes_id=True,
     ),
 )
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
@@ -212,8 +345,14 @@ GUARDRAILS: dict[str, Guardrail] = {
         Guardrail("collections", ("collection",), 10_000, "collections"),
         Guardrail("collection-qualifiers", ("collection-qualifier",), 1_000, "collection qualifiers"),
         Guardrail(
-            "rules-and-formulas", ("decision-rule", "ranking-formula"), 10_000, "decision rules and ranking formulas"
+            "rules-and-formulas",
+            ("decision-rule", "ranking-formula", "eligibility-rule", "exd-ranking-formula"),
+            10_000,
+            "decision rules and ranking formulas",
         ),
+        Guardrail("decision-items", ("decision-item",), 10_000, "decision items"),
+        Guardrail("item-collections", ("item-collection",), 10_000, "item collections"),
+        Guardrail("exd-placements", ("exd-placement",), 1_000, "Decisioning placements"),
     )
 }
 
@@ -227,20 +366,64 @@ def kind_named(name: str) -> Kind:
 
 
 def collection_paths() -> list[str]:
-    """Every collection path, once (the two offer types share `offers`)."""
+    """Every collection path, once (the two offer types share `offers`, rules and formulas their paths)."""
     return list(dict.fromkeys(kind.path for kind in KINDS))
+
+
+def path_kinds(path: str) -> tuple[Kind, ...]:
+    """Every kind stored under a collection path."""
+    return tuple(kind for kind in KINDS if kind.path == path)
 
 
 def puts_replace(path: str) -> bool:
     """Whether PUT on an item of this collection replaces it."""
-    return any(kind.replace_with_put for kind in KINDS if kind.path == path)
+    return any(kind.replace_with_put for kind in path_kinds(path))
+
+
+def item_methods(path: str) -> list[str]:
+    """The methods an item route of this collection answers (GET always)."""
+    kinds = path_kinds(path)
+    methods = ["GET"]
+    methods += ["PATCH"] if any(k.patches for k in kinds) else []
+    methods += ["PUT"] if any(k.replace_with_put for k in kinds) else []
+    methods += ["DELETE"] if any(k.deletes for k in kinds) else []
+    return methods
 
 
 def kind_at(path: str, offer_type: str | None) -> Kind | None:
-    """The kind a request to this collection path (and `offer-type`) addresses, or None."""
+    """The kind a request to this collection path (and `offer-type`) addresses, or None.
+
+    Where two kinds share a path (told apart by a flag), this is the legacy one: `kinds_at` gives both.
+    """
     if path == "offers":
         return OFFER_TYPES.get(offer_type or "")
     return next((kind for kind in KINDS if kind.path == path), None)
+
+
+def kinds_at(path: str, offer_type: str | None) -> tuple[Kind, ...]:
+    """Every kind a request to this collection path may address: one, or the two a flag tells apart."""
+    if path == "offers":
+        return (resolve(path, offer_type),)
+    return path_kinds(path)
+
+
+def kind_for_body(path: str, offer_type: str | None, body: Any) -> Kind:
+    """The kind a create (or seed) body belongs to: by `offer-type`, or by the flag of a shared path."""
+    kinds = kinds_at(path, offer_type)
+    if len(kinds) == 1:
+        return kinds[0]
+    flagged = isinstance(body, dict)
+    for kind in kinds:
+        assert kind.flag is not None
+        field_name, value = kind.flag
+        if flagged and (body.get(field_name) is True) == value:
+            return kind
+    return next(kind for kind in kinds if kind.flag is not None and not kind.flag[1])
+
+
+def siblings(kind: Kind) -> tuple[Kind, ...]:
+    """The kinds that share this kind's collection path (itself included), apart from the offer types."""
+    return (kind,) if kind.offer_type else path_kinds(kind.path)
 
 
 def resolve(path: str, offer_type: str | None) -> Kind:

@@ -11,7 +11,9 @@ from typing import Any, Iterable, Mapping
 
 from . import seeding
 from .app import DPS_PREFIX, IMS_PATH, EmulatorApp
+from .catalog import DEFAULT_TENANT, check_tenant, normalise_attributes
 from .connections import KeepAliveServer
+from .errors import ApiError
 from .faults import FaultInjector
 from .ims import TokenIssuer
 from .kinds import GUARDRAILS, kind_named
@@ -50,6 +52,8 @@ class Emulator:
         guardrails: Mapping[str, int] | None = None,
         return_type_case: str = "upper",
         keep_alive_timeout: float = DEFAULT_KEEP_ALIVE_TIMEOUT,
+        tenant_id: str = DEFAULT_TENANT,
+        catalog_attributes: Mapping[str, Any] | None = None,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
@@ -68,6 +72,8 @@ class Emulator:
             referential_integrity=referential_integrity,
             guardrails={"offers": max_offers_per_sandbox, **(guardrails or {})},
             sandboxes=None if sandboxes is None else frozenset(sandboxes),
+            tenant_id=check_tenant(tenant_id),
+            catalog_attributes=normalise_attributes(catalog_attributes or {}),
         )
         self.link_form = link_form
         self.return_type_case = return_type_case
@@ -242,6 +248,56 @@ class Emulator:
         left alone. `client_id` overrides the file's default creator. ValueError if refused.
         """
         return self._store.seed(seeding.read(path, client_id), skip_existing=True)
+
+    def define_catalog(self, org: str, sandbox: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        """Give one sandbox's item catalog schema these custom attributes (as made in the UI's schema editor);
+        the schema as the Schema Registry shows it. ValueError when malformed (catalog.py has the format).
+
+        Items already stored are not checked again, as Adobe's are not when a schema changes.
+        """
+        self._config.sandbox_catalogs[(org, sandbox)] = normalise_attributes(attributes)
+        return self.catalog_schema(org, sandbox)
+
+    def catalog_schema(self, org: str, sandbox: str) -> dict[str, Any]:
+        """The item catalog schema of a sandbox, as the Schema Registry answers a full look-up."""
+        return self._store.catalog(org, sandbox).document()
+
+    def catalog_schema_id(self, org: str, sandbox: str) -> str:
+        """The `x-schema-id` that decision item calls in this sandbox send (the schema's `$id`)."""
+        return self._store.catalog(org, sandbox).schema_id
+
+    def find(self, org: str, sandbox: str, object_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(kind name, look-up shape) of the object with this id, whatever its kind; None when there is none."""
+        return self._store.find(org, sandbox, object_id)
+
+    def edit(
+        self,
+        org: str,
+        sandbox: str,
+        object_id: str,
+        changes: Mapping[str, Any] | list[dict[str, Any]],
+        client_id: str = seeding.DEFAULT_SEED_CLIENT_ID,
+    ) -> dict[str, Any]:
+        """Change an object as another client (someone in the Adobe UI) would: etag + 1, last modified by
+        `client_id`; the object's new look-up shape. Not logged, no HTTP: for testing drift and conflicts.
+
+        `changes` maps top-level fields to new values (None removes one), or is a JSON Patch array for
+        nested edits. Works for every kind, also where the API has no PATCH (Decisioning placements).
+        ValueError when there is no such object or the result is invalid.
+        """
+        found = self._store.find(org, sandbox, object_id)
+        if found is None:
+            raise ValueError(f"no object with id {object_id} in org {org}, sandbox {sandbox}")
+        kind = kind_named(found[0])
+        try:
+            self._store.edit(
+                kind, org, sandbox, object_id, dict(changes) if isinstance(changes, Mapping) else changes, client_id
+            )
+        except ApiError as err:
+            raise ValueError(str(err.body.get("detail", err))) from None
+        edited = self._store.get(kind, org, sandbox, object_id)
+        assert edited is not None
+        return edited
 
     def get(self, kind: str, org: str, sandbox: str, object_id: str) -> dict[str, Any] | None:
         """The look-up shape of an object of `kind`, or None."""

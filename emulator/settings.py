@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 # How list answers write their `_links` hrefs: relative to the dps base URL (`/offers?...`, the
 # documented examples), root-relative (`/data/core/dps/offers?...`) or absolute (`http://host/...`).
@@ -26,3 +26,8 @@ class ServiceConfig:
     guardrails: dict[str, int] = field(default_factory=dict)
     # The only sandboxes that exist (any other x-sandbox-name is refused by the gateway); None: every one.
     sandboxes: Optional[frozenset[str]] = None
+    # The item catalog: the tenant id (its `_<tenant>` key), the custom attributes every sandbox's catalog
+    # schema defines (normalised, catalog.normalise_attributes) and, per (org, sandbox), ones that differ.
+    tenant_id: str = "offerform"
+    catalog_attributes: dict[str, Any] = field(default_factory=dict)
+    sandbox_catalogs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)

@@ -80,12 +80,13 @@ def receipt(obj: StoredObject, org: str, sandbox: str, with_dataset: bool = Fals
 
 
 def lookup(obj: StoredObject, kind: Kind, org: str, sandbox: str) -> dict[str, Any]:
-    """What look-up and list answer: metadata (`created`/`modified`, `schemas`) plus every field."""
+    """What look-up and list answer: metadata (`created`/`modified`, `schemas` where the kind shows them) plus every
+    field."""
     body: dict[str, Any] = {
         "created": lookup_date(obj.created, kind.lookup_dates),
         "modified": lookup_date(obj.modified, kind.lookup_dates),
         "etag": obj.etag,
-        "schemas": [kind.schema],
+        "schemas": kind.schema if kind.schemas_bare else [kind.schema],
         "createdBy": user_of(obj.created_by_client_id),
         "lastModifiedBy": user_of(obj.last_modified_by_client_id),
         "createdByClientId": obj.created_by_client_id,
@@ -93,5 +94,7 @@ def lookup(obj: StoredObject, kind: Kind, org: str, sandbox: str) -> dict[str, A
         "sandboxId": sandbox_id(org, sandbox),
         "id": obj.id,
     }
+    if kind.schema is None:
+        del body["schemas"]
     body.update(obj.fields)
     return body

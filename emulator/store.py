@@ -10,8 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import jsonpointer
+
 from . import persistence
-from .errors import ApiError, not_found, problem
+from .catalog import Catalog
+from .errors import ApiError, bad_request, not_found, problem, validation_failed
 from .kinds import BY_NAME, GUARDRAILS, Kind
 from .patching import apply_patch
 from .references import Referrer, check_targets, named_ids, refuse_if_referenced
@@ -53,9 +56,14 @@ class Store:
 
     # -- operations -----------------------------------------------------------------------------
 
+    def catalog(self, org: str, sandbox: str) -> Catalog:
+        """The item catalog (schema ids, custom attributes) of one org and sandbox."""
+        attributes = self.config.sandbox_catalogs.get((org, sandbox), self.config.catalog_attributes)
+        return Catalog(org, sandbox, self.config.tenant_id, attributes)
+
     def create(self, kind: Kind, org: str, sandbox: str, body: Any, client_id: str) -> dict[str, Any]:
         """Validate and store a new object; returns the create receipt. ApiError when refused."""
-        fields = self._prepared(kind, body)
+        fields = self._prepared(kind, body, org, sandbox)
         with self._lock:
             self._check_references(kind, org, sandbox, fields)
             stored = self._insert(kind, org, sandbox, fields, client_id)
@@ -72,14 +80,34 @@ class Store:
         """Look-up shapes of every object of this kind in a sandbox, in creation order (private copies)."""
         return [doc for _, doc in self.numbered(kind, org, sandbox)]
 
-    def numbered(self, kind: Kind, org: str, sandbox: str) -> list[tuple[int, dict[str, Any]]]:
-        """(creation sequence, look-up shape) for every object of this kind: what listing sorts and pages."""
+    def numbered(self, kind: Kind | Sequence[Kind], org: str, sandbox: str) -> list[tuple[int, dict[str, Any]]]:
+        """(creation sequence, look-up shape) for every object of these kinds: what listing sorts and pages."""
+        kinds = {k.name: k for k in ([kind] if isinstance(kind, Kind) else kind)}
         with self._lock:
             return [
-                (o.seq, copy.deepcopy(lookup(o, kind, org, sandbox)))
+                (o.seq, copy.deepcopy(lookup(o, kinds[o.kind], org, sandbox)))
                 for o in self._scopes.get((org, sandbox), {}).values()
-                if o.kind == kind.name
+                if o.kind in kinds
             ]
+
+    def kind_name_of(self, object_id: str) -> str | None:
+        """The kind name of the object with this id in any sandbox (ids are unique across the store), or None."""
+        with self._lock:
+            held = self._holder(object_id)
+            return held.kind if held is not None else None
+
+    def find(self, org: str, sandbox: str, object_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(kind name, look-up shape) of the object with this id in a sandbox, whatever its kind; or None."""
+        with self._lock:
+            stored = self._scopes.get((org, sandbox), {}).get(object_id)
+            if stored is None:
+                return None
+            return stored.kind, copy.deepcopy(lookup(stored, BY_NAME[stored.kind], org, sandbox))
+
+    def kind_of(self, kinds: Sequence[Kind], org: str, sandbox: str, object_id: str) -> Kind | None:
+        """Which of these kinds the object with this id is in this sandbox, or None."""
+        stored = self._scopes.get((org, sandbox), {}).get(object_id)
+        return next((k for k in kinds if stored is not None and stored.kind == k.name), None)
 
     def patch(
         self, kind: Kind, org: str, sandbox: str, object_id: str, ops: Any, client_id: str, test_failure_status: int
@@ -91,7 +119,25 @@ class Store:
 
     def replace(self, kind: Kind, org: str, sandbox: str, object_id: str, body: Any, client_id: str) -> dict[str, Any]:
         """Replace every user field with a whole new body (PUT); returns the update receipt."""
+        if kind.put_takes_id and isinstance(body, dict) and "id" in body:
+            if body["id"] != object_id:
+                raise bad_request(f"the body's id {body['id']!r} is not the id in the path ({object_id})")
+            body = {key: value for key, value in body.items() if key != "id"}
         return self._update(kind, org, sandbox, object_id, client_id, lambda current: body)
+
+    def edit(self, kind: Kind, org: str, sandbox: str, object_id: str, changes: Any, client_id: str) -> dict[str, Any]:
+        """Change an object as another client (the UI) would, whatever verbs the API offers for its kind.
+
+        `changes` is a JSON Patch array, or a mapping of top-level fields to new values (None removes one).
+        """
+        if isinstance(changes, dict):
+
+            def merged(current: dict[str, Any]) -> dict[str, Any]:
+                result = {**current, **changes}
+                return {key: value for key, value in result.items() if value is not None}
+
+            return self._update(kind, org, sandbox, object_id, client_id, merged)
+        return self.patch(kind, org, sandbox, object_id, changes, client_id, 400)
 
     def delete(self, kind: Kind, org: str, sandbox: str, object_id: str) -> bool:
         """Remove an object; False when there is none of this kind with that id; 409 while referenced (if checked)."""
@@ -123,7 +169,7 @@ class Store:
                         continue
                     if entry.object_id is not None and self._holder(entry.object_id) is not None:
                         raise problem(409, f"an object with id {entry.object_id} already exists")
-                    fields = self._prepared(entry.kind, entry.body)
+                    fields = self._prepared(entry.kind, entry.body, entry.org, entry.sandbox)
                     made.append(
                         (
                             entry,
@@ -149,12 +195,29 @@ class Store:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _prepared(self, kind: Kind, body: Any) -> dict[str, Any]:
+    def _prepared(self, kind: Kind, body: Any, org: str, sandbox: str) -> dict[str, Any]:
         """The fields to store: validated (400 otherwise), defaults filled in, normalised as the kind says."""
-        fields = copy.deepcopy(validated(kind, body))
+        fields = copy.deepcopy(validated(kind, body, self.catalog(org, sandbox) if kind.uses_catalog else None))
         if kind.prepare is not None:
             kind.prepare(fields, self.config)
         return fields
+
+    @staticmethod
+    def _without_server_paths(kind: Kind, current: dict[str, Any], new: Any) -> Any:
+        """An update's fields without the server-owned ones inside them (re-derived after): 400 if it changes one."""
+        if not kind.server_paths or not isinstance(new, dict):
+            return new
+        new = copy.deepcopy(new)
+        for pointer in kind.server_paths:
+            path = jsonpointer.JsonPointer(pointer)
+            parent_path, last = jsonpointer.JsonPointer.from_parts(path.parts[:-1]), path.parts[-1]
+            parent = parent_path.resolve(new, None)
+            if not isinstance(parent, dict) or last not in parent:
+                continue
+            if parent[last] != path.resolve(current, None):
+                raise validation_failed([f"{pointer[1:].replace('/', '.')} is managed by the server and cannot be set"])
+            del parent[last]
+        return new
 
     def _find(self, kind: Kind, org: str, sandbox: str, object_id: str) -> StoredObject | None:
         stored = self._scopes.get((org, sandbox), {}).get(object_id)
@@ -174,6 +237,8 @@ class Store:
         stored = StoredObject(
             kind.name, object_id or self._new_id(kind), self._seq, fields, 1, moment, moment, client_id, client_id
         )
+        if kind.derive is not None:
+            kind.derive(stored.fields, stored.id)
         objects[stored.id] = stored
         return stored
 
@@ -190,7 +255,14 @@ class Store:
             stored = self._find(kind, org, sandbox, object_id)
             if stored is None:
                 raise not_found(f"no {kind.title} with id {object_id}")
-            fields = self._prepared(kind, new_body(stored.fields))
+            fields = self._prepared(
+                kind, self._without_server_paths(kind, stored.fields, new_body(stored.fields)), org, sandbox
+            )
+            problems = kind.check_update(stored.fields, fields) if kind.check_update else []
+            if problems:
+                raise validation_failed(problems)
+            if kind.derive is not None:
+                kind.derive(fields, stored.id)
             self._check_guardrails(kind, self._scopes[(org, sandbox)], fields, stored)
             self._check_references(kind, org, sandbox, fields)
             stored.fields = fields

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .errors import validation_failed
 
 if TYPE_CHECKING:
+    from .catalog import Catalog
     from .kinds import Kind
 
 SERVER_FIELDS = frozenset(
@@ -58,8 +59,9 @@ class Checker:
     else None; a missing optional key is no problem.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, catalog: Catalog | None = None) -> None:
         self.problems: list[str] = []
+        self.catalog = catalog  # the sandbox's item catalog, for kinds whose bodies it shapes (decision items)
 
     def add(self, message: str) -> None:
         """Record one problem."""
@@ -192,25 +194,27 @@ class Checker:
                 self.add(f"{child(child(path, key), name)} must be a string, not {json_type(item)}")
 
 
-def problems_of(kind: Kind, body: Any) -> list[str]:
-    """Every problem with a body of `kind` (empty when it is valid)."""
+def problems_of(kind: Kind, body: Any, catalog: Catalog | None = None) -> list[str]:
+    """Every problem with a body of `kind` (empty when it is valid); `catalog` shapes decision items."""
     if not isinstance(body, dict):
         return [f"the {kind.title} must be a JSON object, not {json_type(body)}"]
-    check = Checker()
+    check = Checker(catalog)
+    known = set(kind.fields) | ({catalog.key} if kind.uses_catalog and catalog is not None else set())
     for key in body:
         if key in SERVER_FIELDS:
             check.add(f"{key} is managed by the server and cannot be set")
-        elif key not in kind.fields:
+        elif key not in known:
             check.add(f"{key} is not a known property of a {kind.title}")
-    check.string(body, "name", required=True, max_length=MAX_NAME_LENGTH)
-    check.string(body, "description", non_empty=False)
+    if "name" in kind.fields:
+        check.string(body, "name", required=True, max_length=MAX_NAME_LENGTH)
+        check.string(body, "description", non_empty=False)
     kind.check(body, check)
     return check.problems
 
 
-def validated(kind: Kind, body: Any) -> dict[str, Any]:
+def validated(kind: Kind, body: Any, catalog: Catalog | None = None) -> dict[str, Any]:
     """The fields to store (defaults made explicit), or ApiError 400 naming every problem."""
-    problems = problems_of(kind, body)
+    problems = problems_of(kind, body, catalog)
     if problems:
         raise validation_failed(problems)
     stored = dict(body)

@@ -10,7 +10,7 @@ from offerform_emulator import Emulator
 from offerform_emulator.kinds import kind_named
 from offerform_emulator.testing import emulator, shared_emulator  # noqa: F401  (registers the fixtures)
 
-from .samples import KIND_NAMES, SAMPLES, sample, with_overrides  # noqa: F401  (with_overrides: for tests)
+from .samples import KIND_NAMES, SAMPLES, name_pointer, sample, with_overrides  # noqa: F401  (with_overrides: for tests)
 
 ORG = "TESTORG@AdobeOrg"
 SANDBOX = "prod"
@@ -63,6 +63,11 @@ class Library:
             self.headers["x-gw-ims-org-id"] = org
         if sandbox is not None:
             self.headers["x-sandbox-name"] = sandbox
+        if kind_named(kind).needs_schema_id and org is not None and sandbox is not None:
+            self.headers["x-schema-id"] = emu.catalog_schema_id(org, sandbox)
+        # A kind that shares its path with a legacy one lists with its flag, as a Decisioning client does.
+        flag = kind_named(kind).flag
+        self.list_filter = [("property", f"{flag[0]}=={str(flag[1]).lower()}")] if flag and flag[1] else []
         self.session: Any = requests  # a requests.Session to reuse connections, or the module
 
     def request(
@@ -98,7 +103,18 @@ class Library:
         return self.request("GET", f"{self.path}/{object_id}", **kwargs)
 
     def list(self, params: Any = None, **kwargs: Any) -> requests.Response:
-        return self.request("GET", self.path, params=params, **kwargs)
+        query = list(params.items()) if isinstance(params, dict) else list(params or [])
+        return self.request("GET", self.path, params=self.list_filter + query, **kwargs)
+
+    def update_name(self, object_id: str, name: str) -> requests.Response:
+        """Rename an object with the kind's update verb: a JSON Patch, or a PUT of its fields (where PUT is all)."""
+        if kind_named(self.kind).patches:
+            return self.patch(object_id, [{"op": "replace", "path": name_pointer(self.kind), "value": name}])
+        found = self.get(object_id)
+        if found.status_code != 200:
+            return found
+        fields = {k: v for k, v in found.json().items() if k in kind_named(self.kind).fields}
+        return self.put(object_id, {**fields, "name": name})
 
     def patch(self, object_id: str, ops: Any, **kwargs: Any) -> requests.Response:
         return self.request("PATCH", f"{self.path}/{object_id}", json=ops, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 WEB = "https://ns.adobe.com/xdm/channel-types/web"
@@ -132,7 +133,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "ranking-formula": {
         "name": "Test Ranking Function DPS",
         "description": "Ranking  function description",
-        "exdFunction": True,
         "returnType": {"type": "INTEGER"},
         "expression": {
             "type": "PQL",
@@ -144,7 +144,111 @@ SAMPLES: dict[str, dict[str, Any]] = {
         },
     },
 }
+
+# Adobe's Decisioning kinds, after the create examples of the Decisioning API pages.
+SAMPLES.update(
+    {
+        "decision-item": {
+            "_experience": {
+                "decisioning": {
+                    "offeritem": {"lifecycleStatus": "approved"},
+                    "decisionitem": {
+                        "itemCalendarConstraints": {
+                            "endDate": "2030-12-31T08:00:00.000Z",
+                            "startDate": "2024-06-10T04:00:00.000Z",
+                        },
+                        "itemCatalogID": "itemCatalog1234",
+                        "itemConstraints": {
+                            "eligibilityRule": "dps:eligibility-rule:0000000000000001",
+                            "profileConstraintType": "eligibilityRule",
+                        },
+                        "itemDescription": "Offer item description",
+                        "itemName": "Offer Item One",
+                        "itemPriority": 1,
+                    },
+                }
+            }
+        },
+        "item-collection": {
+            "name": "Item collection One",
+            "description": "Item collection",
+            "constraints": [
+                {
+                    "itemCatalogId": "itemCatalog1234",
+                    "uiModel": json.dumps(
+                        {
+                            "operator": "equals",
+                            "value": {"left": "_experience.decisioning.decisionitem.itemName", "right": "Some item"},
+                        }
+                    ),
+                }
+            ],
+        },
+        "selection-strategy": {
+            "name": "Selection Strategy One",
+            "description": "Selection Strategy",
+            "rank": {"priority": 1, "order": {"orderEvaluationType": "static"}},
+            "profileConstraint": {
+                "profileConstraintType": "eligibilityRule",
+                "eligibilityRule": "dps:eligibility-rule:0000000000000001",
+            },
+            "optionSelection": {"filter": "dps:item-collection:0000000000000001"},
+        },
+        "eligibility-rule": {
+            "name": "test rule",
+            "description": "Gold members in San Jose",
+            "exdRule": True,
+            "condition": {
+                "type": "PQL",
+                "format": "pql/text",
+                "value": 'billingAddress.city.equals("san jose", false)',
+            },
+        },
+        "exd-ranking-formula": {
+            "name": "Test Ranking Function DPS",
+            "description": "Ranking  function description",
+            "exdFunction": True,
+            "returnType": {"type": "INTEGER"},
+            "expression": {
+                "type": "PQL",
+                "format": "pql/text",
+                "value": "if(offer.rank.priority.isNotNull(), offer.rank.priority, 0) * 2",
+            },
+            "definedOn": {
+                "offer": {"schema": {"altId": "_experience.offer-management.personalized-offer", "version": "0"}}
+            },
+        },
+        "exd-placement": {
+            "name": "Test Exd Placement1 Pants",
+            "channel": "https://ns.adobe.com/xdm/channel-types/email",
+            "tags": ["3d75b849-b344-402b-9d9e-5d750bd46884"],
+            "channelConfiguration": "530b76f9-dcd6-4fd5-8c52-38e29b04a60a",
+            "description": "compressing alarm",
+            "status": "active",
+        },
+    }
+)
 KIND_NAMES = list(SAMPLES)
+# Where a kind keeps its name, when not in `name` (a decision item's is a standard attribute).
+NAME_PATHS = {"decision-item": "_experience.decisioning.decisionitem.itemName"}
+
+
+def name_path(kind: str) -> str:
+    """The dot path of the kind's name (`name` for all but decision items)."""
+    return NAME_PATHS.get(kind, "name")
+
+
+def name_pointer(kind: str) -> str:
+    """The JSON Pointer of the kind's name, for patches."""
+    return "/" + name_path(kind).replace(".", "/")
+
+
+def name_of(kind: str, doc: dict[str, Any]) -> Any:
+    """The name of an object of this kind (None when it has none)."""
+    value: Any = doc
+    for segment in name_path(kind).split("."):
+        value = value.get(segment) if isinstance(value, dict) else None
+    return value
 
 
 def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -159,5 +263,20 @@ def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str,
 
 
 def sample(kind: str, **overrides: Any) -> dict[str, Any]:
-    """A copy of the kind's sample with top-level fields replaced (an override of None removes the field)."""
-    return with_overrides(SAMPLES[kind], overrides)
+    """A copy of the kind's sample with top-level fields replaced (an override of None removes the field).
+
+    `name` sets (or, None, removes) the kind's name wherever the kind keeps it.
+    """
+    name_given = "name" in overrides and kind in NAME_PATHS
+    name = overrides.pop("name", None) if name_given else None
+    result = with_overrides(SAMPLES[kind], overrides)
+    if name_given:
+        *parents, last = name_path(kind).split(".")
+        node = result
+        for segment in parents:
+            node = node[segment]
+        if name is None:
+            node.pop(last, None)
+        else:
+            node[last] = name
+    return result

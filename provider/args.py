@@ -2216,13 +2216,14 @@ class DecisionItemArgs:
 
     def __init__(__self__,
                  name: pulumi.Input[str],
+                 priority: pulumi.Input[int],
                  description: Optional[pulumi.Input[str]] = None,
                  lifecycle_status: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]] = None,
-                 priority: Optional[pulumi.Input[int]] = None,
                  catalog_id: Optional[pulumi.Input[str]] = None,
                  calendar_constraints: Optional[pulumi.Input['CalendarConstraintsArgs']] = None,
                  profile_constraint: Optional[pulumi.Input['EligibilityConstraintArgs']] = None,
                  tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+                 labels: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
                  attributes: Optional[pulumi.Input[Mapping[str, Any]]] = None,
                  sandbox_name: Optional[pulumi.Input[str]] = None,
                  adopt_id: Optional[pulumi.Input[str]] = None,
@@ -2230,15 +2231,16 @@ class DecisionItemArgs:
         """Everything a decision item declares.
 
         :param name: The item's name (`itemName`).
+        :param priority: Its priority (`itemPriority`), 0 or more: higher wins.
         :param description: What it is (`itemDescription`).
         :param lifecycle_status: `draft` (the default), `approved` or `archived` (an archived item cannot come
             back).
-        :param priority: Its priority (`itemPriority`): higher wins.
         :param catalog_id: The id of the item catalog it belongs to (`itemCatalogID`).
         :param calendar_constraints: When it may be proposed (`itemCalendarConstraints`).
         :param profile_constraint: Who may get it (`itemConstraints`): everyone, or a Decisioning eligibility
             rule (`rule.id`).
         :param tags: Unified Tag ids (`itemTags`).
+        :param labels: Data usage labels (`itemLabels`).
         :param attributes: The custom attributes the catalog's schema defines (the `_<tenant>` object,
             `adobe:tenantId`), as a mapping; checked against `adobe:itemAttributes` when the stack declares
             it.
@@ -2249,12 +2251,11 @@ class DecisionItemArgs:
             `adobe:itemSchemaId`.
         """
         pulumi.set(__self__, 'name', name)
+        pulumi.set(__self__, 'priority', priority)
         if description is not None:
             pulumi.set(__self__, 'description', description)
         if lifecycle_status is not None:
             pulumi.set(__self__, 'lifecycle_status', lifecycle_status)
-        if priority is not None:
-            pulumi.set(__self__, 'priority', priority)
         if catalog_id is not None:
             pulumi.set(__self__, 'catalog_id', catalog_id)
         if calendar_constraints is not None:
@@ -2263,6 +2264,8 @@ class DecisionItemArgs:
             pulumi.set(__self__, 'profile_constraint', profile_constraint)
         if tags is not None:
             pulumi.set(__self__, 'tags', _inputs.sequence('DecisionItemArgs', 'tags', tags, 'str'))
+        if labels is not None:
+            pulumi.set(__self__, 'labels', _inputs.sequence('DecisionItemArgs', 'labels', labels, 'str'))
         if attributes is not None:
             pulumi.set(__self__, 'attributes', attributes)
         if sandbox_name is not None:
@@ -2284,6 +2287,16 @@ class DecisionItemArgs:
 
     @property
     @pulumi.getter
+    def priority(self) -> pulumi.Input[int]:
+        """Its priority (`itemPriority`), 0 or more: higher wins."""
+        return pulumi.get(self, 'priority')  # type: ignore[no-any-return]
+
+    @priority.setter
+    def priority(self, value: pulumi.Input[int]) -> None:
+        pulumi.set(self, 'priority', value)
+
+    @property
+    @pulumi.getter
     def description(self) -> Optional[pulumi.Input[str]]:
         """What it is (`itemDescription`)."""
         return pulumi.get(self, 'description')  # type: ignore[no-any-return]
@@ -2301,16 +2314,6 @@ class DecisionItemArgs:
     @lifecycle_status.setter
     def lifecycle_status(self, value: Optional[pulumi.Input[Literal['draft', 'approved', 'archived']]]) -> None:
         pulumi.set(self, 'lifecycle_status', value)
-
-    @property
-    @pulumi.getter
-    def priority(self) -> Optional[pulumi.Input[int]]:
-        """Its priority (`itemPriority`): higher wins."""
-        return pulumi.get(self, 'priority')  # type: ignore[no-any-return]
-
-    @priority.setter
-    def priority(self, value: Optional[pulumi.Input[int]]) -> None:
-        pulumi.set(self, 'priority', value)
 
     @property
     @pulumi.getter(name='catalogId')
@@ -2351,6 +2354,16 @@ class DecisionItemArgs:
     @tags.setter
     def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
         pulumi.set(self, 'tags', value)
+
+    @property
+    @pulumi.getter
+    def labels(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Data usage labels (`itemLabels`)."""
+        return pulumi.get(self, 'labels')  # type: ignore[no-any-return]
+
+    @labels.setter
+    def labels(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, 'labels', value)
 
     @property
     @pulumi.getter
@@ -2401,27 +2414,18 @@ class ItemCollectionRuleArgs:
     """One rule of an item collection: which catalog's items, and the condition on their attributes."""
 
     def __init__(__self__,
-                 item_catalog_id: pulumi.Input[str],
-                 ui_model: Any) -> None:
+                 ui_model: Any,
+                 item_catalog_id: Optional[pulumi.Input[str]] = None) -> None:
         """One rule of an item collection: which catalog's items, and the condition on their attributes.
 
-        :param item_catalog_id: The item catalog's id (a decision item's `catalog_id`).
         :param ui_model: The rule, as an object or its JSON text, such as `{"operator": "equals", "value":
             {"left": "_experience.decisioning.decisionitem.itemName", "right": "Spring"}}`; kept as compact
             JSON text.
+        :param item_catalog_id: The item catalog's id (a decision item's `catalog_id`).
         """
-        pulumi.set(__self__, 'item_catalog_id', item_catalog_id)
         pulumi.set(__self__, 'ui_model', ui_model)
-
-    @property
-    @pulumi.getter(name='itemCatalogId')
-    def item_catalog_id(self) -> pulumi.Input[str]:
-        """The item catalog's id (a decision item's `catalog_id`)."""
-        return pulumi.get(self, 'item_catalog_id')  # type: ignore[no-any-return]
-
-    @item_catalog_id.setter
-    def item_catalog_id(self, value: pulumi.Input[str]) -> None:
-        pulumi.set(self, 'item_catalog_id', value)
+        if item_catalog_id is not None:
+            pulumi.set(__self__, 'item_catalog_id', item_catalog_id)
 
     @property
     @pulumi.getter(name='uiModel')
@@ -2434,6 +2438,16 @@ class ItemCollectionRuleArgs:
     def ui_model(self, value: Any) -> None:
         pulumi.set(self, 'ui_model', value)
 
+    @property
+    @pulumi.getter(name='itemCatalogId')
+    def item_catalog_id(self) -> Optional[pulumi.Input[str]]:
+        """The item catalog's id (a decision item's `catalog_id`)."""
+        return pulumi.get(self, 'item_catalog_id')  # type: ignore[no-any-return]
+
+    @item_catalog_id.setter
+    def item_catalog_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, 'item_catalog_id', value)
+
 
 @pulumi.input_type
 class ItemCollectionArgs:
@@ -2443,6 +2457,7 @@ class ItemCollectionArgs:
                  name: pulumi.Input[str],
                  constraints: pulumi.Input[Sequence[pulumi.Input['ItemCollectionRuleArgs']]],
                  description: Optional[pulumi.Input[str]] = None,
+                 tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
                  sandbox_name: Optional[pulumi.Input[str]] = None,
                  adopt_id: Optional[pulumi.Input[str]] = None) -> None:
         """Everything a item collection declares.
@@ -2450,6 +2465,7 @@ class ItemCollectionArgs:
         :param name: The collection's name.
         :param constraints: The rules that select its items: at least one.
         :param description: What it gathers.
+        :param tags: Unified Tag ids (UUIDs).
         :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
             Changing it replaces the object.
         :param adopt_id: The id of an existing item collection to adopt instead of creating one.
@@ -2458,6 +2474,8 @@ class ItemCollectionArgs:
         pulumi.set(__self__, 'constraints', _inputs.sequence('ItemCollectionArgs', 'constraints', constraints, 'ItemCollectionRuleArgs'))
         if description is not None:
             pulumi.set(__self__, 'description', description)
+        if tags is not None:
+            pulumi.set(__self__, 'tags', _inputs.sequence('ItemCollectionArgs', 'tags', tags, 'str'))
         if sandbox_name is not None:
             pulumi.set(__self__, 'sandbox_name', sandbox_name)
         if adopt_id is not None:
@@ -2492,6 +2510,16 @@ class ItemCollectionArgs:
     @description.setter
     def description(self, value: Optional[pulumi.Input[str]]) -> None:
         pulumi.set(self, 'description', value)
+
+    @property
+    @pulumi.getter
+    def tags(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Unified Tag ids (UUIDs)."""
+        return pulumi.get(self, 'tags')  # type: ignore[no-any-return]
+
+    @tags.setter
+    def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, 'tags', value)
 
     @property
     @pulumi.getter(name='sandboxName')

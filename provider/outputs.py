@@ -349,8 +349,8 @@ class DecisionItemOutputs:
     """What it is (`itemDescription`)."""
     lifecycle_status: pulumi.Output[Optional[str]]
     """`draft` (the default), `approved` or `archived` (an archived item cannot come back)."""
-    priority: pulumi.Output[Optional[int]]
-    """Its priority (`itemPriority`): higher wins."""
+    priority: pulumi.Output[int]
+    """Its priority (`itemPriority`), 0 or more: higher wins."""
     catalog_id: pulumi.Output[Optional[str]]
     """The id of the item catalog it belongs to (`itemCatalogID`)."""
     calendar_constraints: pulumi.Output[Optional[dict[str, Any]]]
@@ -359,6 +359,8 @@ class DecisionItemOutputs:
     """Who may get it (`itemConstraints`): everyone, or a Decisioning eligibility rule (`rule.id`)."""
     tags: pulumi.Output[Optional[list[str]]]
     """Unified Tag ids (`itemTags`)."""
+    labels: pulumi.Output[Optional[list[str]]]
+    """Data usage labels (`itemLabels`)."""
     attributes: pulumi.Output[Optional[dict[str, Any]]]
     """The custom attributes the catalog's schema defines (the `_<tenant>` object, `adobe:tenantId`), as a
     mapping; checked against `adobe:itemAttributes` when the stack declares it."""
@@ -391,6 +393,8 @@ class ItemCollectionOutputs:
     """What it gathers."""
     constraints: pulumi.Output[list[dict[str, Any]]]
     """The rules that select its items: at least one."""
+    tags: pulumi.Output[Optional[list[str]]]
+    """Unified Tag ids (UUIDs)."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]

@@ -27,7 +27,8 @@ def change_operations(spec: ResourceSpec, seen: dict[str, Any], desired: dict[st
     operations: list[Operation] = []
     for field in spec.user_fields:
         old, new = seen.get(field, _MISSING), desired.get(field, _MISSING)
-        if old == new:
+        if old == new or (new is _MISSING and old in ([], {})):
+            # An empty list the server fills in (a Decisioning object's `tags: []`) is what the stack leaves out.
             continue
         at = spec.pointer_parts(field)
         if new is _MISSING:

@@ -100,7 +100,7 @@ class Wire:
         """True for a body in the API's nested shape, False for flat fields (inputs, outputs)."""
         return any(root in body for root in self.roots)
 
-    def from_api(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def from_api(self, body: Mapping[str, Any], tenant_key: Optional[str] = None) -> dict[str, Any]:
         """The flat user fields of an API body (other keys, metadata included, pass through unchanged)."""
         if not self.is_api(body):
             return dict(body)
@@ -110,17 +110,17 @@ class Wire:
             if found is not _ABSENT:
                 flat[name] = found
         if self.namespace_field is not None:
-            key = self.namespace_key(body)
+            key = tenant_key or self.namespace_key(body)
             if key is not None and key in body:
                 flat[self.namespace_field] = flat.pop(key)
         return flat
 
-    def to_api(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """The API body of flat user fields."""
+    def to_api(self, fields: Mapping[str, Any], tenant_key: Optional[str] = None) -> dict[str, Any]:
+        """The API body of flat user fields (``tenant_key``: the ``_<tenant>`` key, default ``adobe:tenantId``)."""
         body: dict[str, Any] = {}
         for name, value in fields.items():
             if name == self.namespace_field:
-                body[self.required_namespace_key()] = value
+                body[tenant_key or self.required_namespace_key()] = value
                 continue
             path = self.paths.get(name, (name,))
             node = body
@@ -129,9 +129,9 @@ class Wire:
             node[path[-1]] = value
         return body
 
-    def pointer_parts(self, name: str) -> tuple[str, ...]:
+    def pointer_parts(self, name: str, tenant_key: Optional[str] = None) -> tuple[str, ...]:
         if name == self.namespace_field:
-            return (self.required_namespace_key(),)
+            return (tenant_key or self.required_namespace_key(),)
         return self.paths.get(name, (name,))
 
     def namespace_key(self, body: Mapping[str, Any]) -> Optional[str]:
@@ -209,17 +209,17 @@ class ResourceSpec:
     checks: tuple["Callable[[Mapping[str, Any], Settings], list[Failure]]", ...] = ()
     """Plan-time checks that need the stack's settings (a decision item's attributes against its catalog)."""
 
-    def to_api(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+    def to_api(self, fields: Mapping[str, Any], tenant_key: Optional[str] = None) -> dict[str, Any]:
         """The API body of the canonical user fields."""
-        return self.wire.to_api(fields) if self.wire is not None else dict(fields)
+        return self.wire.to_api(fields, tenant_key) if self.wire is not None else dict(fields)
 
-    def from_api(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def from_api(self, body: Mapping[str, Any], tenant_key: Optional[str] = None) -> dict[str, Any]:
         """Flat fields (plus any metadata) of an API body; flat bodies come back as they are."""
-        return self.wire.from_api(body) if self.wire is not None else dict(body)
+        return self.wire.from_api(body, tenant_key) if self.wire is not None else dict(body)
 
-    def pointer_parts(self, name: str) -> tuple[str, ...]:
+    def pointer_parts(self, name: str, tenant_key: Optional[str] = None) -> tuple[str, ...]:
         """Where a user field sits in the API body, as the keys of a JSON Pointer."""
-        return self.wire.pointer_parts(name) if self.wire is not None else (name,)
+        return self.wire.pointer_parts(name, tenant_key) if self.wire is not None else (name,)
 
     def filter_name(self, name: str) -> str:
         """A user field as the list endpoint's ``property`` filter names it (dotted)."""

@@ -15,6 +15,7 @@ from .engine import Plugin, Stack
 
 ORG = "1234ABCD5678@AdobeOrg"
 SANDBOX = "dev"
+TENANT = "offerform"  # the emulator's default tenant: decision items keep their custom attributes in `_offerform`
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -41,6 +42,9 @@ def plugin_config(emu: Emulator, **overrides: Any) -> dict[str, Any]:
         "adobe:imsEndpoint": emu.ims_url,
         "adobe:requestTimeout": "5",
         "adobe:retryDeadline": "20",
+        # Decisioning's decision items: the sandbox's item catalog schema and the tenant of its attributes.
+        "adobe:itemSchemaId": emu.catalog_schema_id(ORG, SANDBOX),
+        "adobe:tenantId": TENANT,
     }
     config.update({key: value for key, value in overrides.items()})
     return {key: value for key, value in config.items() if value is not None}

@@ -14,7 +14,7 @@ from .conftest import ORG, SANDBOX
 
 
 class AdobeUi:
-    """Edits objects of one kind behind the stack's back, then clears the emulator's log so tests count only the provider."""
+    """Edits objects of one kind behind the stack's back, then clears the emulator's log (tests count ours)."""
 
     def __init__(self, emu: Emulator, sandbox: str = SANDBOX, spec: ResourceSpec = FALLBACK_OFFER) -> None:
         self._emu = emu
@@ -47,6 +47,11 @@ class AdobeUi:
                 "x-api-key": self._emu.client_id,
                 "x-gw-ims-org-id": ORG,
                 "x-sandbox-name": self._sandbox,
+                **(
+                    {"x-schema-id": self._emu.catalog_schema_id(ORG, self._sandbox)}
+                    if self._endpoint.item_schema
+                    else {}
+                ),
             },
             timeout=10,
             **kwargs,

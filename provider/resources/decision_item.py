@@ -61,7 +61,7 @@ class DecisionItemFields(ApiModel):
         alias="lifecycleStatus",
         description="`draft` (the default), `approved` or `archived` (an archived item cannot come back).",
     )
-    priority: Optional[int] = Field(default=None, ge=0, description="Its priority (`itemPriority`): higher wins.")
+    priority: int = Field(ge=0, description="Its priority (`itemPriority`), 0 or more: higher wins.")
     catalog_id: Optional[ObjectId] = Field(
         default=None, alias="catalogId", description="The id of the item catalog it belongs to (`itemCatalogID`)."
     )
@@ -74,6 +74,7 @@ class DecisionItemFields(ApiModel):
         description="Who may get it (`itemConstraints`): everyone, or a Decisioning eligibility rule (`rule.id`).",
     )
     tags: Optional[list[ObjectId]] = Field(default=None, description="Unified Tag ids (`itemTags`).")
+    labels: Optional[list[str]] = Field(default=None, description="Data usage labels (`itemLabels`).")
     attributes: Optional[dict[str, Any]] = Field(
         default=None,
         description="The custom attributes the catalog's schema defines (the `_<tenant>` object, `adobe:tenantId`), "
@@ -211,6 +212,7 @@ DECISION_ITEM = ResourceSpec(
             "calendarConstraints": (*_ITEM, "itemCalendarConstraints"),
             "profileConstraint": (*_ITEM, "itemConstraints"),
             "tags": (*_ITEM, "itemTags"),
+            "labels": (*_ITEM, "itemLabels"),
         },
         namespace_field="attributes",
     ),

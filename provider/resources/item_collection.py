@@ -37,8 +37,8 @@ UiModel = Annotated[Union[str, dict[str, Any]], BeforeValidator(_json_object_tex
 class ItemCollectionRule(ApiModel):
     """One rule of an item collection: which catalog's items, and the condition on their attributes."""
 
-    item_catalog_id: ObjectId = Field(
-        alias="itemCatalogId", description="The item catalog's id (a decision item's `catalog_id`)."
+    item_catalog_id: Optional[ObjectId] = Field(
+        default=None, alias="itemCatalogId", description="The item catalog's id (a decision item's `catalog_id`)."
     )
     ui_model: UiModel = Field(
         alias="uiModel",
@@ -55,6 +55,7 @@ class ItemCollectionFields(ApiModel):
     constraints: list[ItemCollectionRule] = Field(
         min_length=1, description="The rules that select its items: at least one."
     )
+    tags: Optional[list[ObjectId]] = Field(default=None, description="Unified Tag ids (UUIDs).")
 
 
 ITEM_COLLECTION = ResourceSpec(

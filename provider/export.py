@@ -351,7 +351,7 @@ def _list_kind(
     args: argparse.Namespace,
 ) -> dict[str, dict[str, Any]]:
     """Every object of one kind in the sandbox (every page), by id, with a progress bar on a terminal."""
-    progress = Progress(sys.stderr, f"listing {spec.label}s of sandbox {sandbox}")
+    progress = Progress(sys.stderr, f"listing {spec.plural} of sandbox {sandbox}")
     hook = _total_hook(settings.endpoint, spec, progress)
     session.hooks["response"].append(hook)
     found: dict[str, dict[str, Any]] = {}
@@ -436,7 +436,7 @@ def _total_hook(endpoint: str, spec: ResourceSpec, progress: Progress) -> Any:
 
 
 def _nothing_found(sandbox: str, filters: Sequence[str], listed: int, specs: Sequence[ResourceSpec]) -> str:
-    what = "objects" if len(specs) != 1 else f"{specs[0].label}s"
+    what = "objects" if len(specs) != 1 else specs[0].plural
     if listed:
         return f"all {listed} {what} of sandbox {sandbox} were created by excluded clients"
     if filters:

@@ -236,6 +236,11 @@ class ResourceSpec:
         return (*self.user_fields, SANDBOX_NAME, self.adopt_input, *schema, *self.notices)
 
     @property
+    def plural(self) -> str:
+        """How messages name several objects (``selection strategies``)."""
+        return self.label[:-1] + "ies" if self.label.endswith("y") else self.label + "s"
+
+    @property
     def pulumi_type(self) -> str:
         """The type token of the resource, as the SDK writes it for a dynamic provider."""
         return f"{TYPE_PREFIX}{self.kind}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
-from typing import Sequence
+from typing import Any, Sequence
 
 from .seeding import DEFAULT_SEED_CLIENT_ID
 from .server import DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
@@ -21,6 +23,19 @@ def _sandbox_list(text: str) -> list[str]:
     if not names:
         raise argparse.ArgumentTypeError("give at least one sandbox name, e.g. dev,prod")
     return names
+
+
+def _catalog(path: str | None) -> dict[str, Any] | None:
+    """The catalog attributes of a --catalog file; ValueError when unreadable or not a JSON object."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read the catalog file {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"the catalog file {path} must hold a JSON object of attribute name to type")
+    return data
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="an idle HTTP/1.1 connection is closed after this long",
     )
+    parser.add_argument(
+        "--catalog",
+        metavar="FILE",
+        default=None,
+        help="JSON file of the custom attributes every sandbox's item catalog schema defines, e.g. "
+        '{"colour": "string", "points": "integer"} (format: emulator/catalog.py); default: none',
+    )
+    parser.add_argument(
+        "--tenant-id",
+        default="offerform",
+        help="the org's tenant id: decision items keep custom attributes in _<tenant-id>",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
     return parser
 
@@ -143,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sandboxes=args.sandboxes,
             return_type_case=args.return_type_case,
             keep_alive_timeout=args.keep_alive_timeout,
+            tenant_id=args.tenant_id,
+            catalog_attributes=_catalog(args.catalog),
         )
         seeded = emu.load_seed(args.seed, args.seed_client_id) if args.seed else []
         emu.start()
@@ -166,6 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"data file: {emu.data_file if emu.data_file else '(none: objects are kept in memory)'}")
     print(f"sandboxes: {', '.join(sorted(emu.sandboxes)) if emu.sandboxes else '(any name)'}")
     print(f"referential integrity: {'on' if emu.referential_integrity else 'off'}")
+    print(f"item catalog tenant: _{args.tenant_id}{' (attributes from ' + args.catalog + ')' if args.catalog else ''}")
     if args.seed:
         print(f"seeded: {len(seeded)} objects from {args.seed}")
     print("Any IMS org id is accepted. Press Ctrl+C to stop.", flush=True)

@@ -267,12 +267,37 @@ class StackUnderTest:
     def live(self, name: str) -> dict[str, Any]:
         """What the emulator holds for an offerform resource of the stack, by resource name (its look-up shape)."""
         resource = self.resource(name)
-        kind = _emulator_kind(resource["type"])
-        sandbox = resource.get("outputs", {}).get("sandboxName") or self.sandbox
-        found = self.emulator.get(kind, self.org, sandbox, resource["id"])
+        _check_offerform(resource)
+        sandbox = self._sandbox_of(resource)
+        found = self.emulator.find(self.org, sandbox, resource["id"])
         if found is None:
-            raise KitError(f"the emulator holds no {kind} {resource['id']} (resource {name!r}) in sandbox {sandbox}")
-        return found
+            raise KitError(
+                f"the emulator holds no object {resource['id']} (resource {name!r}, {resource['type']}) "
+                f"in sandbox {sandbox}"
+            )
+        return found[1]
+
+    def edit(
+        self,
+        name: str,
+        changes: Mapping[str, Any] | list[dict[str, Any]],
+        *,
+        client_id: str = "ui-user-client",
+    ) -> dict[str, Any]:
+        """Change a resource's object behind the stack's back, as someone in the Adobe UI would (another
+        client id; etag + 1): the next preview shows drift, the next update a conflict. Its new look-up shape.
+
+        ``changes`` maps top-level fields to new values (None removes one), or is a JSON Patch array for
+        nested fields (``[{"op": "replace", "path": "/_experience/decisioning/decisionitem/itemName", ...}]``).
+        Works for every kind, also those whose API has no PATCH. Nothing is logged, so request counts stay
+        the stack's own.
+        """
+        resource = self.resource(name)
+        _check_offerform(resource)
+        return self.emulator.edit(self.org, self._sandbox_of(resource), resource["id"], changes, client_id=client_id)
+
+    def _sandbox_of(self, resource: dict[str, Any]) -> str:
+        return str(resource.get("outputs", {}).get("sandboxName") or self.sandbox)
 
     def objects(self, kind: str = "fallback-offer", sandbox: Optional[str] = None) -> list[dict[str, Any]]:
         """Every object of one kind (``placement``, ``decision``, ...) the emulator holds in the stack's sandbox."""
@@ -341,11 +366,10 @@ def _is_type(actual: str, wanted: str) -> bool:
     )
 
 
-def _emulator_kind(pulumi_type: str) -> str:
-    """``pulumi-python:dynamic/adobe:FallbackOffer`` -> ``fallback-offer``, the emulator's kind name."""
-    if not pulumi_type.startswith(DYNAMIC_TYPE_PREFIX):
-        raise KitError(f"{pulumi_type} is not an offerform resource, so the emulator holds nothing for it")
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", pulumi_type.removeprefix(DYNAMIC_TYPE_PREFIX)).lower()
+def _check_offerform(resource: dict[str, Any]) -> None:
+    """KitError unless the resource is one of offerform's (``pulumi-python:dynamic/adobe:...``)."""
+    if not str(resource["type"]).startswith(DYNAMIC_TYPE_PREFIX):
+        raise KitError(f"{resource['type']} is not an offerform resource, so the emulator holds nothing for it")
 
 
 def _step(raw: dict[str, Any]) -> Step:

@@ -118,6 +118,8 @@ def test_help_documents_every_option() -> None:
         "--seed-client-id",
         "--sandboxes",
         "--return-type-case",
+        "--catalog",
+        "--tenant-id",
         "--keep-alive-timeout",
     ):
         assert option in result.stdout
@@ -274,3 +276,45 @@ def test_a_seed_file_it_cannot_use_stops_it_with_an_error(tmp_path: Path) -> Non
     )
     assert result.returncode == 1
     assert "cannot start" in result.stderr and "widget" in result.stderr
+
+
+def test_a_catalog_file_gives_decision_items_their_custom_attributes(cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "catalog.json").write_text(json.dumps({"points": "integer"}))
+    running = cli("--catalog", str(tmp_path / "catalog.json"), "--tenant-id", "luma")
+    assert running.printed["item catalog tenant"].startswith("_luma")
+    headers = {
+        "Authorization": f"Bearer {running.token()}",
+        "x-api-key": running.printed["client id"],
+        "x-gw-ims-org-id": "CLI@AdobeOrg",
+        "x-sandbox-name": "prod",
+    }
+    base = running.printed["Offer Library API"].removesuffix("/data/core/dps")
+    listed = requests.get(base + "/data/foundation/schemaregistry/tenant/schemas", headers=headers, timeout=5)
+    item = {
+        "_experience": {
+            "decisioning": {
+                "offeritem": {"lifecycleStatus": "draft"},
+                "decisionitem": {"itemName": "From the CLI", "itemPriority": 0},
+            }
+        },
+        "_luma": {"points": 5},
+    }
+    created = requests.post(
+        running.printed["Offer Library API"] + "/offer-items",
+        headers={**headers, "x-schema-id": listed.json()["results"][0]["$id"]},
+        json=item,
+        timeout=5,
+    )
+    assert created.status_code == 201, created.text
+    assert running.stop() == 0
+
+
+def test_an_unreadable_catalog_file_stops_the_start_with_exit_1(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "offerform_emulator", "--port", "0", "--catalog", str(tmp_path / "missing.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    assert result.returncode == 1 and "cannot read the catalog file" in result.stderr

@@ -220,6 +220,25 @@ def test_an_object_seeded_as_from_the_ui_is_visible_over_http(lib: Library, emul
     assert emulator.log.count() == 1
 
 
+def test_an_edit_as_another_client_changes_the_object_unlogged(lib: Library, emulator: Emulator) -> None:
+    object_id = lib.create_ok()
+    pointer = name_pointer(lib.kind)
+    edited = emulator.edit(ORG, SANDBOX, object_id, [{"op": "replace", "path": pointer, "value": "Edited in the UI"}])
+    assert edited == lib.get(object_id).json()
+    assert name_of(lib.kind, edited) == "Edited in the UI" and edited["etag"] == 2
+    assert edited["lastModifiedByClientId"] == "ui-user-client" != edited["createdByClientId"]
+    assert emulator.log.count(method="PATCH") == emulator.log.count(method="PUT") == 0
+
+
+def test_an_edit_that_makes_the_object_invalid_raises_value_error_and_changes_nothing(
+    lib: Library, emulator: Emulator
+) -> None:
+    object_id = lib.create_ok()
+    with pytest.raises(ValueError, match="colour is not a known property"):
+        emulator.edit(ORG, SANDBOX, object_id, {"colour": "red"})
+    assert lib.get(object_id).json()["etag"] == 1
+
+
 def test_seeding_an_invalid_object_raises_value_error(emulator: Emulator, kind: str) -> None:
     with pytest.raises(ValueError, match=f"{name_path(kind)} is required"):
         emulator.seed(kind, ORG, SANDBOX, sample(kind, name=None))

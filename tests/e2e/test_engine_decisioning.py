@@ -1,0 +1,134 @@
+"""Adobe's Decisioning model through the real ``pulumi`` CLI: the example program and the kinds' special steps.
+
+CLI -> language host -> program -> engine -> ``python -m pulumi.dynamic`` -> our provider -> HTTP ->
+emulator, with the emulator's referential integrity on, so a wrong order would fail.
+"""
+
+from __future__ import annotations
+
+import json
+
+from offerform_emulator import Emulator
+
+from ..conftest import TENANT
+from .conftest import ProjectFactory
+from .project import ORG, REPO, SANDBOX, Project
+
+EXAMPLE = REPO / "examples" / "decisioning"
+CATALOG = {"colour": "string", "points": "integer"}
+KIND_OF_PATH = {
+    "/offer-rules": "rule",
+    "/ranking-formulas": "formula",
+    "/offer-items": "item",
+    "/item-collections": "collection",
+    "/selection-strategies": "strategy",
+    "/exd-placements": "placement",
+}
+
+
+def _kinds_written(emu: Emulator, method: str) -> list[str]:
+    kinds = []
+    for entry in emu.log.entries(service="dps"):
+        if entry.method == method:
+            collection = "/" + entry.path.removeprefix("/data/core/dps").lstrip("/").split("/")[0]
+            kinds.append(KIND_OF_PATH[collection])
+    return kinds
+
+
+def _project(make_project: ProjectFactory, emulator: Emulator, program: str) -> Project:
+    emulator.define_catalog(ORG, SANDBOX, CATALOG)
+    emulator.referential_integrity = True
+    return make_project(
+        program,
+        **{"adobe:itemSchemaId": emulator.catalog_schema_id(ORG, SANDBOX), "adobe:tenantId": TENANT},
+    )
+
+
+def test_the_decisioning_example_goes_up_in_reference_order_no_ops_and_comes_down_in_reverse(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _project(make_project, emulator, (EXAMPLE / "__main__.py").read_text())
+
+    project.up()
+
+    created = _kinds_written(emulator, "POST")
+    assert sorted(created) == ["collection", "formula", "item", "item", "item", "rule", "strategy"]
+    assert created[-1] == "strategy"
+    outputs = project.outputs()
+    strategy = emulator.get("selection-strategy", ORG, SANDBOX, outputs["strategyId"])
+    assert strategy["optionSelection"]["filter"] == outputs["collectionId"]
+    assert strategy["profileConstraint"]["eligibilityRule"] == outputs["ruleId"]
+    assert strategy["rank"]["order"]["function"] == outputs["formulaId"]
+    item = emulator.get("decision-item", ORG, SANDBOX, outputs["itemIds"]["spring-hero"])
+    assert item[f"_{TENANT}"] == {"colour": "green", "points": 200}
+    assert {e.headers.get("x-schema-id") for e in emulator.log.entries(service="dps") if "/offer-items" in e.path} == {
+        emulator.catalog_schema_id(ORG, SANDBOX)
+    }
+    project.assert_no_changes()
+
+    emulator.log.clear()
+    project.destroy()
+
+    deleted = _kinds_written(emulator, "DELETE")
+    assert deleted[0] == "strategy" and sorted(deleted) == sorted(created)
+    for kind in ("selection-strategy", "item-collection", "decision-item", "eligibility-rule", "exd-ranking-formula"):
+        assert emulator.objects(kind, ORG, SANDBOX) == []
+
+
+ITEM_PROGRAM = """\
+from provider import DecisionItem, DecisionItemArgs
+
+DecisionItem("hero", DecisionItemArgs(name="Hero", priority=1, attributes={"colour": "green", "points": 10}))
+"""
+
+
+def test_an_item_attribute_edited_in_the_ui_shows_after_refresh_and_up_restores_it_with_one_guarded_patch(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _project(make_project, emulator, ITEM_PROGRAM)
+    project.up()
+    [hero] = emulator.objects("decision-item", ORG, SANDBOX)
+    emulator.edit(ORG, SANDBOX, hero["id"], [{"op": "replace", "path": f"/_{TENANT}/points", "value": 99}])
+
+    project.refresh()
+    [step] = project.changes()
+    assert (step.op, step.changed) == ("update", ["attributes"])
+    emulator.log.clear()
+    project.up()
+
+    [patch] = [entry for entry in emulator.log.entries(service="dps") if entry.method != "GET"]
+    assert patch.method == "PATCH"
+    assert {"op": "test", "path": f"/_{TENANT}", "value": {"colour": "green", "points": 99}} in patch.body
+    assert patch.body[-1] == {"op": "replace", "path": f"/_{TENANT}", "value": {"colour": "green", "points": 10}}
+    assert emulator.get("decision-item", ORG, SANDBOX, hero["id"])[f"_{TENANT}"]["points"] == 10
+    project.assert_no_changes()
+
+
+PLACEMENT_PROGRAM = """\
+from provider import DecisioningPlacement, DecisioningPlacementArgs
+
+DecisioningPlacement(
+    "slot",
+    DecisioningPlacementArgs(name="Newsletter hero", channel="https://ns.adobe.com/xdm/channel-types/email"),
+)
+"""
+
+
+def test_destroy_archives_a_decisioning_placement_and_every_plan_of_it_says_so(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _project(make_project, emulator, PLACEMENT_PROGRAM)
+
+    planned = project.pulumi("preview", "--non-interactive", "--diff").stdout
+    assert "deleteBehavior" in planned and "pulumi destroy sets status to archived" in planned
+    project.up()
+    [slot] = emulator.objects("exd-placement", ORG, SANDBOX)
+    destroying = project.pulumi("destroy", "--preview-only", "--non-interactive", "--diff").stdout
+    assert "Adobe has no delete for Decisioning placements" in destroying
+    emulator.log.clear()
+    project.destroy()
+
+    assert _kinds_written(emulator, "DELETE") == []
+    assert _kinds_written(emulator, "PUT") == ["placement"]
+    assert emulator.get("exd-placement", ORG, SANDBOX, slot["id"])["status"] == "archived"
+    assert json.loads(project.pulumi("stack", "export").stdout)["deployment"].get("resources") in (None, [])

@@ -125,7 +125,7 @@ def test_attributes_the_declared_catalog_does_not_define_fail_check_and_send_not
 
     _, failures = plugin.check("item", declared, spec=DECISION_ITEM)
 
-    assert failures == [
+    assert sorted(failures) == [  # a mapping reaches the plugin in no set order
         ("attributes.points", "must be an integer (the catalog's schema says integer), got 'many'"),
         (
             "attributes.size",
@@ -175,3 +175,15 @@ def test_a_placement_edit_after_an_outside_edit_fails_without_a_put(emu: Emulato
 
     assert "was changed outside the stack (description differs" in failure.value.details
     assert _writes(emu) == []
+
+
+def test_an_item_without_the_catalogs_schema_id_or_tenant_fails_check_naming_the_settings(
+    emu: Emulator, start_plugin: Callable[..., Plugin]
+) -> None:
+    plugin = start_plugin(plugin_config(emu, **{"adobe:itemSchemaId": None, "adobe:tenantId": None}))
+
+    _, failures = plugin.check("item", _case("DecisionItem").declare(), spec=DECISION_ITEM)
+
+    assert [name for name, _ in failures] == ["schemaId", "attributes"]
+    assert "adobe:itemSchemaId" in failures[0][1] and "adobe:tenantId" in failures[1][1]
+    assert emu.log.entries() == []

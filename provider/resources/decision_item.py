@@ -104,6 +104,30 @@ def _nesting(value: Mapping[str, Any], depth: int) -> None:
             _nesting(item, depth + 1)
 
 
+def check_settings(inputs: Mapping[str, Any], settings: "Settings") -> "list[Failure]":
+    """What every write of the item needs from the stack: the catalog's schema id, and the tenant for attributes."""
+    from ..validation import Failure
+
+    failures: list[Failure] = []
+    if not inputs.get("schemaId") and not settings.item_schema_id:
+        failures.append(
+            Failure(
+                "schemaId",
+                "every decision-item call names the item catalog's schema (x-schema-id): set adobe:itemSchemaId "
+                "(pulumi config set adobe:itemSchemaId <schema $id>, or ADOBE_ITEM_SCHEMA_ID) or give schemaId",
+            )
+        )
+    if inputs.get("attributes") and not settings.tenant_id:
+        failures.append(
+            Failure(
+                "attributes",
+                "custom attributes live in the tenant's `_<tenant>` object: set adobe:tenantId "
+                "(pulumi config set adobe:tenantId <tenant>, or ADOBE_TENANT_ID)",
+            )
+        )
+    return failures
+
+
 def check_attributes(inputs: Mapping[str, Any], settings: "Settings") -> "list[Failure]":
     """The item's attributes against the catalog's attributes declared in ``adobe:itemAttributes``, if any."""
     from ..validation import Failure, is_unknown
@@ -218,7 +242,7 @@ DECISION_ITEM = ResourceSpec(
     ),
     diffed_by_key=frozenset({"calendarConstraints"}),
     references=(Reference("profileConstraint.eligibilityRule", "DecisionRule"),),
-    checks=(check_attributes,),
+    checks=(check_settings, check_attributes),
     schema_input="schemaId",
 )
 

@@ -7,10 +7,13 @@ emulator, with the emulator's referential integrity on, so a wrong order would f
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from offerform_emulator import Emulator
 
 from ..conftest import TENANT
+from ..kinds import KINDS, KindCase
 from .conftest import ProjectFactory
 from .project import ORG, REPO, SANDBOX, Project
 
@@ -132,3 +135,52 @@ def test_destroy_archives_a_decisioning_placement_and_every_plan_of_it_says_so(
     assert _kinds_written(emulator, "PUT") == ["placement"]
     assert emulator.get("exd-placement", ORG, SANDBOX, slot["id"])["status"] == "archived"
     assert json.loads(project.pulumi("stack", "export").stdout)["deployment"].get("resources") in (None, [])
+
+
+DECISIONING_CASES = [
+    case
+    for case in KINDS
+    if case.spec.kind in ("DecisionItem", "ItemCollection", "SelectionStrategy", "DecisioningPlacement")
+    or case.label is not None
+]
+
+
+def _program(case: KindCase, **overrides: Any) -> str:
+    return f"from provider import {case.spec.kind}\n\n{case.spec.kind}('it', {case.declare(**overrides)!r})\n"
+
+
+@pytest.mark.parametrize("case", DECISIONING_CASES, ids=str)
+def test_each_decisioning_kind_lives_through_the_real_cli(
+    case: KindCase, make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    case.prepare(emulator, SANDBOX)
+    project = make_project(
+        _program(case), **{"adobe:itemSchemaId": emulator.catalog_schema_id(ORG, SANDBOX), "adobe:tenantId": TENANT}
+    )
+
+    project.up()  # create: one POST, then nothing to do
+    assert [e.method for e in emulator.log.entries(service="dps")] == ["POST"]
+    [state] = project.resources(case.spec.kind).values()
+    project.assert_no_changes()
+
+    project.write_program(_program(case, description="Edited by the stack"))  # an edit: one guarded write
+    [step] = project.changes()
+    assert (step.op, step.changed) == ("update", ["description"])
+    emulator.log.clear()
+    project.up()
+    writes = [e.method for e in emulator.log.entries(service="dps") if e.method != "GET"]
+    assert writes == (["PUT"] if case.spec.update_verb == "PUT" else ["PATCH"])
+    project.assert_no_changes()
+
+    field, value = case.ui_edit  # drift: shows after refresh as that field
+    emulator.edit(ORG, SANDBOX, state["id"], [{"op": "add", "path": case.pointer(field), "value": value}])
+    project.refresh()
+    [step] = project.changes()
+    assert (step.op, step.changed) == ("update", [field])
+
+    project.destroy()  # deleted, or archived where Adobe has no delete
+    stored = emulator.get(case.emulator_kind, ORG, SANDBOX, state["id"])
+    if case.spec.archive_on_delete:
+        assert stored is not None and stored["status"] == "archived"
+    else:
+        assert stored is None

@@ -188,7 +188,8 @@ class Catalog:
             "boolean": bool,
         }
         if not isinstance(value, types[kind]) or (isinstance(value, bool) and kind != "boolean"):
-            check.add(f"{where} must be a {kind}, not {json_type(value)}")
+            article = "an" if kind[0] in "aeiou" else "a"
+            check.add(f"{where} must be {article} {kind}, not {json_type(value)}")
             return
         fmt = spec.get("format")
         text = value if isinstance(value, str) else ""

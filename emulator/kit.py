@@ -102,6 +102,9 @@ def adobe_config(emulator: Emulator, org: str = DEFAULT_ORG, sandbox: str = DEFA
         "adobe:imsEndpoint": emulator.ims_url,
         "adobe:requestTimeout": "10",
         "adobe:retryDeadline": "60",
+        # Decisioning's decision items: the sandbox's catalog schema (x-schema-id) and its tenant (`_<tenant>`).
+        "adobe:itemSchemaId": emulator.catalog_schema_id(org, sandbox),
+        "adobe:tenantId": emulator.tenant_id,
     }
 
 

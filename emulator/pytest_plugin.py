@@ -6,7 +6,8 @@ Installed with offerform (a ``pytest11`` entry point), so pytest loads it by its
   (``kit.py``): a copy of your project, a throwaway stack pointed at ``adobe_emulator``.
 - ``adobe_emulator``: a started ``Emulator``, fresh for each test.
 - ``adobe_emulator_options``: the keyword arguments ``adobe_emulator`` is built with; override this
-  fixture in a conftest (``{"sandboxes": ["prod"], "referential_integrity": True}``).
+  fixture in a conftest (``{"sandboxes": ["prod"], "referential_integrity": True}``, or
+  ``{"catalog_attributes": {"colour": "string"}}`` for the custom attributes of decision items).
 - ``pulumi_bin``: the directory of the Pulumi CLI: ``--pulumi-bin DIR``, else
   ``$OFFERFORM_PULUMI_BIN``, else ``pulumi`` on PATH. A test that needs it and finds none fails
   with one line saying how to give it; it is never skipped.

@@ -219,6 +219,11 @@ class Emulator:
         return self._config.sandboxes
 
     @property
+    def tenant_id(self) -> str:
+        """The org's tenant id: decision items keep their custom attributes in `_<tenant_id>`."""
+        return self._config.tenant_id
+
+    @property
     def data_file(self) -> Path | None:
         """Where the store persists, if anywhere."""
         return self._store.data_file

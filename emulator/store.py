@@ -106,8 +106,9 @@ class Store:
 
     def kind_of(self, kinds: Sequence[Kind], org: str, sandbox: str, object_id: str) -> Kind | None:
         """Which of these kinds the object with this id is in this sandbox, or None."""
-        stored = self._scopes.get((org, sandbox), {}).get(object_id)
-        return next((k for k in kinds if stored is not None and stored.kind == k.name), None)
+        with self._lock:
+            stored = self._scopes.get((org, sandbox), {}).get(object_id)
+            return next((k for k in kinds if stored is not None and stored.kind == k.name), None)
 
     def patch(
         self, kind: Kind, org: str, sandbox: str, object_id: str, ops: Any, client_id: str, test_failure_status: int

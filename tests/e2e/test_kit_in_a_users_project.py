@@ -2,7 +2,8 @@
 
 ``fixtures/user-project`` is that user's repository: a ``Pulumi.yaml`` naming the virtualenv
 ``venv``, a program whose ComponentResource owns two fallback offers, and ``test_my_stack.py``,
-written against the kit only (the README shows it). The test copies it to a scratch directory,
+written against the kit only (the README shows it), with ``test_edits_in_the_ui.py`` (the kit's
+``edit``: someone changes an offer in the Adobe UI). The test copies it to a scratch directory,
 creates the virtualenv, installs this checkout into it as the README says (pip, from a path, with
 the ``emulator`` extra and the versions of ``requirements.txt``; its ``offerform-emulator``
 command comes with it), and runs the user's tests there with pytest and ``pulumi`` on PATH. Then mypy checks the user's code in that virtualenv: the
@@ -78,9 +79,13 @@ def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
     command = _run([project / "venv" / "bin" / "offerform-emulator", "--help"], project, env)
     assert command.returncode == 0 and "--seed FILE" in command.stdout and "--sandboxes NAMES" in command.stdout
 
-    tested = _run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_stack.py"], project, env)
+    tested = _run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_stack.py", "test_edits_in_the_ui.py"],
+        project,
+        env,
+    )
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    assert "2 passed" in tested.stdout
+    assert "3 passed" in tested.stdout
     assert not (project / "Pulumi.test.yaml").exists(), "the kit must leave the user's project as it was"
 
     _assert_types_are_seen(python, project, env)
@@ -97,7 +102,18 @@ def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
 def _assert_types_are_seen(python: Path, project: Path, env: dict[str, str]) -> None:
     """mypy --strict passes on the user's code, and catches what a user gets wrong: the types are real, not Any."""
     checked = _run(
-        [python, "-m", "mypy", "--strict", "--no-incremental", "__main__.py", "test_my_stack.py"], project, env
+        [
+            python,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "__main__.py",
+            "test_my_stack.py",
+            "test_edits_in_the_ui.py",
+        ],
+        project,
+        env,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     (project / "misuse.py").write_text(MISUSE)

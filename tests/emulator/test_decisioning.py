@@ -124,11 +124,11 @@ def test_attribute_types_and_formats_follow_the_schema(items: Library) -> None:
         item(points="many", vip="yes", launch="May 1st", hero="hero.png", size={"width": 1.5})
     ).json()["detail"]
     for problem in (
-        "_offerform.points must be a integer, not string",
+        "_offerform.points must be an integer, not string",
         "_offerform.vip must be a boolean, not string",
         "_offerform.launch must be a date (YYYY-MM-DD)",
         "_offerform.hero must be a public URL",
-        "_offerform.size.width must be a integer, not number",
+        "_offerform.size.width must be an integer, not number",
     ):
         assert problem in detail
 

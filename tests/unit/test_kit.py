@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from offerform_emulator.kit import KitError, Step, copy_project, find_pulumi
+from offerform_emulator import Emulator
+from offerform_emulator.kit import KitError, Step, adobe_config, copy_project, find_pulumi
 
 CHILD = "urn:pulumi:test::marketing-offers::marketing:offers:CampaignOffers$pulumi-python:dynamic/adobe:FallbackOffer::summer-web"
 
@@ -124,3 +125,11 @@ def test_a_test_of_the_kit_without_a_pulumi_cli_fails_in_one_line_and_is_never_s
     reason = next(index for index, line in enumerate(lines) if "ERROR at setup of test_stack" in line) + 1
     assert lines[reason].startswith("offerform kit: no Pulumi CLI: install it (https://www.pulumi.com/docs/install/)")
     assert lines[reason + 1].startswith("=====")  # that one line is the whole report
+
+
+def test_the_stack_config_names_the_sandboxs_item_catalog_schema_and_tenant() -> None:
+    with Emulator(tenant_id="luma") as emulator:
+        config = adobe_config(emulator, "ORG@AdobeOrg", "dev")
+        assert config["adobe:itemSchemaId"] == emulator.catalog_schema_id("ORG@AdobeOrg", "dev")
+        assert config["adobe:itemSchemaId"] != emulator.catalog_schema_id("ORG@AdobeOrg", "prod")
+        assert config["adobe:tenantId"] == "luma"

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from offerform_emulator import Emulator
 
-from ..conftest import TENANT, plugin_config
+from ..conftest import plugin_config
 from ..engine import Plugin, Stack
 from ..offers import offer
 from ..ui import AdobeUi
@@ -113,9 +113,7 @@ def test_every_step_sends_the_plugin_what_the_engine_sends(
 def test_configure_carries_what_the_engine_sends(
     make_project: ProjectFactory, emulator: Emulator, start_plugin: Callable[..., Plugin], tmp_path: Path
 ) -> None:
-    # The same stack config as the stand-in's (plugin_config), the decision items' settings included.
-    items = {"adobe:itemSchemaId": emulator.catalog_schema_id(ORG, SANDBOX), "adobe:tenantId": TENANT}
-    project = make_project(offers_program(Declared("a", offer())), record_grpc=True, **items)
+    project = make_project(offers_program(Declared("a", offer())), record_grpc=True)
     project.preview()
     [engine] = [call for call in _calls(project.grpc_log) if call["method"] == "Configure"]
     log = tmp_path / "standin.jsonl"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The two things a new user runs, on a fresh machine:
 #   ./run.sh demo   find or build the Pulumi CLI, set up, start the local Adobe emulator, `pulumi up` the example stack
+#   ./run.sh demo-decisioning   the same for examples/decisioning (Adobe's current Decisioning model)
 #   ./run.sh test   the same set-up, then `lint` and the whole test suite (what CI runs), the real `pulumi` included;
 #                   arguments go to pytest (./run.sh test tests/unit -q -x); pytest collecting nothing is a failure
 # the ones a contributor runs before committing:
@@ -165,12 +166,68 @@ run_demo() {
   pulumi stack output --json
 }
 
+# examples/decisioning against the emulator: its item catalog defines two custom attributes, and the
+# catalog schema's id (x-schema-id) is read from the Schema Registry, as a user reads it from Adobe.
+run_demo_decisioning() {
+  local cli root
+  cli="$(find_cli)"
+  setup
+  pulumi_env "$cli"
+  root="$PWD"
+  cd examples/decisioning
+  mkdir -p .pulumi-state
+  export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
+  printf '{"colour": "string", "points": "integer"}\n' >.catalog.json
+  say "starting the Adobe emulator on 127.0.0.1:$EMULATOR_PORT (item catalog: .catalog.json, tenant offerform)"
+  "$root/$VENV/bin/python" -m offerform_emulator --port "$EMULATOR_PORT" --data .emulator-data.json \
+    --catalog .catalog.json --tenant-id offerform --referential-integrity >.emulator.log 2>&1 &
+  local emulator_pid=$!
+  trap 'kill '"$emulator_pid"' 2>/dev/null || true; wait '"$emulator_pid"' 2>/dev/null || true; say "emulator stopped"' EXIT
+  for _ in $(seq 100); do
+    grep -q "client secret" .emulator.log 2>/dev/null && break
+    kill -0 "$emulator_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  local client_id client_secret org schema_id
+  client_id="$(sed -n 's/^client id: //p' .emulator.log)"
+  client_secret="$(sed -n 's/^client secret: //p' .emulator.log)"
+  [ -n "$client_id" ] || { say "the emulator did not start; see examples/decisioning/.emulator.log"; exit 1; }
+  org="DEMO0000000000000000@AdobeOrg"
+  schema_id="$(ADOBE_CLIENT_ID="$client_id" ADOBE_CLIENT_SECRET="$client_secret" ADOBE_IMS_ORG_ID="$org" \
+    "$root/$VENV/bin/python" - "$EMULATOR_PORT" <<'PY'
+import os, sys
+import requests
+base = f"http://127.0.0.1:{sys.argv[1]}"
+token = requests.post(f"{base}/ims/token/v3", data={"grant_type": "client_credentials", "client_id": os.environ["ADOBE_CLIENT_ID"], "client_secret": os.environ["ADOBE_CLIENT_SECRET"], "scope": "openid"}, timeout=10).json()["access_token"]
+headers = {"Authorization": f"Bearer {token}", "x-api-key": os.environ["ADOBE_CLIENT_ID"], "x-gw-ims-org-id": os.environ["ADOBE_IMS_ORG_ID"], "x-sandbox-name": "demo"}
+print(requests.get(f"{base}/data/foundation/schemaregistry/tenant/schemas", headers=headers, timeout=10).json()["results"][0]["$id"])
+PY
+)"
+
+  pulumi stack select demo --create --non-interactive >/dev/null
+  pulumi config set adobe:endpoint "http://127.0.0.1:$EMULATOR_PORT/data/core/dps"
+  pulumi config set adobe:imsEndpoint "http://127.0.0.1:$EMULATOR_PORT/ims/token/v3"
+  pulumi config set adobe:clientId "$client_id"
+  export ADOBE_CLIENT_SECRET="$client_secret"
+  pulumi config set adobe:imsOrgId "$org"
+  pulumi config set adobe:sandboxName demo
+  pulumi config set adobe:itemSchemaId "$schema_id"
+  pulumi config set adobe:tenantId offerform
+  pulumi config set adobe:itemAttributes "$(cat .catalog.json)"
+
+  pulumi up --yes --non-interactive "$@"
+  say "a second preview must show no changes:"
+  pulumi preview --expect-no-changes --non-interactive
+  pulumi stack output --json
+}
+
 case "${1:-}" in
   demo) shift; run_demo "$@" ;;
+  demo-decisioning) shift; run_demo_decisioning "$@" ;;
   test) shift; run_tests "$@" ;;
   lint) setup; run_lint ;;
   format) setup; run_format ;;
   generate) setup; run_generate ;;
   cli) find_cli ;;
-  *) echo "usage: ./run.sh demo | ./run.sh test [pytest args] | ./run.sh lint | ./run.sh format | ./run.sh generate | ./run.sh cli" >&2; exit 2 ;;
+  *) echo "usage: ./run.sh demo | ./run.sh demo-decisioning | ./run.sh test [pytest args] | ./run.sh lint | ./run.sh format | ./run.sh generate | ./run.sh cli" >&2; exit 2 ;;
 esac

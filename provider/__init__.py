@@ -1,7 +1,10 @@
-"""offerform: Adobe Journey Optimizer decision management as Pulumi resources.
+"""offerform: Adobe Journey Optimizer decision management as Pulumi resources, both models.
 
-Every kind (``provider/resources/``), each with its ``<Kind>Args`` and ``<Kind>Provider``, and the Args of the
-blocks inside them: ``__all__`` lists them all.
+Every kind, each with its ``...Args`` and ``...Provider``. Offer Decisioning (legacy): ``Placement``,
+``FallbackOffer``, ``PersonalizedOffer``, ``CollectionQualifier``, ``Collection`` and ``Decision``.
+Decisioning: ``DecisionItem``, ``ItemCollection``, ``SelectionStrategy`` and ``DecisioningPlacement``.
+Both: ``DecisionRule`` (``exd_rule=True`` for an eligibility rule) and ``RankingFormula``
+(``exd_function=True``), one collection each in Adobe.
 """
 
 __version__ = "0.1.0"
@@ -39,12 +42,17 @@ if TYPE_CHECKING:
     from .resources.collection import Collection, CollectionProvider
     from .resources.collection_qualifier import CollectionQualifier, CollectionQualifierProvider
     from .resources.decision import Decision, DecisionProvider
+    from .resources.decision_item import DecisionItem, DecisionItemProvider
     from .resources.decision_rule import DecisionRule, DecisionRuleProvider
+    from .resources.decisioning_placement import DecisioningPlacement, DecisioningPlacementProvider
     from .resources.fallback_offer import FallbackOffer, FallbackOfferProvider
+    from .resources.item_collection import ItemCollection, ItemCollectionProvider
     from .resources.personalized_offer import PersonalizedOffer, PersonalizedOfferProvider
     from .resources.placement import Placement, PlacementProvider
     from .resources.ranking_formula import RankingFormula, RankingFormulaProvider
+    from .resources.selection_strategy import SelectionStrategy, SelectionStrategyProvider
     from .sdk.args import (
+        CalendarConstraintsArgs,
         CappingConstraintArgs,
         CollectionArgs,
         CollectionQualifierArgs,
@@ -52,11 +60,17 @@ if TYPE_CHECKING:
         CriterionRankArgs,
         DecisionArgs,
         DecisionCriterionArgs,
+        DecisioningPlacementArgs,
+        DecisionItemArgs,
         DecisionRuleArgs,
+        EligibilityConstraintArgs,
         FallbackOfferArgs,
         FormulaExpressionArgs,
         FrequencyCappingConstraintArgs,
         FrequencyRepeatArgs,
+        ItemCollectionArgs,
+        ItemCollectionRuleArgs,
+        ItemSelectionArgs,
         OfferEligibilityArgs,
         OptionSelectionArgs,
         PersonalizedOfferArgs,
@@ -72,9 +86,13 @@ if TYPE_CHECKING:
         SchemaBindingArgs,
         SchemaReferenceArgs,
         SelectionConstraintArgs,
+        SelectionStrategyArgs,
+        StrategyOrderArgs,
+        StrategyRankArgs,
     )
 
 __all__ = [
+    "CalendarConstraintsArgs",
     "CappingConstraintArgs",
     "Collection",
     "CollectionArgs",
@@ -87,16 +105,28 @@ __all__ = [
     "Decision",
     "DecisionArgs",
     "DecisionCriterionArgs",
+    "DecisionItem",
+    "DecisionItemArgs",
+    "DecisionItemProvider",
     "DecisionProvider",
     "DecisionRule",
     "DecisionRuleArgs",
     "DecisionRuleProvider",
+    "DecisioningPlacement",
+    "DecisioningPlacementArgs",
+    "DecisioningPlacementProvider",
+    "EligibilityConstraintArgs",
     "FallbackOffer",
     "FallbackOfferArgs",
     "FallbackOfferProvider",
     "FormulaExpressionArgs",
     "FrequencyCappingConstraintArgs",
     "FrequencyRepeatArgs",
+    "ItemCollection",
+    "ItemCollectionArgs",
+    "ItemCollectionProvider",
+    "ItemCollectionRuleArgs",
+    "ItemSelectionArgs",
     "OfferEligibilityArgs",
     "OptionSelectionArgs",
     "PersonalizedOffer",
@@ -118,5 +148,10 @@ __all__ = [
     "SchemaBindingArgs",
     "SchemaReferenceArgs",
     "SelectionConstraintArgs",
+    "SelectionStrategy",
+    "SelectionStrategyArgs",
+    "SelectionStrategyProvider",
+    "StrategyOrderArgs",
+    "StrategyRankArgs",
     "__version__",
 ]

@@ -269,6 +269,16 @@ def _export(args: argparse.Namespace, sandbox: str, env: dict[str, str]) -> int:
         previous = previous_names(existing)
 
     specs = [spec for spec in SPECS if not args.kinds or spec.kind in args.kinds]
+    if not settings.item_schema_id and any(spec.endpoint.item_schema for spec in specs):
+        # Decision items cannot even be listed without the catalog's schema id: say so, export the rest.
+        specs = [spec for spec in specs if not spec.endpoint.item_schema]
+        print(
+            f"{PROG}: warning: decision items not exported: listing them needs the item catalog's schema id "
+            f"({SETTINGS['item_schema_id'].env_var})",
+            file=sys.stderr,
+        )
+        if not specs:
+            raise ExportError(f"set {SETTINGS['item_schema_id'].env_var} to export decision items")
     session = pooled_session(settings)
     client = AdobeClient(settings, session=session)
     excluded = set(args.exclude_client)
@@ -332,7 +342,7 @@ def _list_kind(
     args: argparse.Namespace,
 ) -> dict[str, dict[str, Any]]:
     """Every object of one kind in the sandbox (every page), by id, with a progress bar on a terminal."""
-    progress = Progress(sys.stderr, f"listing {spec.label}s of sandbox {sandbox}")
+    progress = Progress(sys.stderr, f"listing {spec.plural} of sandbox {sandbox}")
     hook = _total_hook(settings.endpoint, spec, progress)
     session.hooks["response"].append(hook)
     found: dict[str, dict[str, Any]] = {}
@@ -340,7 +350,8 @@ def _list_kind(
         for item in client.list(spec.endpoint, sandbox, filters=tuple(args.filters), page_size=args.page_size):
             progress.advance()
             if isinstance(item, dict) and item.get("id"):
-                found.setdefault(str(item["id"]), item)
+                # A nested body (decision items) as the kind's flat fields, metadata kept.
+                found.setdefault(str(item["id"]), spec.from_api(item))
     except PermissionDeniedError as error:
         # The gateway answers 403 for a sandbox this credential cannot use, too: say which one was asked.
         raise ExportError(f"sandbox {sandbox}: {error}") from None
@@ -416,7 +427,7 @@ def _total_hook(endpoint: str, spec: ResourceSpec, progress: Progress) -> Any:
 
 
 def _nothing_found(sandbox: str, filters: Sequence[str], listed: int, specs: Sequence[ResourceSpec]) -> str:
-    what = "objects" if len(specs) != 1 else f"{specs[0].label}s"
+    what = "objects" if len(specs) != 1 else specs[0].plural
     if listed:
         return f"all {listed} {what} of sandbox {sandbox} were created by excluded clients"
     if filters:

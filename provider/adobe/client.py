@@ -22,7 +22,14 @@ from .. import __version__
 from ..core.model import Metadata
 from ..core.settings import Settings
 from ..core.spec import Endpoint
-from ..errors import BadResponseError, EndpointNotFoundError, OfferformError, TransportError, error_for_status
+from ..errors import (
+    BadResponseError,
+    ConfigurationError,
+    EndpointNotFoundError,
+    OfferformError,
+    TransportError,
+    error_for_status,
+)
 from .auth import TokenSource
 from .ratelimit import RateLimiter
 from .redact import Redactor, debug_http_enabled, enable_debug_logging, http_log
@@ -103,6 +110,10 @@ class AdobeClient:
     def patch(self, endpoint: Endpoint, sandbox: str, object_id: str, operations: list[dict[str, Any]]) -> Metadata:
         """PATCH one object with a JSON Patch; raises ``WriteOutcomeUnknown`` when the answer was lost."""
         return self._write("PATCH", endpoint.item(object_id), endpoint, sandbox, operations)
+
+    def put(self, endpoint: Endpoint, sandbox: str, object_id: str, body: dict[str, Any]) -> Metadata:
+        """PUT a whole object (kinds that update so); raises ``WriteOutcomeUnknown`` when the answer was lost."""
+        return self._write("PUT", endpoint.item(object_id), endpoint, sandbox, body)
 
     def get(self, endpoint: Endpoint, sandbox: str, object_id: str) -> dict[str, Any]:
         """The whole object (fields and metadata); ``NotFoundError`` when it does not exist."""
@@ -224,6 +235,8 @@ class AdobeClient:
             "x-request-id": str(uuid.uuid4()),
             "Accept": "*,application/json",
         }
+        if endpoint.item_schema:
+            headers["x-schema-id"] = endpoint.schema_id or self._item_schema_id()
         self._limiter.wait()
         started = time.monotonic()
         try:
@@ -257,6 +270,14 @@ class AdobeClient:
                 self._redactor.headers(headers),
             )
         return response
+
+    def _item_schema_id(self) -> str:
+        if not self._settings.item_schema_id:
+            raise ConfigurationError(
+                "decision items need the item catalog's schema id, sent as x-schema-id on every call: "
+                "pulumi config set adobe:itemSchemaId <schema id> (or ADOBE_ITEM_SCHEMA_ID)"
+            )
+        return self._settings.item_schema_id
 
     def _check_collection(self, endpoint: Endpoint, sandbox: str) -> None:
         """After a 404 for one object: ``EndpointNotFoundError`` if the kind's collection is not there either.

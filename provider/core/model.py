@@ -96,6 +96,13 @@ ContentType = Literal[
 assert get_args(ContentType) == CONTENT_TYPES + LEGACY_CONTENT_TYPES
 
 
+def _set_or_absent(value: Optional[bool]) -> Optional[bool]:
+    return True if value else None
+
+
+ModelFlag = Annotated[Optional[bool], AfterValidator(_set_or_absent)]
+"""Adobe's ``exdRule``/``exdFunction``: true for a Decisioning object; false and absent are one value (legacy)."""
+
 Name = Annotated[str, Field(max_length=256), AfterValidator(non_blank), AfterValidator(trimmed)]
 """An object's name: names are looked up with the list endpoint's name filter, which may trim, so kept exact."""
 Timestamp = Annotated[str, AfterValidator(canonical_timestamp), Field(json_schema_extra={"format": TIMESTAMP_FORMAT})]

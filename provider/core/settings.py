@@ -42,6 +42,10 @@ SETTINGS: dict[str, Setting] = {
     "retry_deadline": Setting("adobe:retryDeadline", "ADOBE_RETRY_DEADLINE", "300"),
     "late_write_window": Setting("adobe:lateWriteWindow", "ADOBE_LATE_WRITE_WINDOW", "60"),
     "max_requests_per_second": Setting("adobe:maxRequestsPerSecond", "ADOBE_MAX_REQUESTS_PER_SECOND", "0"),
+    # Decisioning's decision items: the catalog's schema (x-schema-id), its tenant (`_<tenant>`) and its attributes.
+    "item_schema_id": Setting("adobe:itemSchemaId", "ADOBE_ITEM_SCHEMA_ID"),
+    "tenant_id": Setting("adobe:tenantId", "ADOBE_TENANT_ID"),
+    "item_attributes": Setting("adobe:itemAttributes", "ADOBE_ITEM_ATTRIBUTES"),
 }
 
 
@@ -62,6 +66,12 @@ class Settings:
     max_requests_per_second: float
     client_secret: Optional[str] = field(default=None, repr=False)
     access_token: Optional[str] = field(default=None, repr=False)
+    item_schema_id: Optional[str] = None
+    """``x-schema-id`` of every decision-item call: the AEP schema of the item catalog (opaque)."""
+    tenant_id: Optional[str] = None
+    """The tenant whose ``_<tenant>`` object holds a decision item's custom attributes."""
+    item_attributes: Optional[str] = None
+    """The catalog's custom attributes and their types, as JSON (``{"color": "string"}``): checked at plan time."""
 
     @classmethod
     def load(cls, config_get: Callable[[str], Any], environ: Optional[dict[str, str]] = None) -> "Settings":
@@ -87,6 +97,9 @@ class Settings:
             retry_deadline=_number(values, "retry_deadline", float),
             late_write_window=_number(values, "late_write_window", float),
             max_requests_per_second=_number(values, "max_requests_per_second", float),
+            item_schema_id=values["item_schema_id"],
+            tenant_id=values["tenant_id"],
+            item_attributes=values["item_attributes"],
         )
 
     def require_credentials(self) -> None:

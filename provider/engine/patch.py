@@ -27,34 +27,40 @@ def change_operations(spec: ResourceSpec, seen: dict[str, Any], desired: dict[st
     operations: list[Operation] = []
     for field in spec.user_fields:
         old, new = seen.get(field, _MISSING), desired.get(field, _MISSING)
-        if old == new:
+        if old == new or (new is _MISSING and old in ([], {})):
+            # An empty list the server fills in (a Decisioning object's `tags: []`) is what the stack leaves out.
             continue
+        at = spec.pointer_parts(field)
         if new is _MISSING:
-            operations.append({"op": "remove", "path": pointer(field)})
+            operations.append({"op": "remove", "path": pointer(*at)})
         elif old is _MISSING:
-            operations.append({"op": "add", "path": pointer(field), "value": new})
+            operations.append({"op": "add", "path": pointer(*at), "value": new})
         elif field in spec.diffed_by_key and isinstance(old, dict) and isinstance(new, dict):
-            operations.extend(_object_operations(field, old, new))
+            operations.extend(_object_operations(at, old, new))
         else:
-            operations.append({"op": "replace", "path": pointer(field), "value": new})
+            operations.append({"op": "replace", "path": pointer(*at), "value": new})
     return operations
 
 
-def _object_operations(field: str, old: dict[str, Any], new: dict[str, Any]) -> list[Operation]:
+def _object_operations(at: tuple[str, ...], old: dict[str, Any], new: dict[str, Any]) -> list[Operation]:
     operations: list[Operation] = []
     for key in sorted(old.keys() - new.keys()):
-        operations.append({"op": "remove", "path": pointer(field, key)})
+        operations.append({"op": "remove", "path": pointer(*at, key)})
     for key in sorted(new.keys()):
         if key not in old:
-            operations.append({"op": "add", "path": pointer(field, key), "value": new[key]})
+            operations.append({"op": "add", "path": pointer(*at, key), "value": new[key]})
         elif old[key] != new[key]:
-            operations.append({"op": "replace", "path": pointer(field, key), "value": new[key]})
+            operations.append({"op": "replace", "path": pointer(*at, key), "value": new[key]})
     return operations
 
 
 def guard_operations(spec: ResourceSpec, seen: dict[str, Any]) -> list[Operation]:
     """``test`` operations asserting every user-owned field still holds what the stack last saw."""
-    return [{"op": "test", "path": pointer(field), "value": seen[field]} for field in spec.user_fields if field in seen]
+    return [
+        {"op": "test", "path": pointer(*spec.pointer_parts(field)), "value": seen[field]}
+        for field in spec.user_fields
+        if field in seen
+    ]
 
 
 def guarded_patch(spec: ResourceSpec, seen: dict[str, Any], desired: dict[str, Any]) -> list[Operation]:

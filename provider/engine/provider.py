@@ -10,6 +10,7 @@ resource, so that a lost create's look-up never takes it (``claims.py``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, ContextManager, Optional, TypeVar
 
 from pulumi.dynamic import (
@@ -25,12 +26,12 @@ from pulumi.dynamic import (
 
 from ..core.model import SERVER_OUTPUTS, Metadata
 from ..core.settings import Settings
-from ..core.spec import SANDBOX_NAME, ResourceSpec
+from ..core.spec import SANDBOX_NAME, Endpoint, Failure, ResourceSpec
 from ..errors import NotFoundError
 from .claims import CLAIMS
 from .reporting import reported
 from .runtime import RUNTIME
-from .validation import Failure, canonical, check_inputs, is_unknown
+from .validation import canonical, check_inputs, is_unknown, with_known_family
 
 if TYPE_CHECKING:
     # Loaded by the first call that talks to Adobe, not by the plugin's first Check: they bring in
@@ -80,6 +81,9 @@ class SpecProvider(ResourceProvider):
         default on another machine must not move, and so replace, every object of the stack.
         """
         checked = check_inputs(self.spec, news, olds.get(SANDBOX_NAME) or self.settings.sandbox_name)
+        for extra in self.spec.checks:
+            checked.failures.extend(extra(checked.inputs, self.settings))
+        checked.inputs.update(self.spec.notices)
         return CheckResult(checked.inputs, [_for_the_engine(failure, news) for failure in checked.failures])
 
     @reported
@@ -92,7 +96,18 @@ class SpecProvider(ResourceProvider):
         # A value unknown until apply is never equal to what the state holds (an Unknown equals only
         # itself), so inequality alone finds it: no walk through every value on every preview.
         changed = [field for field in self.spec.user_fields if olds.get(field) != news.get(field)]
-        replaces = [field for field in changed if field in self.spec.replace_on_change]
+        family = self.spec.family
+        if family is not None and family.flag in changed:
+            # The model an object belongs to never changes in place: another model is another object.
+            if (olds.get(family.flag) is True) == (news.get(family.flag) is True) and not is_unknown(
+                news.get(family.flag)
+            ):
+                changed.remove(family.flag)
+        replaces = [
+            field
+            for field in changed
+            if field in self.spec.replace_on_change or (family is not None and field == family.flag)
+        ]
         old_sandbox, new_sandbox = olds.get(SANDBOX_NAME), news.get(SANDBOX_NAME)
         if old_sandbox and new_sandbox and (is_unknown(new_sandbox) or new_sandbox != old_sandbox):
             replaces.append(SANDBOX_NAME)
@@ -109,12 +124,12 @@ class SpecProvider(ResourceProvider):
         sandbox = self._sandbox(props)
         desired = canonical(self.spec, props)
         adopt = props.get(self.spec.adopt_input)
-        writer = self._writer()
+        writer = self._writer(props)
         with self._one_budget() as budget:
             metadata = (
                 writer.adopt(sandbox, adopt, desired, budget) if adopt else writer.create(sandbox, desired, budget)
             )
-        return CreateResult(metadata.id, self._outputs(desired, sandbox, metadata, adopt))
+        return CreateResult(metadata.id, self._with_schema(self._outputs(desired, sandbox, metadata, adopt), props))
 
     @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -123,16 +138,19 @@ class SpecProvider(ResourceProvider):
         CLAIMS.claim(sandbox, id_)
         try:
             with self._one_budget():
-                live_raw = self.client.get(self.spec.endpoint, sandbox, id_)
+                live_raw = self.client.get(self._endpoint(props), sandbox, id_)
         except NotFoundError:
             return ReadResult("", {})
-        live = canonical(self.spec, live_raw)
+        live = with_known_family(self.spec, canonical(self.spec, live_raw), props)
         metadata = Metadata.from_api(live_raw)
         adopt = props.get(self.spec.adopt_input)
-        inputs = {**live, SANDBOX_NAME: sandbox}
+        inputs = {**live, **self.spec.notices, SANDBOX_NAME: sandbox}
         if adopt:
             inputs[self.spec.adopt_input] = adopt
-        return ReadResult(metadata.id, self._outputs(live, sandbox, metadata, adopt), inputs)
+        outputs = self._outputs(live, sandbox, metadata, adopt)
+        if self.spec.schema_input and props.get(self.spec.schema_input):
+            inputs[self.spec.schema_input] = outputs[self.spec.schema_input] = props[self.spec.schema_input]
+        return ReadResult(metadata.id, outputs, inputs)
 
     @reported
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -142,8 +160,12 @@ class SpecProvider(ResourceProvider):
         seen = canonical(self.spec, olds)
         desired = canonical(self.spec, news)
         with self._one_budget() as budget:
-            metadata = self._writer().update(sandbox, id_, seen, desired, budget)
-        outputs = self._outputs(desired, sandbox, metadata, news.get(self.spec.adopt_input))
+            writer = self._writer(news)
+            if self.spec.update_verb == "PUT":
+                metadata = writer.replace_whole(sandbox, id_, seen, desired, budget)
+            else:
+                metadata = writer.update(sandbox, id_, seen, desired, budget)
+        outputs = self._with_schema(self._outputs(desired, sandbox, metadata, news.get(self.spec.adopt_input)), news)
         if metadata is None:
             outputs.update({key: olds[key] for key in SERVER_OUTPUTS if key in olds})
             if "etag" in outputs:
@@ -152,11 +174,18 @@ class SpecProvider(ResourceProvider):
 
     @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Called by up and destroy: one DELETE; an object already gone counts as deleted."""
+        """Called by up and destroy: one DELETE; an object already gone counts as deleted.
+
+        A kind Adobe cannot delete (``archive_on_delete``: Decisioning placements) is archived
+        instead, as the UI does; its ``notices`` input says so in every plan.
+        """
         sandbox = self._sandbox(props)
         CLAIMS.claim(sandbox, id_)
-        with self._one_budget():
-            self.client.delete(self.spec.endpoint, sandbox, id_)
+        with self._one_budget() as budget:
+            if self.spec.archive_on_delete is not None:
+                self._writer(props).archive(sandbox, id_, budget)
+            else:
+                self.client.delete(self._endpoint(props), sandbox, id_)
 
     # -- run-time state (never pickled) ------------------------------------------------------
 
@@ -174,7 +203,19 @@ class SpecProvider(ResourceProvider):
 
         return spending(Budget.starting_now(self.settings.retry_deadline))
 
-    def _writer(self) -> Writer:
+    def _endpoint(self, props: dict[str, Any]) -> Endpoint:
+        """The kind's endpoint, with the ``x-schema-id`` this resource names, if it names one."""
+        schema = props.get(self.spec.schema_input) if self.spec.schema_input else None
+        return (
+            replace(self.spec.endpoint, schema_id=schema) if isinstance(schema, str) and schema else self.spec.endpoint
+        )
+
+    def _with_schema(self, outputs: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        if self.spec.schema_input and props.get(self.spec.schema_input):
+            outputs[self.spec.schema_input] = props[self.spec.schema_input]
+        return outputs
+
+    def _writer(self, props: Optional[dict[str, Any]] = None) -> Writer:
         from .writes import WritePolicy, Writer
 
         settings = self.settings
@@ -186,7 +227,7 @@ class SpecProvider(ResourceProvider):
             attempts=settings.max_retries + 1,
             settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout),
         )
-        return Writer(self.spec, self.client, settings.client_id, policy)
+        return Writer(self.spec, self.client, settings.client_id, policy, endpoint=self._endpoint(props or {}))
 
     def _sandbox(self, props: dict[str, Any]) -> str:
         return props.get(SANDBOX_NAME) or self.settings.sandbox_name
@@ -194,7 +235,7 @@ class SpecProvider(ResourceProvider):
     def _outputs(
         self, desired: dict[str, Any], sandbox: str, metadata: Optional[Metadata], adopt: Optional[str]
     ) -> dict[str, Any]:
-        outputs: dict[str, Any] = {**desired, SANDBOX_NAME: sandbox}
+        outputs: dict[str, Any] = {**desired, **self.spec.notices, SANDBOX_NAME: sandbox}
         if adopt:
             outputs[self.spec.adopt_input] = adopt
         if metadata is not None:

@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..core.settings import Settings
+from ..core.spec import use_tenant_source
 
 if TYPE_CHECKING:  # imported where first used: a preview never loads the HTTP client (requests, urllib3)
     from ..adobe.client import AdobeClient
@@ -52,3 +53,4 @@ class Runtime:
 
 
 RUNTIME = Runtime()
+use_tenant_source(lambda: RUNTIME.settings.tenant_id)

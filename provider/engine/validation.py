@@ -17,18 +17,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.model import CONTENT_TYPES, LEGACY_COMPONENT_PREFIX, LEGACY_CONTENT_TYPES
 from ..core.schema import fields_of, model_at
-from ..core.spec import SANDBOX_NAME, ResourceSpec
+from ..core.spec import SANDBOX_NAME, Failure, ResourceSpec
 
 UNKNOWN = rpc.UNKNOWN
 _SANDBOX_NAME_MAX = 128
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One problem with one property, in the words shown to the user."""
-
-    property: str
-    reason: str
 
 
 @dataclass
@@ -67,7 +59,9 @@ def integral_numbers(value: Any) -> Any:
 
 
 def user_fields(spec: ResourceSpec, properties: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the user-owned fields of a property bag (inputs or outputs)."""
+    """Only the user-owned fields of a property bag (inputs or outputs, or an API body of any shape)."""
+    if spec.wire is not None:
+        properties = spec.from_api(properties)
     return {key: properties[key] for key in spec.user_fields if key in properties}
 
 
@@ -99,6 +93,17 @@ def canonical(spec: ResourceSpec, body: Mapping[str, Any]) -> dict[str, Any]:
     return model.to_api()  # type: ignore[attr-defined,no-any-return]
 
 
+def with_known_family(spec: ResourceSpec, live: dict[str, Any], known: Mapping[str, Any]) -> dict[str, Any]:
+    """``live`` with its family flag as ``known`` has it, unless the live object says it is set."""
+    family = spec.family
+    if family is None or live.get(family.flag) is True:
+        return live
+    live = {key: value for key, value in live.items() if key != family.flag}
+    if known.get(family.flag) is True:
+        live[family.flag] = True
+    return live
+
+
 def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: str) -> Checked:
     """Validate and canonicalise one resource's inputs (the body of ``check``)."""
     failures: list[Failure] = []
@@ -119,6 +124,10 @@ def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: s
     if adopt is not None and not is_unknown(adopt) and (not isinstance(adopt, str) or not adopt.strip()):
         failures.append(Failure(spec.adopt_input, f"must be the id of an existing {spec.label}"))
 
+    schema = news.get(spec.schema_input) if spec.schema_input else None
+    if schema is not None and not is_unknown(schema) and (not isinstance(schema, str) or not schema.strip()):
+        failures.append(Failure(str(spec.schema_input), "must be the id of the item catalog's schema"))
+
     if model is not None:
         inputs: dict[str, Any] = model.to_api()  # type: ignore[attr-defined]
     else:
@@ -131,6 +140,8 @@ def check_inputs(spec: ResourceSpec, news: Mapping[str, Any], default_sandbox: s
     inputs[SANDBOX_NAME] = sandbox
     if adopt is not None:
         inputs[spec.adopt_input] = adopt
+    if schema is not None and spec.schema_input:
+        inputs[spec.schema_input] = schema
     return Checked(inputs=inputs, failures=failures)
 
 

@@ -16,11 +16,11 @@ from ..adobe.client import AdobeClient, WriteOutcomeUnknown
 from ..adobe.redact import http_log
 from ..adobe.retry import Budget
 from ..core.model import Metadata
-from ..core.spec import ResourceSpec
+from ..core.spec import Endpoint, ResourceSpec
 from ..errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .claims import CLAIMS, Claims
 from .patch import changed_by_others, changed_fields, guarded_patch
-from .validation import canonical, user_fields
+from .validation import canonical, user_fields, with_known_family
 
 # The Date header that gives us the server's clock has whole seconds: an object created more than
 # this long before our POST (on the server's clock) was not created by it.
@@ -76,9 +76,10 @@ class Writer:
         client_id: Optional[str],
         policy: WritePolicy,
         claims: Claims = CLAIMS,
+        endpoint: Optional[Endpoint] = None,
     ) -> None:
         self._spec = spec
-        self._endpoint = spec.endpoint
+        self._endpoint = endpoint or spec.endpoint
         self._client = client
         self._client_id = client_id
         self._policy = policy
@@ -92,7 +93,7 @@ class Writer:
             attempt += 1
             try:
                 with self._claims.posting(sandbox, self._fingerprinted(desired)):
-                    receipt = self._client.create(self._endpoint, sandbox, desired)
+                    receipt = self._client.create(self._endpoint, sandbox, self._spec.to_api(desired))
                     self._claims.claim(sandbox, receipt.id)
                 return receipt
             except WriteOutcomeUnknown as unknown:
@@ -139,7 +140,7 @@ class Writer:
                     raise
                 rejection, settled = error, True
             live_raw = self._client.get(self._endpoint, sandbox, object_id)
-            live = canonical(self._spec, live_raw)
+            live = self.live(live_raw, desired)
             if live == desired:
                 # Our change is there: applied by the attempt whose answer was lost.
                 return Metadata.from_api(live_raw)
@@ -168,6 +169,84 @@ class Writer:
             )
         )
 
+    def replace_whole(
+        self, sandbox: str, object_id: str, seen: dict[str, Any], desired: dict[str, Any], budget: Budget
+    ) -> Optional[Metadata]:
+        """PUT ``desired`` over the object, for kinds the API updates only so; None when nothing changes.
+
+        The guard is read, compare, write: a GET, then a conflict if the object's user fields differ
+        from ``seen`` (what the stack last saw), else the PUT. Unlike a JSON Patch ``test``, which
+        the server checks and applies in one request, this leaves the time between the GET and the
+        PUT unguarded (Adobe documents no ``If-Match`` for PUT): an edit made in that window, a few
+        milliseconds, is overwritten. An answer lost after the PUT is settled by reading again: our
+        object is there, or it is still as we saw it and the PUT is sent again (PUT is idempotent).
+        """
+        if seen == desired:
+            return None
+        attempt = 0
+        settled = True
+        while not self._policy.exhausted(attempt, budget):
+            attempt += 1
+            live_raw = self._client.get(self._endpoint, sandbox, object_id)
+            live = self.live(live_raw, seen)
+            if live == desired:
+                return Metadata.from_api(live_raw)
+            drift = changed_fields(self._spec, seen, live)
+            if drift:
+                raise ConflictError(self._spec.label, object_id, drift)
+            try:
+                return self._client.put(self._endpoint, sandbox, object_id, self._spec.to_api(desired))
+            except WriteOutcomeUnknown as unknown:
+                settled = self._policy.pause(attempt, unknown, budget)
+        raise OutcomeUnknownError(
+            f"updating {self._spec.label} {object_id} failed {attempt} times without an answer; "
+            + ("it is unchanged on the server" if settled else "the last attempt may still be applied")
+        )
+
+    def archive(self, sandbox: str, object_id: str, budget: Budget) -> bool:
+        """Archive an object the API cannot delete (as the UI does): PUT it as it is now, with the archive value.
+
+        Whatever others changed is kept; False when it is gone already or archived already.
+        """
+        assert self._spec.archive_on_delete is not None
+        field, value = self._spec.archive_on_delete
+        try:
+            live_raw = self._client.get(self._endpoint, sandbox, object_id)
+        except NotFoundError:
+            return False
+        live = canonical(self._spec, live_raw)
+        if live.get(field) == value:
+            return False
+        archived = {**live, field: value}
+        return self.replace_whole(sandbox, object_id, live, archived, budget) is not None
+
+    def check_family(self, sandbox: str, object_id: str, live_raw: dict[str, Any], desired: dict[str, Any]) -> None:
+        """Refuse to adopt an object of the other model (a legacy rule for a Decisioning declaration, or the reverse).
+
+        A look-up that shows the flag true is believed; one that shows it false or not at all is
+        checked against the list filtered on the flag (Adobe's own pages disagree on the look-up).
+        """
+        family = self._spec.family
+        if family is None:
+            return
+        flag = family.flag
+        live_set = live_raw.get(flag) is True
+        if not live_set:
+            name = live_raw.get("name")
+            filters = (f"{flag}==true",) + ((f"name=={name}",) if isinstance(name, str) and "," not in name else ())
+            live_set = any(
+                str(found.get("id")) == object_id
+                for found in self._client.list(self._endpoint, sandbox, filters=filters)
+            )
+        wanted = desired.get(flag) is True
+        if live_set != wanted:
+            raise OfferformError(
+                f"{self._spec.adopt_input} {object_id!r} is a {family.label(live_set)}, and this declaration is a "
+                f"{family.label(wanted)} ({flag} {'true' if wanted else 'not set'}): a stack never adopts an object "
+                f"of the other model; {'set' if live_set else 'remove'} {flag} to adopt it, or remove "
+                f"{self._spec.adopt_input} to create a new one"
+            )
+
     def adopt(self, sandbox: str, object_id: str, desired: dict[str, Any], budget: Budget) -> Metadata:
         """Take over an existing object: PATCH only what differs from the declaration, guarded on the live values."""
         self._claims.claim(sandbox, object_id)
@@ -183,10 +262,23 @@ class Writer:
                 path=missing.path,
                 request_id=missing.request_id,
             ) from None
-        if canonical(self._spec, live_raw) == desired:
+        self.check_family(sandbox, object_id, live_raw, desired)
+        live = self.live(live_raw, desired)
+        if live == desired:
             return Metadata.from_api(live_raw)
+        if self._spec.update_verb == "PUT":
+            receipt = self.replace_whole(sandbox, object_id, live, desired, budget)
+            return receipt or Metadata.from_api(live_raw)
         receipt = self.update(sandbox, object_id, user_fields(self._spec, live_raw), desired, budget)
         return receipt or Metadata.from_api(live_raw)
+
+    def live(self, live_raw: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+        """The canonical user fields of an object read back, its model's flag as the stack knows it.
+
+        The flag never changes in place (a change replaces the object) and a look-up may show it
+        false for a Decisioning object (contradiction 7 of the notes): what the stack knows wins.
+        """
+        return with_known_family(self._spec, canonical(self._spec, live_raw), known)
 
     def _fingerprinted(self, desired: dict[str, Any]) -> dict[str, Any]:
         """What identifies identical creates: the kind and the fields (two kinds may share a name)."""
@@ -205,10 +297,13 @@ class Writer:
         label, name = self._spec.label, str(desired.get("name", ""))
         # The property filter separates expressions with commas; a value with one is matched here instead.
         filters = tuple(
-            f"{key}=={desired[key]}"
+            f"{self._spec.filter_name(key)}=={desired[key]}"
             for key in self._spec.lookup_keys
             if isinstance(desired.get(key), str) and "," not in desired[key]
         )
+        family = self._spec.family
+        if family is not None and desired.get(family.flag) is True:
+            filters += (f"{family.flag}==true",)
         try:
             listed = list(self._client.list(self._endpoint, sandbox, filters=filters))
         except OfferformError as error:

@@ -540,7 +540,7 @@ def _empty_export() -> str:
 def counted(counts: Mapping[str, int]) -> str:
     """``3 placements, 30 fallback offers and 1 decision``, in the kinds' order."""
     parts = [
-        f"{counts[spec.kind]} {spec.label}{'s' if counts[spec.kind] != 1 else ''}"
+        f"{counts[spec.kind]} {spec.plural if counts[spec.kind] != 1 else spec.label}"
         for spec in SPECS
         if counts.get(spec.kind)
     ]

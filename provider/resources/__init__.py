@@ -1,4 +1,4 @@
-"""Every Offer Library kind, one module each: its model, its spec, its provider and its resource.
+"""Every kind, Offer Library and Decisioning, one module each: its model, its spec, its provider and its resource.
 
 Nothing here imports them: a plugin process loads only the kind it serves (``provider.__getattr__``).
 """
@@ -22,6 +22,11 @@ KIND_MODULES: dict[str, str] = {
     "PersonalizedOffer": "personalized_offer",
     "Collection": "collection",
     "Decision": "decision",
+    # Journey Optimizer Decisioning (the model Adobe now points new work to); rules and formulas are shared above.
+    "DecisioningPlacement": "decisioning_placement",
+    "DecisionItem": "decision_item",
+    "ItemCollection": "item_collection",
+    "SelectionStrategy": "selection_strategy",
 }
 """Every kind and its module, in an order where what is referenced comes first.
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union
 import pulumi
 from pydantic import Field, field_validator
 
-from ..core.model import ApiModel, DefinedOn, Name
-from ..core.spec import Endpoint, ResourceSpec
+from ..core.model import ApiModel, DefinedOn, ModelFlag, Name
+from ..core.spec import Endpoint, Family, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
 from ..sdk.outputs import DecisionRuleOutputs
 from ..sdk.resource import SpecResource
@@ -53,6 +53,12 @@ class DecisionRuleFields(ApiModel):
         description="The schemas the condition is defined on, by variable: `profile` (its schema `ref` and `version`, "
         "and the `referencePaths` it reads).",
     )
+    exd_rule: ModelFlag = Field(
+        default=None,
+        alias="exdRule",
+        description="`True` for a Decisioning eligibility rule (selection strategies and decision items use it); "
+        "unset for a legacy decision rule. Changing it replaces the rule; adoption never crosses it.",
+    )
 
 
 DECISION_RULE = ResourceSpec(
@@ -60,6 +66,7 @@ DECISION_RULE = ResourceSpec(
     label="decision rule",
     model=DecisionRuleFields,
     endpoint=Endpoint("/offer-rules"),
+    family=Family("exdRule", "Decisioning eligibility rule", "legacy decision rule"),
 )
 
 
@@ -71,9 +78,11 @@ class DecisionRuleProvider(SpecProvider):
 
 
 class DecisionRule(SpecResource, DecisionRuleOutputs, module="adobe", name="DecisionRule"):
-    """A decision rule in an Adobe Journey Optimizer sandbox, managed by Pulumi.
+    """A decision rule (legacy) or eligibility rule (Decisioning, ``exd_rule=True``), managed by Pulumi.
 
-    Offers and decisions name it for eligibility (``eligibility_rule=rule.id``).
+    Offers and decisions name it for eligibility (``eligibility_rule=rule.id``); so do Decisioning's
+    selection strategies and decision items, when it is a Decisioning rule. Both models keep their
+    rules in ``/offer-rules``, told apart by Adobe's ``exdRule`` flag.
     """
 
     _spec = DECISION_RULE

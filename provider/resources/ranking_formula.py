@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Un
 import pulumi
 from pydantic import AfterValidator, Field, field_validator
 
-from ..core.model import ApiModel, DefinedOn, Name
-from ..core.spec import Endpoint, ResourceSpec
+from ..core.model import ApiModel, DefinedOn, ModelFlag, Name
+from ..core.spec import Endpoint, Family, ResourceSpec
 from ..engine.provider import SpecProvider, pickled_by_package
 from ..sdk.outputs import RankingFormulaOutputs
 from ..sdk.resource import SpecResource
@@ -61,7 +61,12 @@ class RankingFormulaFields(ApiModel):
         description="The schemas the expression is defined on, by variable (`offer`, ...): each a schema `ref` or "
         "`altId` and `version`.",
     )
-    exd_function: Optional[bool] = Field(default=None, alias="exdFunction", description="Adobe's `exdFunction` flag.")
+    exd_function: ModelFlag = Field(
+        default=None,
+        alias="exdFunction",
+        description="`True` for a Decisioning ranking formula (selection strategies rank by it); unset for a legacy "
+        "one. Changing it replaces the formula; adoption never crosses it.",
+    )
     is_pure: Optional[bool] = Field(default=None, alias="isPure", description="Adobe's `isPure` flag.")
 
 
@@ -70,6 +75,7 @@ RANKING_FORMULA = ResourceSpec(
     label="ranking formula",
     model=RankingFormulaFields,
     endpoint=Endpoint("/ranking-formulas"),
+    family=Family("exdFunction", "Decisioning ranking formula", "legacy ranking formula"),
 )
 
 

@@ -202,16 +202,7 @@ class PlacementArgs:
         name: pulumi.Input[str],
         channel: pulumi.Input[str],
         component_type: pulumi.Input[
-            Literal[
-                "html",
-                "imagelink",
-                "text",
-                "json",
-                "https://ns.adobe.com/experience/offer-management/content-component-html",
-                "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
-                "https://ns.adobe.com/experience/offer-management/content-component-text",
-                "https://ns.adobe.com/experience/offer-management/content-component-json",
-            ]
+            Literal["html", "imagelink", "text", "json", "https://ns.adobe.com/experience/offer-management/content-component-html", "https://ns.adobe.com/experience/offer-management/content-component-imagelink", "https://ns.adobe.com/experience/offer-management/content-component-text", "https://ns.adobe.com/experience/offer-management/content-component-json"]
         ],
         description: Optional[pulumi.Input[str]] = None,
         item_count: Optional[pulumi.Input[int]] = None,
@@ -281,18 +272,7 @@ class PlacementArgs:
     @pulumi.getter(name="componentType")
     def component_type(
         self,
-    ) -> pulumi.Input[
-        Literal[
-            "html",
-            "imagelink",
-            "text",
-            "json",
-            "https://ns.adobe.com/experience/offer-management/content-component-html",
-            "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
-            "https://ns.adobe.com/experience/offer-management/content-component-text",
-            "https://ns.adobe.com/experience/offer-management/content-component-json",
-        ]
-    ]:
+    ) -> pulumi.Input[Literal["html", "imagelink", "text", "json", "https://ns.adobe.com/experience/offer-management/content-component-html", "https://ns.adobe.com/experience/offer-management/content-component-imagelink", "https://ns.adobe.com/experience/offer-management/content-component-text", "https://ns.adobe.com/experience/offer-management/content-component-json"]]:
         """The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI form of one
         (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as given."""
         return pulumi.get(self, "component_type")  # type: ignore[no-any-return]
@@ -301,16 +281,7 @@ class PlacementArgs:
     def component_type(
         self,
         value: pulumi.Input[
-            Literal[
-                "html",
-                "imagelink",
-                "text",
-                "json",
-                "https://ns.adobe.com/experience/offer-management/content-component-html",
-                "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
-                "https://ns.adobe.com/experience/offer-management/content-component-text",
-                "https://ns.adobe.com/experience/offer-management/content-component-json",
-            ]
+            Literal["html", "imagelink", "text", "json", "https://ns.adobe.com/experience/offer-management/content-component-html", "https://ns.adobe.com/experience/offer-management/content-component-imagelink", "https://ns.adobe.com/experience/offer-management/content-component-text", "https://ns.adobe.com/experience/offer-management/content-component-json"]
         ],
     ) -> None:
         pulumi.set(self, "component_type", value)
@@ -547,6 +518,7 @@ class DecisionRuleArgs:
         condition: pulumi.Input["RuleConditionArgs"],
         description: Optional[pulumi.Input[str]] = None,
         defined_on: Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]] = None,
+        exd_rule: Optional[pulumi.Input[bool]] = None,
         sandbox_name: Optional[pulumi.Input[str]] = None,
         adopt_id: Optional[pulumi.Input[str]] = None,
     ) -> None:
@@ -557,6 +529,9 @@ class DecisionRuleArgs:
         :param description: What it decides.
         :param defined_on: The schemas the condition is defined on, by variable: `profile` (its schema `ref`
             and `version`, and the `referencePaths` it reads).
+        :param exd_rule: `True` for a Decisioning eligibility rule (selection strategies and decision items
+            use it); unset for a legacy decision rule. Changing it replaces the rule; adoption never crosses
+            it.
         :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
             Changing it replaces the object.
         :param adopt_id: The id of an existing decision rule to adopt instead of creating one.
@@ -567,6 +542,8 @@ class DecisionRuleArgs:
             pulumi.set(__self__, "description", description)
         if defined_on is not None:
             pulumi.set(__self__, "defined_on", defined_on)
+        if exd_rule is not None:
+            pulumi.set(__self__, "exd_rule", exd_rule)
         if sandbox_name is not None:
             pulumi.set(__self__, "sandbox_name", sandbox_name)
         if adopt_id is not None:
@@ -612,6 +589,17 @@ class DecisionRuleArgs:
     @defined_on.setter
     def defined_on(self, value: Optional[pulumi.Input[Mapping[str, pulumi.Input["SchemaBindingArgs"]]]]) -> None:
         pulumi.set(self, "defined_on", value)
+
+    @property
+    @pulumi.getter(name="exdRule")
+    def exd_rule(self) -> Optional[pulumi.Input[bool]]:
+        """`True` for a Decisioning eligibility rule (selection strategies and decision items use it); unset
+        for a legacy decision rule. Changing it replaces the rule; adoption never crosses it."""
+        return pulumi.get(self, "exd_rule")  # type: ignore[no-any-return]
+
+    @exd_rule.setter
+    def exd_rule(self, value: Optional[pulumi.Input[bool]]) -> None:
+        pulumi.set(self, "exd_rule", value)
 
     @property
     @pulumi.getter(name="sandboxName")
@@ -735,7 +723,8 @@ class RankingFormulaArgs:
         :param description: What it favours.
         :param defined_on: The schemas the expression is defined on, by variable (`offer`, ...): each a schema
             `ref` or `altId` and `version`.
-        :param exd_function: Adobe's `exdFunction` flag.
+        :param exd_function: `True` for a Decisioning ranking formula (selection strategies rank by it); unset
+            for a legacy one. Changing it replaces the formula; adoption never crosses it.
         :param is_pure: Adobe's `isPure` flag.
         :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
             Changing it replaces the object.
@@ -811,7 +800,8 @@ class RankingFormulaArgs:
     @property
     @pulumi.getter(name="exdFunction")
     def exd_function(self) -> Optional[pulumi.Input[bool]]:
-        """Adobe's `exdFunction` flag."""
+        """`True` for a Decisioning ranking formula (selection strategies rank by it); unset for a legacy one.
+        Changing it replaces the formula; adoption never crosses it."""
         return pulumi.get(self, "exd_function")  # type: ignore[no-any-return]
 
     @exd_function.setter
@@ -2211,6 +2201,762 @@ class DecisionArgs:
     @pulumi.getter(name="adoptId")
     def adopt_id(self) -> Optional[pulumi.Input[str]]:
         """The id of an existing decision to adopt instead of creating one."""
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "adopt_id", value)
+
+
+@pulumi.input_type
+class DecisioningPlacementArgs:
+    """Everything a Decisioning placement declares."""
+
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        channel: pulumi.Input[str],
+        description: Optional[pulumi.Input[str]] = None,
+        channel_configuration: Optional[pulumi.Input[str]] = None,
+        tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        status: Optional[pulumi.Input[Literal["active", "archived"]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
+        """Everything a Decisioning placement declares.
+
+        :param name: The placement's name.
+        :param channel: The channel type URI, such as `https://ns.adobe.com/xdm/channel-types/email` (email
+            only, today).
+        :param description: What it is for.
+        :param channel_configuration: The id (a UUID) of the channel configuration.
+        :param tags: Unified Tag ids (UUIDs).
+        :param status: `active` (the default) or `archived`.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing Decisioning placement to adopt instead of creating one.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "channel", channel)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if channel_configuration is not None:
+            pulumi.set(__self__, "channel_configuration", channel_configuration)
+        if tags is not None:
+            pulumi.set(__self__, "tags", _inputs.sequence("DecisioningPlacementArgs", "tags", tags, "str"))
+        if status is not None:
+            pulumi.set(__self__, "status", status)
+        if sandbox_name is not None:
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, "adopt_id", adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The placement's name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "name", value)
+
+    @property
+    @pulumi.getter
+    def channel(self) -> pulumi.Input[str]:
+        """The channel type URI, such as `https://ns.adobe.com/xdm/channel-types/email` (email only,
+        today)."""
+        return pulumi.get(self, "channel")  # type: ignore[no-any-return]
+
+    @channel.setter
+    def channel(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "channel", value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it is for."""
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "description", value)
+
+    @property
+    @pulumi.getter(name="channelConfiguration")
+    def channel_configuration(self) -> Optional[pulumi.Input[str]]:
+        """The id (a UUID) of the channel configuration."""
+        return pulumi.get(self, "channel_configuration")  # type: ignore[no-any-return]
+
+    @channel_configuration.setter
+    def channel_configuration(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "channel_configuration", value)
+
+    @property
+    @pulumi.getter
+    def tags(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Unified Tag ids (UUIDs)."""
+        return pulumi.get(self, "tags")  # type: ignore[no-any-return]
+
+    @tags.setter
+    def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, "tags", value)
+
+    @property
+    @pulumi.getter
+    def status(self) -> Optional[pulumi.Input[Literal["active", "archived"]]]:
+        """`active` (the default) or `archived`."""
+        return pulumi.get(self, "status")  # type: ignore[no-any-return]
+
+    @status.setter
+    def status(self, value: Optional[pulumi.Input[Literal["active", "archived"]]]) -> None:
+        pulumi.set(self, "status", value)
+
+    @property
+    @pulumi.getter(name="sandboxName")
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "sandbox_name", value)
+
+    @property
+    @pulumi.getter(name="adoptId")
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing Decisioning placement to adopt instead of creating one."""
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "adopt_id", value)
+
+
+@pulumi.input_type
+class CalendarConstraintsArgs:
+    """When the item may be proposed."""
+
+    def __init__(
+        __self__,
+        start_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+        end_date: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]] = None,
+    ) -> None:
+        """When the item may be proposed.
+
+        :param start_date: From when.
+        :param end_date: Until when.
+        """
+        if start_date is not None:
+            pulumi.set(__self__, "start_date", _inputs.timestamp("CalendarConstraintsArgs", "start_date", start_date))
+        if end_date is not None:
+            pulumi.set(__self__, "end_date", _inputs.timestamp("CalendarConstraintsArgs", "end_date", end_date))
+
+    @property
+    @pulumi.getter(name="startDate")
+    def start_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """From when."""
+        return pulumi.get(self, "start_date")  # type: ignore[no-any-return]
+
+    @start_date.setter
+    def start_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, "start_date", value)
+
+    @property
+    @pulumi.getter(name="endDate")
+    def end_date(self) -> Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]:
+        """Until when."""
+        return pulumi.get(self, "end_date")  # type: ignore[no-any-return]
+
+    @end_date.setter
+    def end_date(self, value: Optional[pulumi.Input[Union[str, datetime.datetime, datetime.date]]]) -> None:
+        pulumi.set(self, "end_date", value)
+
+
+@pulumi.input_type
+class EligibilityConstraintArgs:
+    """Who is eligible: everyone (``none``) or the profiles a Decisioning eligibility rule admits."""
+
+    def __init__(
+        __self__,
+        profile_constraint_type: Optional[pulumi.Input[Literal["none", "eligibilityRule"]]] = None,
+        eligibility_rule: Optional[pulumi.Input[str]] = None,
+    ) -> None:
+        """Who is eligible: everyone (``none``) or the profiles a Decisioning eligibility rule admits.
+
+        :param profile_constraint_type: `none` (the default) or `eligibilityRule` (with `eligibility_rule`).
+        :param eligibility_rule: The eligibility rule's id (`rule.id`, a `DecisionRule` with `exd_rule=True`).
+        """
+        if profile_constraint_type is not None:
+            pulumi.set(__self__, "profile_constraint_type", profile_constraint_type)
+        if eligibility_rule is not None:
+            pulumi.set(__self__, "eligibility_rule", eligibility_rule)
+
+    @property
+    @pulumi.getter(name="profileConstraintType")
+    def profile_constraint_type(self) -> Optional[pulumi.Input[Literal["none", "eligibilityRule"]]]:
+        """`none` (the default) or `eligibilityRule` (with `eligibility_rule`)."""
+        return pulumi.get(self, "profile_constraint_type")  # type: ignore[no-any-return]
+
+    @profile_constraint_type.setter
+    def profile_constraint_type(self, value: Optional[pulumi.Input[Literal["none", "eligibilityRule"]]]) -> None:
+        pulumi.set(self, "profile_constraint_type", value)
+
+    @property
+    @pulumi.getter(name="eligibilityRule")
+    def eligibility_rule(self) -> Optional[pulumi.Input[str]]:
+        """The eligibility rule's id (`rule.id`, a `DecisionRule` with `exd_rule=True`)."""
+        return pulumi.get(self, "eligibility_rule")  # type: ignore[no-any-return]
+
+    @eligibility_rule.setter
+    def eligibility_rule(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "eligibility_rule", value)
+
+
+@pulumi.input_type
+class DecisionItemArgs:
+    """Everything a decision item declares."""
+
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        priority: pulumi.Input[int],
+        description: Optional[pulumi.Input[str]] = None,
+        lifecycle_status: Optional[pulumi.Input[Literal["draft", "approved", "archived"]]] = None,
+        catalog_id: Optional[pulumi.Input[str]] = None,
+        calendar_constraints: Optional[pulumi.Input["CalendarConstraintsArgs"]] = None,
+        profile_constraint: Optional[pulumi.Input["EligibilityConstraintArgs"]] = None,
+        tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        labels: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        attributes: Optional[pulumi.Input[Mapping[str, Any]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+        schema_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
+        """Everything a decision item declares.
+
+        :param name: The item's name (`itemName`).
+        :param priority: Its priority (`itemPriority`), 0 or more: higher wins.
+        :param description: What it is (`itemDescription`).
+        :param lifecycle_status: `draft` (the default), `approved` or `archived` (an archived item cannot come
+            back).
+        :param catalog_id: The id of the item catalog it belongs to (`itemCatalogID`).
+        :param calendar_constraints: When it may be proposed (`itemCalendarConstraints`).
+        :param profile_constraint: Who may get it (`itemConstraints`): everyone, or a Decisioning eligibility
+            rule (`rule.id`).
+        :param tags: Unified Tag ids (`itemTags`).
+        :param labels: Data usage labels (`itemLabels`).
+        :param attributes: The custom attributes the catalog's schema defines (the `_<tenant>` object,
+            `adobe:tenantId`), as a mapping; checked against `adobe:itemAttributes` when the stack declares
+            it.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing decision item to adopt instead of creating one.
+        :param schema_id: The id of the item catalog's schema in this sandbox, sent as `x-schema-id`; default
+            `adobe:itemSchemaId`.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "priority", priority)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if lifecycle_status is not None:
+            pulumi.set(__self__, "lifecycle_status", lifecycle_status)
+        if catalog_id is not None:
+            pulumi.set(__self__, "catalog_id", catalog_id)
+        if calendar_constraints is not None:
+            pulumi.set(__self__, "calendar_constraints", calendar_constraints)
+        if profile_constraint is not None:
+            pulumi.set(__self__, "profile_constraint", profile_constraint)
+        if tags is not None:
+            pulumi.set(__self__, "tags", _inputs.sequence("DecisionItemArgs", "tags", tags, "str"))
+        if labels is not None:
+            pulumi.set(__self__, "labels", _inputs.sequence("DecisionItemArgs", "labels", labels, "str"))
+        if attributes is not None:
+            pulumi.set(__self__, "attributes", attributes)
+        if sandbox_name is not None:
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, "adopt_id", adopt_id)
+        if schema_id is not None:
+            pulumi.set(__self__, "schema_id", schema_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The item's name (`itemName`)."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "name", value)
+
+    @property
+    @pulumi.getter
+    def priority(self) -> pulumi.Input[int]:
+        """Its priority (`itemPriority`), 0 or more: higher wins."""
+        return pulumi.get(self, "priority")  # type: ignore[no-any-return]
+
+    @priority.setter
+    def priority(self, value: pulumi.Input[int]) -> None:
+        pulumi.set(self, "priority", value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it is (`itemDescription`)."""
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "description", value)
+
+    @property
+    @pulumi.getter(name="lifecycleStatus")
+    def lifecycle_status(self) -> Optional[pulumi.Input[Literal["draft", "approved", "archived"]]]:
+        """`draft` (the default), `approved` or `archived` (an archived item cannot come back)."""
+        return pulumi.get(self, "lifecycle_status")  # type: ignore[no-any-return]
+
+    @lifecycle_status.setter
+    def lifecycle_status(self, value: Optional[pulumi.Input[Literal["draft", "approved", "archived"]]]) -> None:
+        pulumi.set(self, "lifecycle_status", value)
+
+    @property
+    @pulumi.getter(name="catalogId")
+    def catalog_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of the item catalog it belongs to (`itemCatalogID`)."""
+        return pulumi.get(self, "catalog_id")  # type: ignore[no-any-return]
+
+    @catalog_id.setter
+    def catalog_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "catalog_id", value)
+
+    @property
+    @pulumi.getter(name="calendarConstraints")
+    def calendar_constraints(self) -> Optional[pulumi.Input["CalendarConstraintsArgs"]]:
+        """When it may be proposed (`itemCalendarConstraints`)."""
+        return pulumi.get(self, "calendar_constraints")  # type: ignore[no-any-return]
+
+    @calendar_constraints.setter
+    def calendar_constraints(self, value: Optional[pulumi.Input["CalendarConstraintsArgs"]]) -> None:
+        pulumi.set(self, "calendar_constraints", value)
+
+    @property
+    @pulumi.getter(name="profileConstraint")
+    def profile_constraint(self) -> Optional[pulumi.Input["EligibilityConstraintArgs"]]:
+        """Who may get it (`itemConstraints`): everyone, or a Decisioning eligibility rule (`rule.id`)."""
+        return pulumi.get(self, "profile_constraint")  # type: ignore[no-any-return]
+
+    @profile_constraint.setter
+    def profile_constraint(self, value: Optional[pulumi.Input["EligibilityConstraintArgs"]]) -> None:
+        pulumi.set(self, "profile_constraint", value)
+
+    @property
+    @pulumi.getter
+    def tags(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Unified Tag ids (`itemTags`)."""
+        return pulumi.get(self, "tags")  # type: ignore[no-any-return]
+
+    @tags.setter
+    def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, "tags", value)
+
+    @property
+    @pulumi.getter
+    def labels(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Data usage labels (`itemLabels`)."""
+        return pulumi.get(self, "labels")  # type: ignore[no-any-return]
+
+    @labels.setter
+    def labels(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, "labels", value)
+
+    @property
+    @pulumi.getter
+    def attributes(self) -> Optional[pulumi.Input[Mapping[str, Any]]]:
+        """The custom attributes the catalog's schema defines (the `_<tenant>` object, `adobe:tenantId`), as a
+        mapping; checked against `adobe:itemAttributes` when the stack declares it."""
+        return pulumi.get(self, "attributes")  # type: ignore[no-any-return]
+
+    @attributes.setter
+    def attributes(self, value: Optional[pulumi.Input[Mapping[str, Any]]]) -> None:
+        pulumi.set(self, "attributes", value)
+
+    @property
+    @pulumi.getter(name="sandboxName")
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "sandbox_name", value)
+
+    @property
+    @pulumi.getter(name="adoptId")
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing decision item to adopt instead of creating one."""
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "adopt_id", value)
+
+    @property
+    @pulumi.getter(name="schemaId")
+    def schema_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of the item catalog's schema in this sandbox, sent as `x-schema-id`; default
+        `adobe:itemSchemaId`."""
+        return pulumi.get(self, "schema_id")  # type: ignore[no-any-return]
+
+    @schema_id.setter
+    def schema_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "schema_id", value)
+
+
+@pulumi.input_type
+class ItemCollectionRuleArgs:
+    """One rule of an item collection: which catalog's items, and the condition on their attributes."""
+
+    def __init__(__self__, ui_model: Any, item_catalog_id: Optional[pulumi.Input[str]] = None) -> None:
+        """One rule of an item collection: which catalog's items, and the condition on their attributes.
+
+        :param ui_model: The rule, as an object or its JSON text, such as `{"operator": "equals", "value":
+            {"left": "_experience.decisioning.decisionitem.itemName", "right": "Spring"}}`; kept as compact
+            JSON text.
+        :param item_catalog_id: The item catalog's id (a decision item's `catalog_id`).
+        """
+        pulumi.set(__self__, "ui_model", ui_model)
+        if item_catalog_id is not None:
+            pulumi.set(__self__, "item_catalog_id", item_catalog_id)
+
+    @property
+    @pulumi.getter(name="uiModel")
+    def ui_model(self) -> Any:
+        """The rule, as an object or its JSON text, such as `{"operator": "equals", "value": {"left":
+        "_experience.decisioning.decisionitem.itemName", "right": "Spring"}}`; kept as compact JSON text."""
+        return pulumi.get(self, "ui_model")
+
+    @ui_model.setter
+    def ui_model(self, value: Any) -> None:
+        pulumi.set(self, "ui_model", value)
+
+    @property
+    @pulumi.getter(name="itemCatalogId")
+    def item_catalog_id(self) -> Optional[pulumi.Input[str]]:
+        """The item catalog's id (a decision item's `catalog_id`)."""
+        return pulumi.get(self, "item_catalog_id")  # type: ignore[no-any-return]
+
+    @item_catalog_id.setter
+    def item_catalog_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "item_catalog_id", value)
+
+
+@pulumi.input_type
+class ItemCollectionArgs:
+    """Everything a item collection declares."""
+
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        constraints: pulumi.Input[Sequence[pulumi.Input["ItemCollectionRuleArgs"]]],
+        description: Optional[pulumi.Input[str]] = None,
+        tags: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
+        """Everything a item collection declares.
+
+        :param name: The collection's name.
+        :param constraints: The rules that select its items: at least one.
+        :param description: What it gathers.
+        :param tags: Unified Tag ids (UUIDs).
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing item collection to adopt instead of creating one.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(
+            __self__,
+            "constraints",
+            _inputs.sequence("ItemCollectionArgs", "constraints", constraints, "ItemCollectionRuleArgs"),
+        )
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if tags is not None:
+            pulumi.set(__self__, "tags", _inputs.sequence("ItemCollectionArgs", "tags", tags, "str"))
+        if sandbox_name is not None:
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, "adopt_id", adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The collection's name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "name", value)
+
+    @property
+    @pulumi.getter
+    def constraints(self) -> pulumi.Input[Sequence[pulumi.Input["ItemCollectionRuleArgs"]]]:
+        """The rules that select its items: at least one."""
+        return pulumi.get(self, "constraints")  # type: ignore[no-any-return]
+
+    @constraints.setter
+    def constraints(self, value: pulumi.Input[Sequence[pulumi.Input["ItemCollectionRuleArgs"]]]) -> None:
+        pulumi.set(self, "constraints", value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it gathers."""
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "description", value)
+
+    @property
+    @pulumi.getter
+    def tags(self) -> Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]:
+        """Unified Tag ids (UUIDs)."""
+        return pulumi.get(self, "tags")  # type: ignore[no-any-return]
+
+    @tags.setter
+    def tags(self, value: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]]) -> None:
+        pulumi.set(self, "tags", value)
+
+    @property
+    @pulumi.getter(name="sandboxName")
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "sandbox_name", value)
+
+    @property
+    @pulumi.getter(name="adoptId")
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing item collection to adopt instead of creating one."""
+        return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
+
+    @adopt_id.setter
+    def adopt_id(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "adopt_id", value)
+
+
+@pulumi.input_type
+class ItemSelectionArgs:
+    """The items the strategy considers."""
+
+    def __init__(__self__, filter: pulumi.Input[str]) -> None:
+        """The items the strategy considers.
+
+        :param filter: The item collection's id (`collection.id`).
+        """
+        pulumi.set(__self__, "filter", filter)
+
+    @property
+    @pulumi.getter
+    def filter(self) -> pulumi.Input[str]:
+        """The item collection's id (`collection.id`)."""
+        return pulumi.get(self, "filter")  # type: ignore[no-any-return]
+
+    @filter.setter
+    def filter(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "filter", value)
+
+
+@pulumi.input_type
+class StrategyRankArgs:
+    """The strategy's ranking."""
+
+    def __init__(
+        __self__, order: pulumi.Input["StrategyOrderArgs"], priority: Optional[pulumi.Input[int]] = None
+    ) -> None:
+        """The strategy's ranking.
+
+        :param order: How its eligible items are ordered.
+        :param priority: The strategy's priority.
+        """
+        pulumi.set(__self__, "order", order)
+        if priority is not None:
+            pulumi.set(__self__, "priority", priority)
+
+    @property
+    @pulumi.getter
+    def order(self) -> pulumi.Input["StrategyOrderArgs"]:
+        """How its eligible items are ordered."""
+        return pulumi.get(self, "order")  # type: ignore[no-any-return]
+
+    @order.setter
+    def order(self, value: pulumi.Input["StrategyOrderArgs"]) -> None:
+        pulumi.set(self, "order", value)
+
+    @property
+    @pulumi.getter
+    def priority(self) -> Optional[pulumi.Input[int]]:
+        """The strategy's priority."""
+        return pulumi.get(self, "priority")  # type: ignore[no-any-return]
+
+    @priority.setter
+    def priority(self, value: Optional[pulumi.Input[int]]) -> None:
+        pulumi.set(self, "priority", value)
+
+
+@pulumi.input_type
+class StrategyOrderArgs:
+    """How eligible items are ordered: by their priority, or by a ranking formula."""
+
+    def __init__(
+        __self__,
+        order_evaluation_type: pulumi.Input[Literal["static", "scoringFunction"]],
+        function: Optional[pulumi.Input[str]] = None,
+    ) -> None:
+        """How eligible items are ordered: by their priority, or by a ranking formula.
+
+        :param order_evaluation_type: `static` (the items' priority) or `scoringFunction` (a ranking formula,
+            `function`).
+        :param function: The ranking formula's id (`formula.id`, a `RankingFormula` with `exd_function=True`),
+            with `scoringFunction`.
+        """
+        pulumi.set(__self__, "order_evaluation_type", order_evaluation_type)
+        if function is not None:
+            pulumi.set(__self__, "function", function)
+
+    @property
+    @pulumi.getter(name="orderEvaluationType")
+    def order_evaluation_type(self) -> pulumi.Input[Literal["static", "scoringFunction"]]:
+        """`static` (the items' priority) or `scoringFunction` (a ranking formula, `function`)."""
+        return pulumi.get(self, "order_evaluation_type")  # type: ignore[no-any-return]
+
+    @order_evaluation_type.setter
+    def order_evaluation_type(self, value: pulumi.Input[Literal["static", "scoringFunction"]]) -> None:
+        pulumi.set(self, "order_evaluation_type", value)
+
+    @property
+    @pulumi.getter
+    def function(self) -> Optional[pulumi.Input[str]]:
+        """The ranking formula's id (`formula.id`, a `RankingFormula` with `exd_function=True`), with
+        `scoringFunction`."""
+        return pulumi.get(self, "function")  # type: ignore[no-any-return]
+
+    @function.setter
+    def function(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "function", value)
+
+
+@pulumi.input_type
+class SelectionStrategyArgs:
+    """Everything a selection strategy declares."""
+
+    def __init__(
+        __self__,
+        name: pulumi.Input[str],
+        option_selection: pulumi.Input["ItemSelectionArgs"],
+        description: Optional[pulumi.Input[str]] = None,
+        rank: Optional[pulumi.Input["StrategyRankArgs"]] = None,
+        profile_constraint: Optional[pulumi.Input["EligibilityConstraintArgs"]] = None,
+        sandbox_name: Optional[pulumi.Input[str]] = None,
+        adopt_id: Optional[pulumi.Input[str]] = None,
+    ) -> None:
+        """Everything a selection strategy declares.
+
+        :param name: The strategy's name.
+        :param option_selection: The items to consider.
+        :param description: What it is for.
+        :param rank: How the eligible items are ranked.
+        :param profile_constraint: Which profiles the strategy applies to.
+        :param sandbox_name: The sandbox the object lives in; default `adobe:sandboxName` when it is created.
+            Changing it replaces the object.
+        :param adopt_id: The id of an existing selection strategy to adopt instead of creating one.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "option_selection", option_selection)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if rank is not None:
+            pulumi.set(__self__, "rank", rank)
+        if profile_constraint is not None:
+            pulumi.set(__self__, "profile_constraint", profile_constraint)
+        if sandbox_name is not None:
+            pulumi.set(__self__, "sandbox_name", sandbox_name)
+        if adopt_id is not None:
+            pulumi.set(__self__, "adopt_id", adopt_id)
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str]:
+        """The strategy's name."""
+        return pulumi.get(self, "name")  # type: ignore[no-any-return]
+
+    @name.setter
+    def name(self, value: pulumi.Input[str]) -> None:
+        pulumi.set(self, "name", value)
+
+    @property
+    @pulumi.getter(name="optionSelection")
+    def option_selection(self) -> pulumi.Input["ItemSelectionArgs"]:
+        """The items to consider."""
+        return pulumi.get(self, "option_selection")  # type: ignore[no-any-return]
+
+    @option_selection.setter
+    def option_selection(self, value: pulumi.Input["ItemSelectionArgs"]) -> None:
+        pulumi.set(self, "option_selection", value)
+
+    @property
+    @pulumi.getter
+    def description(self) -> Optional[pulumi.Input[str]]:
+        """What it is for."""
+        return pulumi.get(self, "description")  # type: ignore[no-any-return]
+
+    @description.setter
+    def description(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "description", value)
+
+    @property
+    @pulumi.getter
+    def rank(self) -> Optional[pulumi.Input["StrategyRankArgs"]]:
+        """How the eligible items are ranked."""
+        return pulumi.get(self, "rank")  # type: ignore[no-any-return]
+
+    @rank.setter
+    def rank(self, value: Optional[pulumi.Input["StrategyRankArgs"]]) -> None:
+        pulumi.set(self, "rank", value)
+
+    @property
+    @pulumi.getter(name="profileConstraint")
+    def profile_constraint(self) -> Optional[pulumi.Input["EligibilityConstraintArgs"]]:
+        """Which profiles the strategy applies to."""
+        return pulumi.get(self, "profile_constraint")  # type: ignore[no-any-return]
+
+    @profile_constraint.setter
+    def profile_constraint(self, value: Optional[pulumi.Input["EligibilityConstraintArgs"]]) -> None:
+        pulumi.set(self, "profile_constraint", value)
+
+    @property
+    @pulumi.getter(name="sandboxName")
+    def sandbox_name(self) -> Optional[pulumi.Input[str]]:
+        """The sandbox the object lives in; default `adobe:sandboxName` when it is created. Changing it
+        replaces the object."""
+        return pulumi.get(self, "sandbox_name")  # type: ignore[no-any-return]
+
+    @sandbox_name.setter
+    def sandbox_name(self, value: Optional[pulumi.Input[str]]) -> None:
+        pulumi.set(self, "sandbox_name", value)
+
+    @property
+    @pulumi.getter(name="adoptId")
+    def adopt_id(self) -> Optional[pulumi.Input[str]]:
+        """The id of an existing selection strategy to adopt instead of creating one."""
         return pulumi.get(self, "adopt_id")  # type: ignore[no-any-return]
 
     @adopt_id.setter

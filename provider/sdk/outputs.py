@@ -90,6 +90,9 @@ class DecisionRuleOutputs:
     defined_on: pulumi.Output[Optional[dict[str, dict[str, Any]]]]
     """The schemas the condition is defined on, by variable: `profile` (its schema `ref` and `version`, and
     the `referencePaths` it reads)."""
+    exd_rule: pulumi.Output[Optional[bool]]
+    """`True` for a Decisioning eligibility rule (selection strategies and decision items use it); unset for a
+    legacy decision rule. Changing it replaces the rule; adoption never crosses it."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]
@@ -125,7 +128,8 @@ class RankingFormulaOutputs:
     """The schemas the expression is defined on, by variable (`offer`, ...): each a schema `ref` or `altId`
     and `version`."""
     exd_function: pulumi.Output[Optional[bool]]
-    """Adobe's `exdFunction` flag."""
+    """`True` for a Decisioning ranking formula (selection strategies rank by it); unset for a legacy one.
+    Changing it replaces the formula; adoption never crosses it."""
     is_pure: pulumi.Output[Optional[bool]]
     """Adobe's `isPure` flag."""
     sandbox_name: pulumi.Output[str]
@@ -281,6 +285,151 @@ class DecisionOutputs:
     """The id of the fallback offer shown when no offer qualifies (`offer.id`)."""
     criteria: pulumi.Output[list[dict[str, Any]]]
     """The decision scopes: at least one."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+class DecisioningPlacementOutputs:
+    """The outputs of a Decisioning placement: every input, as the server holds it, and the server's own
+    fields."""
+
+    name: pulumi.Output[str]
+    """The placement's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it is for."""
+    channel: pulumi.Output[str]
+    """The channel type URI, such as `https://ns.adobe.com/xdm/channel-types/email` (email only, today)."""
+    channel_configuration: pulumi.Output[Optional[str]]
+    """The id (a UUID) of the channel configuration."""
+    tags: pulumi.Output[Optional[list[str]]]
+    """Unified Tag ids (UUIDs)."""
+    status: pulumi.Output[Optional[str]]
+    """`active` (the default) or `archived`."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+class DecisionItemOutputs:
+    """The outputs of a decision item: every input, as the server holds it, and the server's own fields."""
+
+    name: pulumi.Output[str]
+    """The item's name (`itemName`)."""
+    description: pulumi.Output[Optional[str]]
+    """What it is (`itemDescription`)."""
+    lifecycle_status: pulumi.Output[Optional[str]]
+    """`draft` (the default), `approved` or `archived` (an archived item cannot come back)."""
+    priority: pulumi.Output[int]
+    """Its priority (`itemPriority`), 0 or more: higher wins."""
+    catalog_id: pulumi.Output[Optional[str]]
+    """The id of the item catalog it belongs to (`itemCatalogID`)."""
+    calendar_constraints: pulumi.Output[Optional[dict[str, Any]]]
+    """When it may be proposed (`itemCalendarConstraints`)."""
+    profile_constraint: pulumi.Output[Optional[dict[str, Any]]]
+    """Who may get it (`itemConstraints`): everyone, or a Decisioning eligibility rule (`rule.id`)."""
+    tags: pulumi.Output[Optional[list[str]]]
+    """Unified Tag ids (`itemTags`)."""
+    labels: pulumi.Output[Optional[list[str]]]
+    """Data usage labels (`itemLabels`)."""
+    attributes: pulumi.Output[Optional[dict[str, Any]]]
+    """The custom attributes the catalog's schema defines (the `_<tenant>` object, `adobe:tenantId`), as a
+    mapping; checked against `adobe:itemAttributes` when the stack declares it."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+class ItemCollectionOutputs:
+    """The outputs of a item collection: every input, as the server holds it, and the server's own fields."""
+
+    name: pulumi.Output[str]
+    """The collection's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it gathers."""
+    constraints: pulumi.Output[list[dict[str, Any]]]
+    """The rules that select its items: at least one."""
+    tags: pulumi.Output[Optional[list[str]]]
+    """Unified Tag ids (UUIDs)."""
+    sandbox_name: pulumi.Output[str]
+    """The sandbox the object lives in."""
+    etag: pulumi.Output[int]
+    """The server's version of the object: 1 when created, one more after every change."""
+    created_date: pulumi.Output[str]
+    """When the object was created (UTC, `...T00:00:00.000+00:00`)."""
+    last_modified_date: pulumi.Output[str]
+    """When the object last changed (UTC)."""
+    created_by: pulumi.Output[str]
+    """Who created the object."""
+    last_modified_by: pulumi.Output[str]
+    """Who last changed the object."""
+    created_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that created the object."""
+    last_modified_by_client_id: pulumi.Output[str]
+    """The client id (API credential) that last changed the object."""
+    sandbox_id: pulumi.Output[str]
+    """The id of the sandbox the object lives in."""
+
+
+class SelectionStrategyOutputs:
+    """The outputs of a selection strategy: every input, as the server holds it, and the server's own
+    fields."""
+
+    name: pulumi.Output[str]
+    """The strategy's name."""
+    description: pulumi.Output[Optional[str]]
+    """What it is for."""
+    option_selection: pulumi.Output[dict[str, Any]]
+    """The items to consider."""
+    rank: pulumi.Output[Optional[dict[str, Any]]]
+    """How the eligible items are ranked."""
+    profile_constraint: pulumi.Output[Optional[dict[str, Any]]]
+    """Which profiles the strategy applies to."""
     sandbox_name: pulumi.Output[str]
     """The sandbox the object lives in."""
     etag: pulumi.Output[int]

@@ -77,6 +77,8 @@ class SpecResource(Resource):
             raise TypeError(f"{cls._spec.kind}: args must be {cls._spec.kind}Args or a dict, got {type(args).__name__}")
         pairs = [(f.api, f.python) for f in fields_of(cls._spec.model)]
         pairs += [(SANDBOX_NAME, "sandbox_name"), (cls._spec.adopt_input, snake_case(cls._spec.adopt_input))]
+        if cls._spec.schema_input:
+            pairs.append((cls._spec.schema_input, snake_case(cls._spec.schema_input)))
         return {api: value for api, python in pairs if (value := pulumi.get(args, python)) is not None}
 
     @classmethod

@@ -1,6 +1,8 @@
 """A whole sandbox exported as one connected program, then adopted by the real ``pulumi`` CLI.
 
-62 objects of all eight kinds, made "in the UI" with references between them: the export writes
+62 objects of all eight Offer Library kinds and 14 of Adobe's Decisioning model (eligibility rules and
+ranking formulas beside the legacy ones on their shared paths, placements, decision items with catalog
+attributes, item collections, selection strategies), made "in the UI" with references between them: the export writes
 every reference to an exported object as a Python reference, ``pulumi up`` adopts everything
 with no POST and no PATCH, the next preview is empty, the server is unchanged, and an edit to one
 declaration is one guarded PATCH of that object only.
@@ -18,8 +20,9 @@ from offerform_emulator import Emulator
 from offerform_emulator.kinds import KINDS as EMULATOR_KINDS
 
 from harness.project import ORG, SANDBOX, VENV, Project
+from harness.stack_config import TENANT
 
-from ..support.sandbox import seed_connected_sandbox
+from ..support.sandbox import seed_connected_sandbox, seed_decisioning_sandbox
 from .conftest import ProjectFactory
 
 KINDS = tuple(kind.name for kind in EMULATOR_KINDS)
@@ -38,6 +41,8 @@ def _export(project: Project, emu: Emulator) -> subprocess.CompletedProcess[str]
             "ADOBE_IMS_ORG_ID": ORG,
             "ADOBE_ENDPOINT": emu.dps_url,
             "ADOBE_IMS_ENDPOINT": emu.ims_url,
+            "ADOBE_ITEM_SCHEMA_ID": emu.catalog_schema_id(ORG, SANDBOX),
+            "ADOBE_TENANT_ID": TENANT,
         }
     )
     return subprocess.run(
@@ -65,18 +70,25 @@ def test_a_whole_sandbox_exports_as_one_connected_program_that_adopts_with_no_wr
 ) -> None:
     made = seed_connected_sandbox(emulator, ORG, SANDBOX)
     assert sum(len(items) for items in made.values()) >= 60
-    project = make_project("# replaced by the export\n")
+    decisioning = seed_decisioning_sandbox(emulator, ORG, SANDBOX, TENANT)
+    project = make_project(
+        "# replaced by the export\n",
+        **{"adobe:itemSchemaId": emulator.catalog_schema_id(ORG, SANDBOX), "adobe:tenantId": TENANT},
+    )
 
     exported = _export(project, emulator)
 
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.startswith(
-        "exported 8 collection qualifiers, 8 placements, 6 decision rules, 6 ranking "
-        "formulas, 10 fallback offers, 12 personalized offers, 6 collections and "
-        f"6 decisions from sandbox {SANDBOX} to "
+        "exported 8 collection qualifiers, 8 placements, 8 decision rules, 8 ranking "
+        "formulas, 10 fallback offers, 12 personalized offers, 6 collections, "
+        "6 decisions, 2 Decisioning placements, 4 decision items, 2 item collections and "
+        f"2 selection strategies from sandbox {SANDBOX} to "
     )
     program = (project.root / "__main__.py").read_text()
     assert "fallback=fallback_0.id" in program and "ranking_strategy=formula_0.id" in program
+    assert "filter=green_items.id" in program and "eligibility_rule=eligible_0.id" in program
+    assert "function=score_0.id" in program
     assert not re.search(r'"dps:[a-z-]+:[0-9a-f]{16}",\s*#', program), "every reference is to an exported object"
 
     before = _everything(emulator)
@@ -84,6 +96,8 @@ def test_a_whole_sandbox_exports_as_one_connected_program_that_adopts_with_no_wr
     project.up()
 
     assert emulator.log.count("POST", service="dps") == 0 and emulator.log.count("PATCH", service="dps") == 0
+    assert emulator.log.count("PUT", service="dps") == 0
+    assert len(decisioning["decision-item"]) == 4
     assert _everything(emulator) == before
     project.assert_no_changes()
 

@@ -74,6 +74,7 @@ def test_one_token_serves_every_kind_of_a_process(emulator: Emulator, start_plug
     plugin = start_plugin(plugin_config(emulator))
 
     for case in KINDS:
+        case.prepare(emulator, SANDBOX)
         stack = Stack(plugin, case.spec)
         stack.up("it", case.declare())
         stack.refresh("it")

@@ -11,6 +11,7 @@ import copy
 import keyword
 import os
 import pty
+import re
 import select
 import socket
 import stat
@@ -30,9 +31,9 @@ from pulumi.runtime.proto import provider_pb2
 import provider
 from harness.engine import ROOT, Plugin, Stack
 from harness.offers import EMAIL, WEB, offer, plain_inputs
-from harness.stack_config import ORG, SANDBOX, plugin_config
+from harness.stack_config import ORG, SANDBOX, TENANT, plugin_config
 
-from ..support.sandbox import seed_connected_sandbox
+from ..support.sandbox import seed_connected_sandbox, seed_decisioning_sandbox
 from ..support.ui import AdobeUi
 
 MOBILE = "https://ns.adobe.com/xdm/channel-types/mobile"
@@ -680,3 +681,34 @@ def test_an_endpoint_that_refuses_connections_names_it_and_the_retry_settings(
     line = _one_clear_line(result)
     assert f"http://127.0.0.1:{port}/data/core/dps" in line and "connection refused" in line
     assert "tried 2 times in " in line and "no retries left (ADOBE_MAX_RETRIES is 1)" in line
+
+
+def test_a_sandbox_using_both_models_exports_to_one_connected_program(emulator: Emulator, tmp_path: Path) -> None:
+    seed_connected_sandbox(emulator, ORG, SANDBOX)
+    seed_decisioning_sandbox(emulator, ORG, SANDBOX, TENANT)
+    env = export_env(emulator, ADOBE_ITEM_SCHEMA_ID=emulator.catalog_schema_id(ORG, SANDBOX), ADOBE_TENANT_ID=TENANT)
+
+    result = run_export(emulator, tmp_path / "both", kinds=None, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "8 decision rules" in result.stdout and "8 ranking formulas" in result.stdout  # both models', once each
+    assert "2 Decisioning placements, 4 decision items, 2 item collections and 2 selection strategies" in result.stdout
+    program = (tmp_path / "both" / "__main__.py").read_text()
+    compact = re.sub(r"\s+", "", program)
+    assert "option_selection=ItemSelectionArgs(filter=green_items.id,)" in compact  # references are Python references
+    assert "eligibility_rule=eligible_0.id" in compact and "function=score_0.id" in compact
+    assert "exd_rule=True" in compact and "exd_function=True" in compact
+    assert 'attributes={"colour":"green","points":10}' in compact
+    compile(program, "__main__.py", "exec")
+
+
+def test_decision_items_are_left_out_with_a_warning_without_the_catalogs_schema_id(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    seed_decisioning_sandbox(emulator, ORG, SANDBOX, TENANT)
+
+    result = run_export(emulator, tmp_path / "out", kinds=None)
+
+    assert result.returncode == 0, result.stderr
+    assert "decision items not exported" in result.stderr and "ADOBE_ITEM_SCHEMA_ID" in result.stderr
+    assert "decision item" not in result.stdout.split(" to ")[0] and "2 selection strategies" in result.stdout

@@ -28,7 +28,17 @@ def kind(request: pytest.FixtureRequest) -> KindCase:
 
 @pytest.fixture
 def stack(kind: KindCase, emu: Emulator, shared_plugin: Plugin) -> Stack:
+    kind.prepare(emu, SANDBOX, "staging")
     return Stack(shared_plugin, kind.spec)
+
+
+def _ui_edit(kind: KindCase, emu: Emulator, object_id: str, field: str, value: Any) -> None:
+    """Someone changes one field in the Adobe UI (also where the API has no PATCH)."""
+    emu.edit(ORG, SANDBOX, object_id, [{"op": "add", "path": kind.pointer(field), "value": value}])
+
+
+def _puts(kind: KindCase) -> bool:
+    return kind.spec.update_verb == "PUT"
 
 
 def _writes(emu: Emulator) -> list[tuple[str, str]]:
@@ -45,7 +55,7 @@ def test_create_posts_once_and_exports_the_id_and_the_etag(kind: KindCase, stack
 
     state = stack.state["it"]
     assert emu.log.count(service="dps") == 1 and emu.log.count("POST", service="dps") == 1
-    assert emu.stored(kind.emulator_kind, ORG, SANDBOX, state.id)["name"] == "Made by the stack"
+    assert kind.fields(emu.stored(kind.emulator_kind, ORG, SANDBOX, state.id))["name"] == "Made by the stack"
     assert state.outputs["etag"] == 1
     assert state.outputs["sandboxName"] == SANDBOX
     assert state.outputs["createdByClientId"] == emu.client_id
@@ -70,13 +80,19 @@ def test_an_edit_is_one_patch_guarded_by_every_field_the_stack_saw(kind: KindCas
     assert stack.preview("it", edited).op == "update" and emu.log.count(service="dps") == 0
     assert stack.up("it", edited).op == "update"
 
-    [patch] = emu.log.entries(service="dps")
-    assert patch.method == "PATCH" and patch.path.endswith(object_id)
-    assert patch.body == [{"op": "test", "path": f"/{key}", "value": value} for key, value in seen.items()] + [
-        {"op": "replace", "path": "/description", "value": "Edited by the stack"}
-    ]
+    if _puts(kind):  # read, compare with what the stack saw, then PUT the whole object
+        read, put = emu.log.entries(service="dps")
+        assert (read.method, put.method) == ("GET", "PUT") and put.path.endswith(object_id)
+        assert put.body == kind.api({**seen, "description": "Edited by the stack"})
+    else:
+        [patch] = emu.log.entries(service="dps")
+        assert patch.method == "PATCH" and patch.path.endswith(object_id)
+        assert patch.body == [
+            {"op": "test", "path": kind.pointer(key), "value": value} for key, value in seen.items()
+        ] + [{"op": "replace", "path": kind.pointer("description"), "value": "Edited by the stack"}]
     assert stack.state["it"].id == object_id and stack.state["it"].outputs["etag"] == 2
-    assert emu.stored(kind.emulator_kind, ORG, SANDBOX, object_id)["description"] == "Edited by the stack"
+    stored = kind.fields(emu.stored(kind.emulator_kind, ORG, SANDBOX, object_id))
+    assert stored["description"] == "Edited by the stack"
 
 
 def test_removing_an_optional_field_sends_a_remove_operation(kind: KindCase, stack: Stack, emu: Emulator) -> None:
@@ -87,8 +103,11 @@ def test_removing_an_optional_field_sends_a_remove_operation(kind: KindCase, sta
 
     stack.up("it", without)
 
-    assert _changes(emu) == [{"op": "remove", "path": "/description"}]
-    assert "description" not in emu.stored(kind.emulator_kind, ORG, SANDBOX, stack.state["it"].id)
+    if _puts(kind):
+        assert "description" not in emu.log.entries(service="dps")[-1].body
+    else:
+        assert _changes(emu) == [{"op": "remove", "path": kind.pointer("description")}]
+    assert "description" not in kind.fields(emu.stored(kind.emulator_kind, ORG, SANDBOX, stack.state["it"].id))
 
 
 def test_an_edit_in_the_ui_shows_after_refresh_and_on_the_next_preview(
@@ -96,7 +115,7 @@ def test_an_edit_in_the_ui_shows_after_refresh_and_on_the_next_preview(
 ) -> None:
     stack.up("it", kind.declare())
     field, value = kind.ui_edit
-    AdobeUi(emu, spec=kind.spec).patch(stack.state["it"].id, [{"op": "replace", "path": f"/{field}", "value": value}])
+    _ui_edit(kind, emu, stack.state["it"].id, field, value)
 
     assert stack.refresh("it")
     assert stack.state["it"].outputs[field] == value and stack.state["it"].inputs[field] == value
@@ -108,7 +127,7 @@ def test_an_edit_in_the_ui_shows_after_refresh_and_on_the_next_preview(
 def test_adopting_an_object_declared_as_it_is_makes_no_post_and_no_patch(
     kind: KindCase, stack: Stack, emu: Emulator
 ) -> None:
-    existing = emu.seed(kind.emulator_kind, ORG, SANDBOX, kind.declare("Made in the UI"))
+    existing = emu.seed(kind.emulator_kind, ORG, SANDBOX, kind.api(kind.declare("Made in the UI")))
     emu.log.clear()
     adopted = {**kind.declare("Made in the UI"), kind.spec.adopt_input: existing["id"]}
 
@@ -123,13 +142,21 @@ def test_adopting_an_object_declared_as_it_is_makes_no_post_and_no_patch(
 
 
 def test_adopting_an_object_that_differs_patches_only_what_differs(kind: KindCase, stack: Stack, emu: Emulator) -> None:
-    existing = emu.seed(kind.emulator_kind, ORG, SANDBOX, kind.declare("Made in the UI", description="Old words"))
+    existing = emu.seed(
+        kind.emulator_kind, ORG, SANDBOX, kind.api(kind.declare("Made in the UI", description="Old words"))
+    )
     emu.log.clear()
 
     stack.up("adopted", {**kind.declare("Made in the UI"), kind.spec.adopt_input: existing["id"]})
 
-    assert [method for method, _ in _writes(emu)] == ["PATCH"]
-    assert _changes(emu) == [{"op": "replace", "path": "/description", "value": kind.declare()["description"]}]
+    if _puts(kind):
+        assert [method for method, _ in _writes(emu)] == ["PUT"]
+        assert emu.log.entries(service="dps")[-1].body == kind.api(kind.declare("Made in the UI"))
+    else:
+        assert [method for method, _ in _writes(emu)] == ["PATCH"]
+        assert _changes(emu) == [
+            {"op": "replace", "path": kind.pointer("description"), "value": kind.declare()["description"]}
+        ]
     assert stack.state["adopted"].outputs["etag"] == 2
 
 
@@ -143,7 +170,7 @@ def test_adopting_an_unknown_id_fails_clearly_and_creates_nothing(kind: KindCase
 
 
 def test_get_reads_an_object_the_stack_does_not_manage(kind: KindCase, stack: Stack, emu: Emulator) -> None:
-    existing = emu.seed(kind.emulator_kind, ORG, SANDBOX, kind.declare("Shared by another team"))
+    existing = emu.seed(kind.emulator_kind, ORG, SANDBOX, kind.api(kind.declare("Shared by another team")))
 
     outputs = stack.get("shared", existing["id"])
 
@@ -156,7 +183,7 @@ def test_an_update_conflicting_with_an_outside_edit_fails_and_changes_nothing(
 ) -> None:
     stack.up("it", kind.declare())
     object_id = stack.state["it"].id
-    AdobeUi(emu, spec=kind.spec).patch(object_id, [{"op": "replace", "path": "/name", "value": "Renamed in the UI"}])
+    _ui_edit(kind, emu, object_id, "name", "Renamed in the UI")
     live_before = emu.get(kind.emulator_kind, ORG, SANDBOX, object_id)
 
     with pytest.raises(PluginError) as failure:
@@ -173,10 +200,17 @@ def test_delete_removes_the_object_and_a_second_delete_succeeds(kind: KindCase, 
 
     stack.destroy("it")
 
-    assert emu.get(kind.emulator_kind, ORG, SANDBOX, state.id) is None
-    stack.plugin.delete("it", state.id, state.outputs, state.inputs, kind.spec)
+    if kind.spec.archive_on_delete:  # Adobe has no delete: archived, as the UI does, and archived only once
+        assert kind.fields(emu.get(kind.emulator_kind, ORG, SANDBOX, state.id))["status"] == "archived"
+        emu.log.clear()
+        stack.plugin.delete("it", state.id, state.outputs, state.inputs, kind.spec)
+        assert _writes(emu) == []
+    else:
+        assert emu.get(kind.emulator_kind, ORG, SANDBOX, state.id) is None
+        stack.plugin.delete("it", state.id, state.outputs, state.inputs, kind.spec)
 
 
+@pytest.mark.parametrize("kind", [case for case in KINDS if not case.spec.archive_on_delete], ids=str)
 def test_refresh_of_an_object_deleted_outside_drops_it_from_state(kind: KindCase, stack: Stack, emu: Emulator) -> None:
     stack.up("it", kind.declare())
     AdobeUi(emu, spec=kind.spec).delete(stack.state["it"].id)
@@ -191,10 +225,13 @@ def test_changing_the_sandbox_replaces_the_object_and_deletes_it_where_it_lived(
     stack.up("it", kind.declare())
     old_id = stack.state["it"].id
 
-    plan = stack.up("it", {**kind.declare(), "sandboxName": "staging"})
+    plan = stack.up("it", kind.moved(emu, "staging"))
 
     assert plan.op == "replace" and plan.replaces == ["sandboxName"]
-    assert emu.get(kind.emulator_kind, ORG, SANDBOX, old_id) is None
+    if kind.spec.archive_on_delete:
+        assert kind.fields(emu.get(kind.emulator_kind, ORG, SANDBOX, old_id))["status"] == "archived"
+    else:
+        assert emu.get(kind.emulator_kind, ORG, SANDBOX, old_id) is None
     assert [o["id"] for o in emu.objects(kind.emulator_kind, ORG, "staging")] == [stack.state["it"].id]
 
 

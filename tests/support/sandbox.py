@@ -179,3 +179,97 @@ def seed_connected_sandbox(emu: Emulator, org: str, sandbox: str, scale: int = 1
     finally:
         emu.referential_integrity = strict_before
     return made
+
+
+# The item catalog's custom attributes in a sandbox seeded with Decisioning objects.
+DECISIONING_CATALOG = {"colour": "string", "points": "integer", "launch": "date"}
+
+
+def seed_decisioning_sandbox(emu: Emulator, org: str, sandbox: str, tenant: str) -> dict[str, list[dict[str, Any]]]:
+    """Seed Adobe's Decisioning model beside whatever is there: 2 eligibility rules, 2 Decisioning ranking formulas,
+    2 Decisioning placements, 4 decision items with catalog attributes, 2 item collections and 2 selection
+    strategies naming them (referential integrity on while seeding). Returns the objects by emulator kind."""
+    strict_before = emu.referential_integrity
+    emu.referential_integrity = True
+    emu.define_catalog(org, sandbox, DECISIONING_CATALOG)
+    made: dict[str, list[dict[str, Any]]] = {}
+
+    def seed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+        created = emu.seed(kind, org, sandbox, body, client_id=UI_CLIENT)
+        made.setdefault(kind, []).append(created)
+        return created
+
+    try:
+        rules = [
+            seed(
+                "eligibility-rule",
+                {"name": f"Eligible {i}", "exdRule": True, "condition": _pql(f"profile.loyalty.points > {50 * i}")},
+            )
+            for i in range(2)
+        ]
+        formulas = [
+            seed(
+                "exd-ranking-formula",
+                {
+                    "name": f"Score {i}",
+                    "exdFunction": True,
+                    "returnType": {"type": "integer"},
+                    "expression": _pql(f"offer.rank.priority * {i + 2}"),
+                },
+            )
+            for i in range(2)
+        ]
+        for i in range(2):
+            seed("exd-placement", {"name": f"Newsletter slot {i}", "channel": EMAIL, "status": "active"})
+        for i in range(4):
+            decision_item = {
+                "itemName": f"Item {i}",
+                "itemPriority": i,
+                "itemDescription": f"Spring item {i}",
+                "itemConstraints": (
+                    {"profileConstraintType": "eligibilityRule", "eligibilityRule": rules[i % 2]["id"]}
+                    if i % 2
+                    else {"profileConstraintType": "none"}
+                ),
+            }
+            seed(
+                "decision-item",
+                {
+                    "_experience": {
+                        "decisioning": {"offeritem": {"lifecycleStatus": "approved"}, "decisionitem": decision_item}
+                    },
+                    f"_{tenant}": {"colour": "green" if i % 2 else "blue", "points": 10 * i},
+                },
+            )
+        collections = [
+            seed(
+                "item-collection",
+                {
+                    "name": f"{colour.title()} items",
+                    "constraints": [
+                        {
+                            "uiModel": (
+                                '{"operator":"equals","value":{"left":"_%s.colour","right":"%s"}}' % (tenant, colour)
+                            )
+                        }
+                    ],
+                },
+            )
+            for colour in ("green", "blue")
+        ]
+        for i in range(2):
+            seed(
+                "selection-strategy",
+                {
+                    "name": f"Strategy {i}",
+                    "optionSelection": {"filter": collections[i]["id"]},
+                    "rank": {"order": {"orderEvaluationType": "scoringFunction", "function": formulas[i]["id"]}},
+                    "profileConstraint": {
+                        "profileConstraintType": "eligibilityRule",
+                        "eligibilityRule": rules[i]["id"],
+                    },
+                },
+            )
+    finally:
+        emu.referential_integrity = strict_before
+    return made

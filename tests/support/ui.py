@@ -49,6 +49,11 @@ class AdobeUi:
                 "x-api-key": self._emu.client_id,
                 "x-gw-ims-org-id": ORG,
                 "x-sandbox-name": self._sandbox,
+                **(
+                    {"x-schema-id": self._emu.catalog_schema_id(ORG, self._sandbox)}
+                    if self._endpoint.item_schema
+                    else {}
+                ),
             },
             timeout=10,
             **kwargs,

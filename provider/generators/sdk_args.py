@@ -162,7 +162,7 @@ def _input_class(name: str, doc: str, fields: Sequence[Field]) -> str:
     properties = "\n\n".join(_property(f) for f in ordered)
     return (
         f"@pulumi.input_type\nclass {name}:\n{_wrap(_triple(doc), 4)}\n\n"
-        f"{_Bracket('def __init__', params, ' -> None:', is_def=True).lines(4)}\n"
+        f"{_Bracket('def __init__', params, ':', is_def=True, returns='None').lines(4)}\n"
         f'        """{_escape(doc)}\n\n{param_docs}\n        """\n' + "\n".join(body) + "\n\n" + properties + "\n"
     )
 
@@ -170,8 +170,8 @@ def _input_class(name: str, doc: str, fields: Sequence[Field]) -> str:
 def _property(f: Field) -> str:
     getter = f"@pulumi.getter(name={_q(f.api)})" if f.api != f.python else "@pulumi.getter"
     kind = _input_type(f, optional=not f.required)
-    read = _Bracket(f"def {f.python}", [_Item("self")], f" -> {_flat(kind)}:", is_def=True)
-    write = _Bracket(f"def {f.python}", [_Item("self"), _Item(kind, "value: ")], " -> None:", is_def=True)
+    read = _Bracket(f"def {f.python}", [_Item("self")], ":", is_def=True, returns=kind)
+    write = _Bracket(f"def {f.python}", [_Item("self"), _Item(kind, "value: ")], ":", is_def=True, returns="None")
     # pulumi.get returns Any: an annotation that is Any itself needs no ignore (strict mypy flags an unused one).
     ignore = "" if _flat(kind) in ("Any", "Optional[Any]") else "  # type: ignore[no-any-return]"
     return (
@@ -199,12 +199,13 @@ class _Item:
 
 @dataclass
 class _Bracket:
-    """``head(items)tail`` (or ``head[item]``), laid out as ``ruff format`` lays it out at a given indent.
+    """``head(items) -> returns tail`` (or ``head[items]``), laid out as ``ruff format`` lays it out at an indent.
 
     On one line when it fits; else the items move to their own lines: a subscript's single item on one
-    line, a call's or signature's items on one line when they fit there ("hugged", no trailing comma; a
-    signature with one parameter never hugs), else one per line, each split the same way, with a
-    trailing comma.
+    line; a call's or signature's items on one line when they fit there ("hugged", no trailing comma; a
+    signature with one parameter never hugs); else one per line (always so for a subscript of several
+    items, such as a long ``Literal``), with a trailing comma. Each item is split the same way when it
+    does not fit on its own line, and so is a signature's return annotation after ``) -> ``.
     """
 
     head: str
@@ -212,22 +213,31 @@ class _Bracket:
     tail: str = ""
     subscript: bool = False
     is_def: bool = False
+    returns: Optional[_Expr] = None
+
+    def _closing(self) -> str:
+        return "]" if self.subscript else ")"
 
     def flat(self) -> str:
-        opening, closing = ("[", "]") if self.subscript else ("(", ")")
-        return f"{self.head}{opening}{', '.join(item.flat() for item in self.items)}{closing}{self.tail}"
+        opening = "[" if self.subscript else "("
+        returns = "" if self.returns is None else f" -> {_flat(self.returns)}"
+        items = ", ".join(item.flat() for item in self.items)
+        return f"{self.head}{opening}{items}{self._closing()}{returns}{self.tail}"
 
     def lines(self, indent: int, prefix: str = "", suffix: str = "") -> str:
         pad, inner = " " * indent, indent + 4
         one = f"{pad}{prefix}{self.flat()}{suffix}"
         if len(one) <= LINE_LENGTH:
             return one
-        opening, closing = ("[", "]") if self.subscript else ("(", ")")
-        first, last = f"{pad}{prefix}{self.head}{opening}", f"{pad}{closing}{self.tail}{suffix}"
+        first = f"{pad}{prefix}{self.head}{'[' if self.subscript else '('}"
+        if self.returns is None:
+            last = f"{pad}{self._closing()}{self.tail}{suffix}"
+        else:
+            last = _lines(_Item(self.returns, f"{self._closing()} -> ", f"{self.tail}{suffix}"), indent, "")
         hugged = " " * inner + ", ".join(item.flat() for item in self.items)
-        if self.subscript:
+        if self.subscript and len(self.items) == 1:
             body = _lines(self.items[0], inner, "")
-        elif len(hugged) <= LINE_LENGTH and not (self.is_def and len(self.items) == 1):
+        elif not self.subscript and len(hugged) <= LINE_LENGTH and not (self.is_def and len(self.items) == 1):
             body = hugged
         else:
             body = "\n".join(_lines(item, inner, ",") for item in self.items)
@@ -266,9 +276,9 @@ def _outputs_class(spec: ResourceSpec) -> str:
         "",
     ]
     for f in fields_of(spec.model):
-        optional = "" if f.required else "Optional"
+        kind = _output_type(f.shape)
         lines += [
-            f"    {f.python}: pulumi.Output[{_wrapped(_output_type(f.shape), optional)}]",
+            _subscript("pulumi.Output", kind if f.required else _subscript("Optional", kind)).lines(4, f"{f.python}: "),
             _wrap(_triple(f.doc), 4),
         ]
     lines += ["    sandbox_name: pulumi.Output[str]", _wrap(_triple("The sandbox the object lives in."), 4)]
@@ -282,7 +292,7 @@ def _converted(owner: str, f: Field) -> _Expr:
     """The constructor's expression for a field: list and date values checked or converted on the way in."""
     if f.shape.kind == "list":
         item = f.shape.item
-        item_name = _args_name(item.block) if item is not None and item.block is not None else _output_type(item)
+        item_name = _args_name(item.block) if item is not None and item.block is not None else _flat(_output_type(item))
         names = [_q(owner), _q(f.python), f.python, _q(item_name)]
         return _Bracket("_inputs.sequence", [_Item(name) for name in names])
     if f.shape.timestamp:
@@ -290,8 +300,8 @@ def _converted(owner: str, f: Field) -> _Expr:
     return f.python
 
 
-def _subscript(head: str, inner: _Expr) -> _Bracket:
-    return _Bracket(head, [_Item(inner)], subscript=True)
+def _subscript(head: str, *inner: _Expr) -> _Bracket:
+    return _Bracket(head, [_Item(item) for item in inner], subscript=True)
 
 
 def _input_type(f: Field, optional: bool) -> _Expr:
@@ -304,19 +314,19 @@ def _input_shape(shape: Optional[Shape]) -> _Expr:
         return "Any"
     if shape.kind == "scalar":
         if shape.timestamp:
-            return _subscript("pulumi.Input", "Union[str, datetime.datetime, datetime.date]")
+            return _subscript("pulumi.Input", _subscript("Union", "str", "datetime.datetime", "datetime.date"))
         return _subscript("pulumi.Input", shape.scalar.__name__ if shape.scalar else "Any")
     if shape.kind == "enum":
-        return _subscript("pulumi.Input", f"Literal[{', '.join(_q(str(v)) for v in shape.values)}]")
+        return _subscript("pulumi.Input", _subscript("Literal", *(_q(str(v)) for v in shape.values)))
     if shape.kind == "list":
         return _subscript("pulumi.Input", _subscript("Sequence", _input_shape(shape.item)))
     if shape.kind == "map":
-        return _subscript("pulumi.Input", f"Mapping[str, {_flat(_input_shape(shape.item))}]")
+        return _subscript("pulumi.Input", _subscript("Mapping", "str", _input_shape(shape.item)))
     assert shape.block is not None
     return _subscript("pulumi.Input", _q(_args_name(shape.block)))
 
 
-def _output_type(shape: Optional[Shape]) -> str:
+def _output_type(shape: Optional[Shape]) -> _Expr:
     if shape is None or shape.kind == "any":
         return "Any"
     if shape.kind == "scalar":
@@ -324,14 +334,10 @@ def _output_type(shape: Optional[Shape]) -> str:
     if shape.kind == "enum":
         return "str"
     if shape.kind == "list":
-        return f"list[{_output_type(shape.item)}]"
+        return _subscript("list", _output_type(shape.item))
     if shape.kind == "map":
-        return f"dict[str, {_output_type(shape.item)}]"
-    return "dict[str, Any]"
-
-
-def _wrapped(text: str, wrapper: str) -> str:
-    return f"{wrapper}[{text}]" if wrapper else text
+        return _subscript("dict", "str", _output_type(shape.item))
+    return _subscript("dict", "str", "Any")
 
 
 def _args_name(model: Optional[type[BaseModel]]) -> str:

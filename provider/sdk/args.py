@@ -202,7 +202,16 @@ class PlacementArgs:
         name: pulumi.Input[str],
         channel: pulumi.Input[str],
         component_type: pulumi.Input[
-            Literal["html", "imagelink", "text", "json", "https://ns.adobe.com/experience/offer-management/content-component-html", "https://ns.adobe.com/experience/offer-management/content-component-imagelink", "https://ns.adobe.com/experience/offer-management/content-component-text", "https://ns.adobe.com/experience/offer-management/content-component-json"]
+            Literal[
+                "html",
+                "imagelink",
+                "text",
+                "json",
+                "https://ns.adobe.com/experience/offer-management/content-component-html",
+                "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+                "https://ns.adobe.com/experience/offer-management/content-component-text",
+                "https://ns.adobe.com/experience/offer-management/content-component-json",
+            ]
         ],
         description: Optional[pulumi.Input[str]] = None,
         item_count: Optional[pulumi.Input[int]] = None,
@@ -272,7 +281,18 @@ class PlacementArgs:
     @pulumi.getter(name="componentType")
     def component_type(
         self,
-    ) -> pulumi.Input[Literal["html", "imagelink", "text", "json", "https://ns.adobe.com/experience/offer-management/content-component-html", "https://ns.adobe.com/experience/offer-management/content-component-imagelink", "https://ns.adobe.com/experience/offer-management/content-component-text", "https://ns.adobe.com/experience/offer-management/content-component-json"]]:
+    ) -> pulumi.Input[
+        Literal[
+            "html",
+            "imagelink",
+            "text",
+            "json",
+            "https://ns.adobe.com/experience/offer-management/content-component-html",
+            "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+            "https://ns.adobe.com/experience/offer-management/content-component-text",
+            "https://ns.adobe.com/experience/offer-management/content-component-json",
+        ]
+    ]:
         """The content it shows: `html`, `imagelink`, `text` or `json`, or the older URI form of one
         (`https://ns.adobe.com/experience/offer-management/content-component-html`), kept as given."""
         return pulumi.get(self, "component_type")  # type: ignore[no-any-return]
@@ -281,7 +301,16 @@ class PlacementArgs:
     def component_type(
         self,
         value: pulumi.Input[
-            Literal["html", "imagelink", "text", "json", "https://ns.adobe.com/experience/offer-management/content-component-html", "https://ns.adobe.com/experience/offer-management/content-component-imagelink", "https://ns.adobe.com/experience/offer-management/content-component-text", "https://ns.adobe.com/experience/offer-management/content-component-json"]
+            Literal[
+                "html",
+                "imagelink",
+                "text",
+                "json",
+                "https://ns.adobe.com/experience/offer-management/content-component-html",
+                "https://ns.adobe.com/experience/offer-management/content-component-imagelink",
+                "https://ns.adobe.com/experience/offer-management/content-component-text",
+                "https://ns.adobe.com/experience/offer-management/content-component-json",
+            ]
         ],
     ) -> None:
         pulumi.set(self, "component_type", value)

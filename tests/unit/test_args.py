@@ -6,6 +6,8 @@ import ast
 import datetime
 import inspect
 import pydoc
+import subprocess
+import sys
 from pathlib import Path
 
 import pulumi
@@ -13,13 +15,18 @@ import pytest
 
 import provider
 from harness.offers import plain_inputs
-from provider.core.schema import blocks_of, fields_of
+from provider.core.schema import Field, Shape, blocks_of, fields_of
 from provider.generators import sdk_args as argsgen
 from provider.resources import SPECS
 from provider.sdk import args as sdk_args
 from provider.sdk.resource import SpecResource
 
 ARGS_SOURCE = Path(sdk_args.__file__)
+ROOT = Path(__file__).parents[2]
+COMPONENT_URIS = tuple(
+    f"https://ns.adobe.com/experience/offer-management/content-component-{kind}"
+    for kind in ("html", "imagelink", "text", "json")
+)
 
 
 def _args_classes() -> list[type[object]]:
@@ -64,6 +71,44 @@ def test_enums_are_literal_types() -> None:
     status = inspect.signature(provider.FallbackOfferArgs.__init__).parameters["status"].annotation
 
     assert "Literal['draft', 'approved', 'archived']" in str(status)
+
+
+def _ruff_formatted(source: str) -> str:
+    """``source`` as ``ruff format`` (the pinned one, with pyproject.toml's settings) lays it out."""
+    ran = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", "generated.py", "-"],
+        cwd=ROOT,
+        input=source,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return ran.stdout
+
+
+def test_a_long_literal_inside_optional_and_input_is_split_as_ruff_format_splits_it() -> None:
+    enum = Shape("enum", values=("html", "text", *COMPONENT_URIS))
+    fields = [
+        Field("component_type", "componentType", enum, True, "The content."),
+        Field("other_type", "otherType", enum, False, "Another."),
+        Field("types", "types", Shape("list", item=enum), False, "Several."),
+        Field("by_name", "byName", Shape("map", item=enum), False, "Named."),
+    ]
+    source = argsgen._input_class("LayoutArgs", "A class of long enums.", fields)
+
+    assert _ruff_formatted(source) == source
+    assert "            Literal[\n" in source  # split, not merely left too long for ruff to mind
+
+
+def test_a_long_output_annotation_is_split_as_ruff_format_splits_it() -> None:
+    deep = argsgen._subscript(
+        "list", argsgen._subscript("dict", "str", argsgen._subscript("Literal", *map(argsgen._q, COMPONENT_URIS)))
+    )
+    annotation = argsgen._subscript("pulumi.Output", argsgen._subscript("Optional", deep))
+    source = f"class Outputs:\n{annotation.lines(4, 'component_types: ')}\n"
+
+    assert _ruff_formatted(source) == source
+    assert max(len(line) for line in source.splitlines()) <= argsgen.LINE_LENGTH
 
 
 def test_one_item_where_a_list_is_expected_names_the_property_and_what_to_pass() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from .engine_watch import watch_engine_of_this_process
 from .settings import Settings
 
 if TYPE_CHECKING:  # imported where first used: a preview never loads the HTTP client (requests, urllib3)
@@ -25,7 +26,10 @@ class Runtime:
         self._client: Optional[OfferLibraryClient] = None
 
     def configure(self, config_get: Callable[[str], Any]) -> None:
-        """Called by every kind's ``configure``: the same config again changes nothing, new config starts over."""
+        """Called by every kind's ``configure``: the same config again changes nothing, new config starts over.
+
+        In the plugin process, the first call also starts watching the engine (see ``engine_watch``)."""
+        watch_engine_of_this_process()
         settings = Settings.load(config_get)
         with self._lock:
             if settings != self._settings:

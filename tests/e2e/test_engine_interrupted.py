@@ -2,7 +2,8 @@
 
 50 offers at 50 ms per request; the CLI is stopped once a dozen POSTs have arrived. The
 emulator keeps handling a request whose client has gone, so the creates in flight at a kill
-land on the server without the engine ever hearing of them.
+land on the server without the engine ever hearing of them. However it was stopped, no process
+the CLI started (language host, program, plugin launcher, plugin) is left running 15 s later.
 """
 
 from __future__ import annotations
@@ -15,25 +16,42 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from offerform_emulator import Emulator
 
 from provider.recover import empty_attributes
 
 from .conftest import ProjectFactory
 from .programs import named, offers_program
-from .project import ORG, SANDBOX, VENV, Project, interrupt
+from .project import ORG, SANDBOX, VENV, Process, Project, descendants, interrupt, wait_for_no_survivors
 
 OFFERS = 50
+# Issue 20: fifteen seconds after the engine is stopped, nothing it started may still run.
+SURVIVAL_LIMIT = 15.0
 
 
-def _stopped_mid_apply(make_project: ProjectFactory, emulator: Emulator, sig: signal.Signals) -> Project:
+def _killed_mid_apply(
+    make_project: ProjectFactory, emulator: Emulator, sig: signal.Signals, *, whole_group: bool = True
+) -> tuple[Project, list[Process], float]:
+    """Stop ``pulumi up`` mid-apply: the project, every process the CLI had started, and the seconds the last
+    of them took to exit (it fails if one is still running ``SURVIVAL_LIMIT`` s later)."""
     emulator.faults.latency = 0.05
     project = make_project(offers_program(*(named(f"offer-{i:02d}") for i in range(OFFERS))))
     running = project.start("up", "--yes", "--skip-preview", "--non-interactive")
     deadline = time.monotonic() + 120
     while emulator.log.count("POST", service="dps") < 12 and time.monotonic() < deadline and running.poll() is None:
         time.sleep(0.005)
-    interrupt(running, sig)
+    started = descendants(running.pid)
+    interrupt(running, sig, whole_group=whole_group)
+    waited, left = wait_for_no_survivors(started, SURVIVAL_LIMIT)
+    for process in left:  # a failing run leaves nothing behind either
+        os.kill(process.pid, signal.SIGKILL)
+    assert not left, f"still running {waited:.0f} s after the CLI was stopped: {[p.cmdline for p in left]}"
+    return project, started, waited
+
+
+def _stopped_mid_apply(make_project: ProjectFactory, emulator: Emulator, sig: signal.Signals) -> Project:
+    project, _, _ = _killed_mid_apply(make_project, emulator, sig)
     time.sleep(0.3)  # let the emulator finish the requests whose client has gone
     for path in empty_attributes(f"file://{project.backend}"):  # what recover does first (see its own test)
         path.unlink()
@@ -58,6 +76,23 @@ def _recover(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
+
+
+@pytest.mark.parametrize("whole_group", [True, False], ids=["process-group-killed", "pulumi-alone-killed"])
+def test_no_process_a_killed_up_started_outlives_it(
+    make_project: ProjectFactory, emulator: Emulator, whole_group: bool
+) -> None:
+    _, started, waited = _killed_mid_apply(make_project, emulator, signal.SIGKILL, whole_group=whole_group)
+
+    commands = " ".join(process.cmdline for process in started)
+    for expected in (
+        "pulumi-language-python ",
+        "pulumi-language-python-exec",
+        "pulumi-resource-pulumi-python",
+        "pulumi.dynamic",
+    ):
+        assert expected in commands, f"the CLI had not started {expected} when it was killed"
+    print(f"the last process the killed CLI had started exited {waited:.1f} s after the kill")
 
 
 def test_after_ctrl_c_the_engine_finishes_what_it_started_and_up_completes_the_rest(

@@ -8,6 +8,7 @@ the CLI started (language host, program, plugin launcher, plugin) is left runnin
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -154,6 +155,69 @@ def test_recover_then_up_after_a_kill_leaves_exactly_one_offer_per_resource(
     assert emulator.log.count("POST", service="dps") == OFFERS - landed
     _assert_exactly_one_offer_per_resource(project, emulator)
     project.assert_no_changes()
+
+
+def _killed_leaving_the_checkpoint_unreadable(make_project: ProjectFactory, emulator: Emulator) -> Project:
+    """A SIGKILL mid-apply that also caught Pulumi writing the checkpoint's side file (it is left empty)."""
+    project, _, _ = _killed_mid_apply(make_project, emulator, signal.SIGKILL)
+    time.sleep(0.3)  # let the emulator finish the requests whose client has gone
+    [attributes] = project.backend.glob(".pulumi/stacks/*/dev.json.attrs")
+    attributes.write_bytes(b"")
+    return project
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {str(path): path.read_bytes() for path in sorted(directory.rglob("*")) if path.is_file()}
+
+
+def test_recover_dry_run_after_a_kill_lists_every_pending_create_and_the_lock_it_left(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _killed_leaving_the_checkpoint_unreadable(make_project, emulator)
+    [attributes] = project.backend.glob(".pulumi/stacks/*/dev.json.attrs")
+    attributes.unlink()  # only to read what the dry run must list; it is put back below
+    pending = [op["resource"]["urn"].rsplit("::", 1)[-1] for op in project.export()["deployment"]["pending_operations"]]
+    attributes.write_bytes(b"")
+
+    dry_run = _recover(project)
+
+    assert dry_run.returncode == 0, dry_run.stderr
+    lines = dry_run.stdout.splitlines()
+    assert pending and all(any(line.startswith(f"{name}: ") for line in lines) for name in pending)
+    assert "the stack is locked by" in dry_run.stdout and "that process is no longer running" in dry_run.stdout
+    assert "--yes would release the lock (as `pulumi cancel` does)" in dry_run.stdout
+    assert attributes.exists() and attributes.stat().st_size == 0, "a dry run changes nothing"
+    assert list(project.backend.glob(".pulumi/locks/*/*/dev/*.json"))
+
+
+def test_recover_yes_after_a_kill_releases_the_dead_runs_lock_and_leaves_one_offer_per_resource(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _killed_leaving_the_checkpoint_unreadable(make_project, emulator)
+
+    repaired = _recover(project, "--yes")
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "released the lock" in repaired.stdout
+    project.up()
+    _assert_exactly_one_offer_per_resource(project, emulator)
+    project.assert_no_changes()
+
+
+def test_recover_yes_refuses_a_lock_whose_update_may_still_run(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _killed_leaving_the_checkpoint_unreadable(make_project, emulator)
+    [lock] = project.backend.glob(".pulumi/locks/*/*/dev/*.json")
+    lock.write_text(json.dumps({**json.loads(lock.read_text()), "pid": os.getpid()}))  # a process that runs
+    before = _files(project.backend / ".pulumi" / "stacks")
+
+    refused = _recover(project, "--yes")
+
+    assert refused.returncode == 1
+    assert "may still be running" in refused.stderr and "--cancel" in refused.stderr
+    assert lock.exists()
+    assert _files(project.backend / ".pulumi" / "stacks") == before, "a refused repair changes nothing"
 
 
 def test_recover_repairs_a_stack_a_kill_left_unreadable(make_project: ProjectFactory, emulator: Emulator) -> None:

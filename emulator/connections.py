@@ -133,9 +133,8 @@ class KeepAliveServer(ThreadedWSGIServer):
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
                 raise
-            host, port = self.server_address[:2]
             self.server_close()
-            raise PortInUseError(f"port {port} on {host} is already in use by another program") from None
+            raise PortInUseError(f"port {self.port} on {self.host} is already in use by another program") from None
 
     def __init__(self, host: str, port: int, app: Callable[..., Any], keep_alive_timeout: float) -> None:
         self.keep_alive_timeout = keep_alive_timeout

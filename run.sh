@@ -140,7 +140,8 @@ run_demo() {
   say "starting the Adobe emulator on 127.0.0.1:$EMULATOR_PORT (offers kept in .emulator-data.json)"
   "$VENV/bin/python" -m offerform_emulator --port "$EMULATOR_PORT" --data .emulator-data.json >.emulator.log 2>&1 &
   local emulator_pid=$!
-  trap 'kill '"$emulator_pid"' 2>/dev/null || true; wait '"$emulator_pid"' 2>/dev/null || true; say "emulator stopped"' EXIT
+  # "stopped" only for an emulator that was running (one that could not start has said why already).
+  trap 'if kill '"$emulator_pid"' 2>/dev/null; then wait '"$emulator_pid"' 2>/dev/null || true; say "emulator stopped"; fi' EXIT
   for _ in $(seq 100); do
     grep -q "client secret" .emulator.log 2>/dev/null && break
     kill -0 "$emulator_pid" 2>/dev/null || break
@@ -149,7 +150,16 @@ run_demo() {
   local client_id client_secret
   client_id="$(sed -n 's/^client id: //p' .emulator.log)"
   client_secret="$(sed -n 's/^client secret: //p' .emulator.log)"
-  [ -n "$client_id" ] || { say "the emulator did not start; see .emulator.log"; exit 1; }
+  if [ -z "$client_id" ]; then
+    if grep -q "already in use" .emulator.log 2>/dev/null; then
+      say "the emulator could not start: port $EMULATOR_PORT on 127.0.0.1 is in use by another program;" \
+        "stop it, or choose another port: OFFERFORM_EMULATOR_PORT=<port> ./run.sh demo"
+    else
+      say "the emulator did not start on port $EMULATOR_PORT (set OFFERFORM_EMULATOR_PORT to use another):" \
+        "$(tail -n 1 .emulator.log 2>/dev/null); the whole log is in .emulator.log"
+    fi
+    exit 1
+  fi
 
   pulumi stack select demo --create --non-interactive >/dev/null
   pulumi config set adobe:endpoint "http://127.0.0.1:$EMULATOR_PORT/data/core/dps"

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Sequence
 
+from .connections import PortInUseError
 from .seeding import DEFAULT_SEED_CLIENT_ID
 from .server import DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_TOKEN_LIFETIME, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Emulator
 from .settings import LINK_FORMS, RETURN_TYPE_CASES
@@ -175,6 +176,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         seeded = emu.load_seed(args.seed, args.seed_client_id) if args.seed else []
         emu.start()
+    except PortInUseError as exc:
+        print(
+            f"emulator: cannot start: {exc}: stop it, or choose another with --port (0 picks a free one)",
+            file=sys.stderr,
+        )
+        return 1
     except (OSError, ValueError) as exc:
         print(f"emulator: cannot start: {exc}", file=sys.stderr)
         return 1

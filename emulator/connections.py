@@ -11,6 +11,7 @@ idle ones at once, so no client talks to a stopped emulator over an old connecti
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import threading
@@ -117,8 +118,23 @@ class KeepAliveHandler(WSGIRequestHandler):
         getattr(_server_log, type if type in ("debug", "info", "warning", "error") else "info")(message, *args)
 
 
+class PortInUseError(RuntimeError):
+    """The port asked for is taken by another program (werkzeug would print this and exit the process)."""
+
+
 class KeepAliveServer(ThreadedWSGIServer):
     """A threaded werkzeug server that knows its open connections and which of them are mid-request."""
+
+    def server_bind(self) -> None:
+        # werkzeug answers a busy port by printing to stderr and calling sys.exit(1), which would end a test
+        # run or any program embedding the emulator; raise an exception that says which port instead.
+        try:
+            super().server_bind()
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            self.server_close()
+            raise PortInUseError(f"port {self.port} on {self.host} is already in use by another program") from None
 
     def __init__(self, host: str, port: int, app: Callable[..., Any], keep_alive_timeout: float) -> None:
         self.keep_alive_timeout = keep_alive_timeout

@@ -85,10 +85,11 @@ def urn(name: str, spec: ResourceSpec = FALLBACK_OFFER) -> str:
 class Plugin:
     """One ``python -m pulumi.dynamic`` process and a gRPC stub to it."""
 
-    def __init__(self, env: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, env: Optional[dict[str, str]] = None, engine_address: Optional[str] = None) -> None:
+        """``engine_address``: passed as the engine passes its own (last argument); the stand-in has none."""
         self.stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "pulumi.dynamic"],
+            [sys.executable, "-m", "pulumi.dynamic", *([engine_address] if engine_address else [])],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
@@ -104,6 +105,13 @@ class Plugin:
         self._channel.close()
         self._process.terminate()
         self._process.wait(timeout=10)
+
+    def wait(self, timeout: float) -> Optional[int]:
+        """The process's exit status once it has exited within ``timeout`` s, else None."""
+        try:
+            return self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
 
     def logs(self) -> str:
         self.stderr.seek(0)

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import textwrap
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -27,7 +28,20 @@ VENV = REPO / ".venv"
 RECORDER = Path(__file__).resolve().parent / "recorder"
 OFFER_TYPE = "pulumi-python:dynamic/adobe:FallbackOffer"
 
-__all__ = ["OFFER_TYPE", "ORG", "Project", "RECORDER", "REPO", "SANDBOX", "VENV", "interrupt"]
+__all__ = [
+    "OFFER_TYPE",
+    "ORG",
+    "Process",
+    "Project",
+    "RECORDER",
+    "REPO",
+    "SANDBOX",
+    "VENV",
+    "descendants",
+    "interrupt",
+    "survivors",
+    "wait_for_no_survivors",
+]
 
 
 class Project(StackUnderTest):
@@ -113,9 +127,13 @@ class Project(StackUnderTest):
         )
 
 
-def interrupt(process: subprocess.Popen[str], sig: signal.Signals, timeout: float = 120) -> None:
-    """Send ``sig`` to the CLI (as a terminal's Ctrl+C or a CI runner's kill would) and wait for it to exit."""
-    if sig == signal.SIGKILL:
+def interrupt(
+    process: subprocess.Popen[str], sig: signal.Signals, timeout: float = 120, *, whole_group: bool = True
+) -> None:
+    """Send ``sig`` to the CLI (as a terminal's Ctrl+C or a CI runner's kill would) and wait for it to exit.
+
+    ``whole_group=False`` kills the ``pulumi`` process alone (as ``kill -9 <pid>`` does)."""
+    if sig == signal.SIGKILL and whole_group:
         # A runner's timeout kills the whole process group: the CLI, its language host and plugins.
         os.killpg(process.pid, sig)
     else:
@@ -126,3 +144,64 @@ def interrupt(process: subprocess.Popen[str], sig: signal.Signals, timeout: floa
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+@dataclass(frozen=True)
+class Process:
+    """One process, told apart from a later one with the same pid by its start time (in clock ticks)."""
+
+    pid: int
+    started: int
+    cmdline: str
+
+
+def _stat(pid: int) -> Optional[tuple[str, int, int]]:
+    """(state, parent pid, start time) of a live process, from /proc (Linux): None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return fields[0], int(fields[1]), int(fields[19])
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def descendants(pid: int) -> list[Process]:
+    """Every process started, directly or not, by ``pid`` (the language host, plugins, the program...)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            children.setdefault(stat[1], []).append(int(entry.name))
+    found: list[Process] = []
+    pending = list(children.get(pid, []))
+    while pending:
+        child = pending.pop()
+        stat = _stat(child)
+        if stat is not None:
+            found.append(Process(child, stat[2], _cmdline(child)))
+        pending.extend(children.get(child, []))
+    return found
+
+
+def survivors(processes: list[Process]) -> list[Process]:
+    """Those of ``processes`` still running (a zombie has exited: only its parent has not reaped it yet)."""
+    alive = []
+    for process in processes:
+        stat = _stat(process.pid)
+        if stat is not None and stat[2] == process.started and stat[0] != "Z":
+            alive.append(process)
+    return alive
+
+
+def wait_for_no_survivors(processes: list[Process], timeout: float) -> tuple[float, list[Process]]:
+    """Wait up to ``timeout`` s for ``processes`` to exit: (seconds waited, those still running)."""
+    started = time.monotonic()
+    while (left := survivors(processes)) and time.monotonic() - started < timeout:
+        time.sleep(0.1)
+    return time.monotonic() - started, left

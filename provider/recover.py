@@ -20,6 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -58,14 +61,27 @@ class Recovery:
 class Pulumi:
     """The ``pulumi`` CLI in one project directory, with the caller's environment (backend, passphrase)."""
 
-    def __init__(self, cwd: str, stack: Optional[str]) -> None:
+    def __init__(self, cwd: str, stack: Optional[str], backend_url: Optional[str] = None) -> None:
         self._cwd = cwd
+        self._stack_name = stack
         self._stack = ["--stack", stack] if stack else []
+        self._env = {**os.environ, "PULUMI_BACKEND_URL": backend_url} if backend_url else None
+
+    @property
+    def stack(self) -> Optional[str]:
+        """The stack given with --stack, if any."""
+        return self._stack_name
+
+    def on_backend(self, backend_url: str, stack: Optional[str]) -> "Pulumi":
+        """The same project, on another backend (a readable copy of this one): the stack must be named there."""
+        return Pulumi(self._cwd, stack, backend_url)
 
     def run(self, *args: str, of_stack: bool = True) -> str:
         stack = self._stack if of_stack else []
         try:
-            done = subprocess.run(["pulumi", *args, *stack], cwd=self._cwd, capture_output=True, text=True)
+            done = subprocess.run(
+                ["pulumi", *args, *stack], cwd=self._cwd, capture_output=True, text=True, env=self._env
+            )
         except FileNotFoundError:
             raise RecoverError("the pulumi CLI is not on PATH") from None
         if done.returncode != 0:
@@ -172,43 +188,145 @@ def empty_attributes(backend_url: str) -> list[Path]:
     return sorted(path for path in root.rglob("*.attrs") if path.is_file() and path.stat().st_size == 0)
 
 
+def file_backend_root(backend_url: str) -> Optional[Path]:
+    """The directory of a file backend (``file://...``); None for any other backend."""
+    if not backend_url.startswith("file://"):
+        return None
+    return Path(unquote(urlsplit(backend_url).path))
+
+
+@dataclass
+class Lock:
+    """A file backend's lock on a stack: what ``pulumi`` writes when an update starts and removes when it ends."""
+
+    path: Path
+    pid: int
+    username: str
+    hostname: str
+    since: Optional[datetime]
+
+    @property
+    def here(self) -> bool:
+        return self.hostname == socket.gethostname()
+
+    @property
+    def stale(self) -> bool:
+        """Taken on this machine by a process that is no longer running: a killed run left it."""
+        return self.here and not _running(self.pid)
+
+    def describe(self) -> str:
+        since = f" since {self.since:%Y-%m-%d %H:%M:%S} UTC" if self.since else ""
+        if self.stale:
+            state = "that process is no longer running (a killed run leaves its lock)"
+        elif self.here:
+            state = "that process is still running: an update may be under way"
+        else:
+            state = "on another machine: recover cannot tell whether that update is still running"
+        return f"the stack is locked by {self.username}@{self.hostname} (pid {self.pid}){since}; {state}"
+
+
+def stack_locks(root: Path, qualified_stack: str) -> list[Lock]:
+    """The locks a file backend holds on ``organization/project/stack`` (``pulumi -Q stack --show-name``)."""
+    locks = []
+    for path in sorted((root / ".pulumi" / "locks" / qualified_stack).glob("*.json")):
+        try:
+            content = json.loads(path.read_text())
+        except (OSError, ValueError):
+            content = {}
+        stamp = str(content.get("timestamp") or "")
+        try:
+            # Go writes nanoseconds; Python reads at most microseconds.
+            since: Optional[datetime] = datetime.fromisoformat(
+                re.sub(r"(\.\d{6})\d+", r"\1", stamp).replace("Z", "+00:00")
+            ).astimezone(timezone.utc)
+        except ValueError:
+            since = None
+        locks.append(
+            Lock(path, int(content.get("pid") or 0), str(content.get("username")), str(content.get("hostname")), since)
+        )
+    return locks
+
+
+def _running(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def readable_copy(root: Path, broken: list[Path], into: Path) -> None:
+    """Copy what ``pulumi`` reads of a file backend's stacks (no history, backups, locks or broken side files)
+    into ``into``, so that a dry run can read a stack that an empty ``.attrs`` makes unreadable in place."""
+    source = root / ".pulumi"
+    for path in [source / "meta.yaml", *sorted((source / "stacks").rglob("*"))]:
+        if not path.is_file() or path in broken or ".bak" in path.name or path.name.endswith(".tmp"):
+            continue
+        target = into / ".pulumi" / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+
+
 def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
-    broken = empty_attributes(str(pulumi.json("whoami", "--json", of_stack=False).get("url", "")))
+    url = str(pulumi.json("whoami", "--json", of_stack=False).get("url", ""))
+    root = file_backend_root(url)
+    broken = empty_attributes(url)
+    # Everything is read first, and nothing changed until the plan is known: a stack that an empty side
+    # file makes unreadable in place is read from a copy without it (what the repair will leave).
+    with tempfile.TemporaryDirectory(prefix="offerform-recover-") as scratch:
+        reader = pulumi
+        unreadable = [path for path in broken if _read_by_pulumi(path)]
+        if unreadable and root is not None:
+            readable_copy(root, broken, Path(scratch))
+            reader = pulumi.on_backend(f"file://{scratch}", pulumi.stack or _broken_stack(unreadable))
+        locks = stack_locks(root, reader.run("-Q", "stack", "--show-name").strip()) if root is not None else []
+        exported = reader.json("stack", "export")
+        deployment = exported.get("deployment", {})
+        pending = list(_pending_creates(deployment))
+        config = reader.json("config", "--json", "--show-secrets") if pending else {}
+        history = reader.json("stack", "history", "--json") if pending and not broken else []
+
     for path in broken:
         print(
             f"{path}: empty, as a kill while Pulumi wrote it leaves it, and the stack cannot be read with it; "
             + ("removing it" if yes else "it would be removed")
         )
-        if yes:
-            path.unlink()
-    if broken and not yes:
-        print("nothing changed: run again with --yes to repair the stack")
-        return 0
-    if cancel and yes:
-        pulumi.run("cancel", "--yes", "--non-interactive")
-    exported = pulumi.json("stack", "export")
-    deployment = exported.get("deployment", {})
-    if not list(_pending_creates(deployment)):
+    release = _lock_decision(locks, cancel=cancel, yes=yes, visible=root is not None)
+
+    recoveries: list[Recovery] = []
+    if not pending:
         print("no interrupted creates of offerform resources in this stack: nothing to recover")
-        return 0
-    config = pulumi.json("config", "--json", "--show-secrets")
-    settings = Settings.load(lambda key: (config.get(key) or {}).get("value"))
-    client = AdobeClient(settings)
-    recoveries = plan(
-        deployment, client, settings.client_id, interrupted_since(pulumi.json("stack", "history", "--json"))
-    )
-    for recovery in recoveries:
-        name = recovery.urn.rsplit("::", 1)[-1]
-        print(
-            f"{name}: created before the interruption as {recovery.object_id}; recording it"
-            if recovery.object_id
-            else f"{name}: never created; dropping the pending create (the next `pulumi up` creates it)"
-        )
+    else:
+        settings = Settings.load(lambda key: (config.get(key) or {}).get("value"))
+        client = AdobeClient(settings)
+        # The lock is taken as the update starts: the tightest bound on when its creates were sent.
+        since = min((lock.since for lock in locks if lock.since), default=None) or interrupted_since(history)
+        recoveries = plan(deployment, client, settings.client_id, since)
+        for recovery in recoveries:
+            name = recovery.urn.rsplit("::", 1)[-1]
+            print(
+                f"{name}: created before the interruption as {recovery.object_id}; "
+                + ("recording it" if yes else "it would be recorded")
+                if recovery.object_id
+                else f"{name}: never created; "
+                + ("dropping" if yes else "it would drop")
+                + " the pending create (the next `pulumi up` creates it)"
+            )
     if not yes:
-        print(
-            "nothing changed: run again with --yes to repair the stack"
-            + ("" if cancel else " (add --cancel if the stack is locked)")
-        )
+        if broken or locks or recoveries:
+            print("nothing changed: run again with --yes to repair the stack")
+        return 0
+
+    for path in broken:
+        path.unlink()
+    if release:
+        pulumi.run("cancel", "--yes", "--non-interactive")
+        print("released the lock (as `pulumi cancel` does)")
+    if not recoveries:
         return 0
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as repaired:
         json.dump({**exported, "deployment": apply(deployment, recoveries)}, repaired)
@@ -225,6 +343,58 @@ def _recover(pulumi: Pulumi, *, cancel: bool, yes: bool) -> int:
         "that never landed: run `pulumi up` to finish"
     )
     return 0
+
+
+def _read_by_pulumi(side_file: Path) -> bool:
+    """Whether Pulumi reads this side file to load a stack: the backend's own, or a stack checkpoint's (not a
+    backup's, history's or lock's: those being empty harms nothing until they are read, and they rarely are)."""
+    if side_file.name == "meta.yaml.attrs":
+        return True
+    checkpoint = side_file.name.endswith((".json.attrs", ".json.gz.attrs")) and ".bak" not in side_file.name
+    return checkpoint and "stacks" in (side_file.parent.name, side_file.parent.parent.name)
+
+
+def _broken_stack(unreadable: list[Path]) -> str:
+    """The stack whose checkpoint cannot be read: the one to repair (its selection cannot be read either)."""
+    stacks = {
+        path.name.removesuffix(".attrs").removesuffix(".gz").removesuffix(".json")
+        for path in unreadable
+        if path.name != "meta.yaml.attrs"
+    }
+    if len(stacks) != 1:
+        raise RecoverError(
+            f"{', '.join(map(str, unreadable))}: empty, so no stack of this backend can be read; "
+            "name the stack to repair with --stack to see the plan, or run with --yes to remove "
+            + ("it" if len(unreadable) == 1 else "them")
+        )
+    return stacks.pop()
+
+
+def _lock_decision(locks: list[Lock], *, cancel: bool, yes: bool, visible: bool) -> bool:
+    """Say what holds the stack, and whether to release it (as ``pulumi cancel``): with ``--cancel``, or on its
+    own when every lock was left by a process of this machine that is gone. Anything else stops ``--yes``
+    before it changes anything, since another update may still be writing the stack."""
+    for lock in locks:
+        print(lock.describe())
+    if not locks:
+        if not visible and not cancel:
+            # Other backends keep their locks where this command cannot read them.
+            print(
+                "(this backend's locks cannot be read from here: if `pulumi up` says the stack is locked, add --cancel)"
+            )
+        return cancel
+    if cancel or all(lock.stale for lock in locks):
+        if not yes:
+            print("--yes would release the lock (as `pulumi cancel` does)")
+        return True
+    why = (
+        "the stack is locked by an update that may still be running (see above): wait for it to end; "
+        "if it was killed, run again with --cancel to release its lock"
+    )
+    if yes:
+        raise RecoverError(why)
+    print(why)
+    return False
 
 
 def _pending_creates(deployment: dict[str, Any]) -> Any:

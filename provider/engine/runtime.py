@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..core.settings import Settings
 from ..core.spec import use_tenant_source
+from .engine_watch import watch_engine_of_this_process
 
 if TYPE_CHECKING:  # imported where first used: a preview never loads the HTTP client (requests, urllib3)
     from ..adobe.client import AdobeClient
@@ -26,7 +27,10 @@ class Runtime:
         self._client: Optional[AdobeClient] = None
 
     def configure(self, config_get: Callable[[str], Any]) -> None:
-        """Called by every kind's ``configure``: the same config again changes nothing, new config starts over."""
+        """Called by every kind's ``configure``: the same config again changes nothing, new config starts over.
+
+        In the plugin process, the first call also starts watching the engine (see ``engine_watch``)."""
+        watch_engine_of_this_process()
         settings = Settings.load(config_get)
         with self._lock:
             if settings != self._settings:

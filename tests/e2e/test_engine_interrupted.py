@@ -2,11 +2,13 @@
 
 50 offers at 50 ms per request; the CLI is stopped once a dozen POSTs have arrived. The
 emulator keeps handling a request whose client has gone, so the creates in flight at a kill
-land on the server without the engine ever hearing of them.
+land on the server without the engine ever hearing of them. However it was stopped, no process
+the CLI started (language host, program, plugin launcher, plugin) is left running 15 s later.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -16,25 +18,42 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from offerform_emulator import Emulator
 
-from harness.project import ORG, SANDBOX, VENV, Project, interrupt
+from harness.project import ORG, SANDBOX, VENV, Process, Project, descendants, interrupt, wait_for_no_survivors
 from provider.recover import empty_attributes
 
 from .conftest import ProjectFactory
 from .programs import named, offers_program
 
 OFFERS = 50
+# Issue 20: fifteen seconds after the engine is stopped, nothing it started may still run.
+SURVIVAL_LIMIT = 15.0
 
 
-def _stopped_mid_apply(make_project: ProjectFactory, emulator: Emulator, sig: signal.Signals) -> Project:
+def _killed_mid_apply(
+    make_project: ProjectFactory, emulator: Emulator, sig: signal.Signals, *, whole_group: bool = True
+) -> tuple[Project, list[Process], float]:
+    """Stop ``pulumi up`` mid-apply: the project, every process the CLI had started, and the seconds the last
+    of them took to exit (it fails if one is still running ``SURVIVAL_LIMIT`` s later)."""
     emulator.faults.latency = 0.05
     project = make_project(offers_program(*(named(f"offer-{i:02d}") for i in range(OFFERS))))
     running = project.start("up", "--yes", "--skip-preview", "--non-interactive")
     deadline = time.monotonic() + 120
     while emulator.log.count("POST", service="dps") < 12 and time.monotonic() < deadline and running.poll() is None:
         time.sleep(0.005)
-    interrupt(running, sig)
+    started = descendants(running.pid)
+    interrupt(running, sig, whole_group=whole_group)
+    waited, left = wait_for_no_survivors(started, SURVIVAL_LIMIT)
+    for process in left:  # a failing run leaves nothing behind either
+        os.kill(process.pid, signal.SIGKILL)
+    assert not left, f"still running {waited:.0f} s after the CLI was stopped: {[p.cmdline for p in left]}"
+    return project, started, waited
+
+
+def _stopped_mid_apply(make_project: ProjectFactory, emulator: Emulator, sig: signal.Signals) -> Project:
+    project, _, _ = _killed_mid_apply(make_project, emulator, sig)
     time.sleep(0.3)  # let the emulator finish the requests whose client has gone
     for path in empty_attributes(f"file://{project.backend}"):  # what recover does first (see its own test)
         path.unlink()
@@ -59,6 +78,23 @@ def _recover(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
+
+
+@pytest.mark.parametrize("whole_group", [True, False], ids=["process-group-killed", "pulumi-alone-killed"])
+def test_no_process_a_killed_up_started_outlives_it(
+    make_project: ProjectFactory, emulator: Emulator, whole_group: bool
+) -> None:
+    _, started, waited = _killed_mid_apply(make_project, emulator, signal.SIGKILL, whole_group=whole_group)
+
+    commands = " ".join(process.cmdline for process in started)
+    for expected in (
+        "pulumi-language-python ",
+        "pulumi-language-python-exec",
+        "pulumi-resource-pulumi-python",
+        "pulumi.dynamic",
+    ):
+        assert expected in commands, f"the CLI had not started {expected} when it was killed"
+    print(f"the last process the killed CLI had started exited {waited:.1f} s after the kill")
 
 
 def test_after_ctrl_c_the_engine_finishes_what_it_started_and_up_completes_the_rest(
@@ -121,6 +157,69 @@ def test_recover_then_up_after_a_kill_leaves_exactly_one_offer_per_resource(
     assert emulator.log.count("POST", service="dps") == OFFERS - landed
     _assert_exactly_one_offer_per_resource(project, emulator)
     project.assert_no_changes()
+
+
+def _killed_leaving_the_checkpoint_unreadable(make_project: ProjectFactory, emulator: Emulator) -> Project:
+    """A SIGKILL mid-apply that also caught Pulumi writing the checkpoint's side file (it is left empty)."""
+    project, _, _ = _killed_mid_apply(make_project, emulator, signal.SIGKILL)
+    time.sleep(0.3)  # let the emulator finish the requests whose client has gone
+    [attributes] = project.backend.glob(".pulumi/stacks/*/dev.json.attrs")
+    attributes.write_bytes(b"")
+    return project
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {str(path): path.read_bytes() for path in sorted(directory.rglob("*")) if path.is_file()}
+
+
+def test_recover_dry_run_after_a_kill_lists_every_pending_create_and_the_lock_it_left(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _killed_leaving_the_checkpoint_unreadable(make_project, emulator)
+    [attributes] = project.backend.glob(".pulumi/stacks/*/dev.json.attrs")
+    attributes.unlink()  # only to read what the dry run must list; it is put back below
+    pending = [op["resource"]["urn"].rsplit("::", 1)[-1] for op in project.export()["deployment"]["pending_operations"]]
+    attributes.write_bytes(b"")
+
+    dry_run = _recover(project)
+
+    assert dry_run.returncode == 0, dry_run.stderr
+    lines = dry_run.stdout.splitlines()
+    assert pending and all(any(line.startswith(f"{name}: ") for line in lines) for name in pending)
+    assert "the stack is locked by" in dry_run.stdout and "that process is no longer running" in dry_run.stdout
+    assert "--yes would release the lock (as `pulumi cancel` does)" in dry_run.stdout
+    assert attributes.exists() and attributes.stat().st_size == 0, "a dry run changes nothing"
+    assert list(project.backend.glob(".pulumi/locks/*/*/dev/*.json"))
+
+
+def test_recover_yes_after_a_kill_releases_the_dead_runs_lock_and_leaves_one_offer_per_resource(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _killed_leaving_the_checkpoint_unreadable(make_project, emulator)
+
+    repaired = _recover(project, "--yes")
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "released the lock" in repaired.stdout
+    project.up()
+    _assert_exactly_one_offer_per_resource(project, emulator)
+    project.assert_no_changes()
+
+
+def test_recover_yes_refuses_a_lock_whose_update_may_still_run(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    project = _killed_leaving_the_checkpoint_unreadable(make_project, emulator)
+    [lock] = project.backend.glob(".pulumi/locks/*/*/dev/*.json")
+    lock.write_text(json.dumps({**json.loads(lock.read_text()), "pid": os.getpid()}))  # a process that runs
+    before = _files(project.backend / ".pulumi" / "stacks")
+
+    refused = _recover(project, "--yes")
+
+    assert refused.returncode == 1
+    assert "may still be running" in refused.stderr and "--cancel" in refused.stderr
+    assert lock.exists()
+    assert _files(project.backend / ".pulumi" / "stacks") == before, "a refused repair changes nothing"
 
 
 def test_recover_repairs_a_stack_a_kill_left_unreadable(make_project: ProjectFactory, emulator: Emulator) -> None:

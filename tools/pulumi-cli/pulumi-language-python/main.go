@@ -22,9 +22,12 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -32,6 +35,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -43,25 +47,42 @@ const (
 	execShimSuffix = "-exec"
 	// The exit code the shim uses after it has already shown the user an actionable error.
 	exitAfterUserMessage = 32
+	// How often the engine's health is checked (upstream: 5 minutes; see watchEngine).
+	engineHealthInterval = 2 * time.Second
+	// How long a cancelled program has between SIGINT and a kill (upstream's WaitDelay).
+	programStopDelay = 5 * time.Second
 )
 
 func main() {
 	stopOnInterrupt()
 	tracing := flag.String("tracing", "", "emit tracing to a Zipkin-compatible endpoint")
+	showVersion := flag.Bool("version", false, "print the plugin's version and exit")
 	flag.String("root", "", "the project's root directory (accepted for compatibility; the engine sends it per call)")
 	flag.Parse()
+	if *showVersion {
+		fmt.Println(version.Version)
+		os.Exit(0)
+	}
 
 	shim, err := execShim()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	host := &pythonHost{shim: shim, tracing: *tracing}
+	host := newPythonHost(shim, *tracing)
+	// Closed once the engine is gone: the server then stops and the host exits (see watchEngine).
+	stop := make(chan bool)
+	host.engineGone = func() { host.stopOnce.Do(func() { host.cancel(); close(stop) }) }
 	if args := flag.Args(); len(args) > 0 {
 		host.engineAddress = args[0]
+		if err := host.watchEngine(args[0]); err != nil {
+			fmt.Fprintf(os.Stderr, "could not start the health check of the engine: %v\n", err)
+			os.Exit(1)
+		}
 	}
 
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
 			return nil
@@ -74,6 +95,13 @@ func main() {
 	}
 	// The engine reads the port from our first line of output.
 	fmt.Printf("%d\n", handle.Port)
+	go func() {
+		// A graceful stop waits for a Run in flight, which ends once its program has (WaitDelay at most);
+		// leave nothing to chance: an engine that is gone cannot be answered anyway.
+		<-stop
+		time.Sleep(programStopDelay + 2*time.Second)
+		os.Exit(1)
+	}()
 	if err := <-handle.Done; err != nil {
 		fmt.Fprintf(os.Stderr, "the language host stopped serving: %v\n", err)
 		os.Exit(1)
@@ -119,15 +147,56 @@ type pythonHost struct {
 	shim    string
 	tracing string
 
+	// Cancelled by the engine's Cancel call, or once the engine is gone: stops a program still running.
+	cancelCtx context.Context
+	cancel    context.CancelFunc
+	// Called once the engine stops answering its health check.
+	engineGone func()
+	stopOnce   sync.Once
+
 	mu            sync.Mutex
 	engineAddress string
+	watching      bool
+}
+
+func newPythonHost(shim, tracing string) *pythonHost {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &pythonHost{shim: shim, tracing: tracing, cancelCtx: ctx, cancel: cancel}
+	h.engineGone = cancel
+	return h
+}
+
+// watchEngine health-checks the engine at address, as upstream's hosts do (rpcutil.Healthcheck), and calls
+// engineGone once it stops answering. Upstream checks every 5 minutes; a killed `pulumi` (a CI runner's
+// timeout, SIGKILL) would leave this host, and the program it runs, alive that long, so it checks often.
+func (h *pythonHost) watchEngine(address string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.watching || address == "" {
+		return nil
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	if err := rpcutil.Healthcheck(gone, address, engineHealthInterval, cancel); err != nil {
+		cancel()
+		return err
+	}
+	h.watching = true
+	go func() {
+		<-gone.Done()
+		fmt.Fprintf(os.Stderr, "the Pulumi engine at %s is gone: stopping the language host\n", address)
+		h.engineGone()
+	}()
+	return nil
 }
 
 func (h *pythonHost) Handshake(_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
 ) (*pulumirpc.LanguageHandshakeResponse, error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.engineAddress = req.GetEngineAddress()
+	h.mu.Unlock()
+	if err := h.watchEngine(req.GetEngineAddress()); err != nil {
+		return nil, fmt.Errorf("could not start health check host RPC server: %w", err)
+	}
 	return &pulumirpc.LanguageHandshakeResponse{}, nil
 }
 
@@ -153,55 +222,94 @@ func (h *pythonHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.
 }
 
 // Run executes the program with the project's Python (its virtualenv or toolchain) under the exec shim.
+//
+// The command line and environment are upstream's (constructArguments, constructConfig and
+// constructConfigSecretKeys in sdk/python/cmd/pulumi-language-python/main.go): PULUMI_CONFIG is set
+// only when the stack has config (the SDK reads a missing variable as no config, but `null` breaks it),
+// PULUMI_CONFIG_SECRET_KEYS is always a JSON list.
 func (h *pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	tc, options, err := resolveToolchain(req.GetInfo())
 	if err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+		return nil, err
 	}
 	if err := tc.ValidateVenv(ctx); err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+		return nil, err
+	}
+	env, err := programEnvironment(req)
+	if err != nil {
+		return nil, err
 	}
 	if options.Typechecker != toolchain.TypeCheckerNone {
-		if message, bail := typecheck(ctx, tc, options); message != "" {
-			return &pulumirpc.RunResponse{Error: message, Bail: bail}, nil
+		if err := typecheck(ctx, tc, options, req.GetInfo().GetProgramDirectory()); err != nil {
+			return nil, err
 		}
 	}
 
-	config, err := json.Marshal(req.GetConfig())
+	// Stopped by the engine's Cancel call, once the engine is gone, or when the call itself ends.
+	runCtx, stopProgram := context.WithCancel(h.cancelCtx)
+	defer stopProgram()
+	context.AfterFunc(ctx, stopProgram)
+	cmd, err := tc.Command(runCtx, append([]string{h.shim}, h.shimArguments(req)...)...)
 	if err != nil {
-		return nil, fmt.Errorf("cannot serialise the stack config: %w", err)
+		return nil, err
 	}
-	secretKeys, err := json.Marshal(nonNil(req.GetConfigSecretKeys()))
-	if err != nil {
-		return nil, fmt.Errorf("cannot serialise the stack's secret config keys: %w", err)
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			return cmd.Process.Kill()
+		}
+		return nil
 	}
-
-	cmd, err := tc.Command(ctx, append([]string{"-u", h.shim}, h.shimArguments(req)...)...)
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
-	}
+	cmd.WaitDelay = programStopDelay
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
-	cmd.Env = append(cmd.Env, "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Dir = req.GetPwd()
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 
 	if err := cmd.Run(); err != nil {
+		// Python does not flush its streams when it exits abnormally; make sure the engine sees what it wrote.
+		_ = os.Stdout.Sync()
+		_ = os.Stderr.Sync()
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
-			if exit.ExitCode() == exitAfterUserMessage {
+			switch exit.ExitCode() {
+			case exitAfterUserMessage:
 				return &pulumirpc.RunResponse{Bail: true}, nil
+			case 0:
+				return &pulumirpc.RunResponse{Error: fmt.Sprintf("program exited unexpectedly: %v", exit)}, nil
 			}
 			return &pulumirpc.RunResponse{
-				Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exit.ExitCode()),
+				Error: fmt.Sprintf("program exited with non-zero exit code: %d", exit.ExitCode()),
 			}, nil
 		}
 		return &pulumirpc.RunResponse{
-			Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err),
+			Error: fmt.Sprintf("problem executing program (could not run language executor): %v", err),
 		}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// programEnvironment is what the program's environment gets besides the host's: the stack config and
+// the names of its secret keys, built exactly as upstream's host builds them.
+func programEnvironment(req *pulumirpc.RunRequest) ([]string, error) {
+	var env []string
+	if config := req.GetConfig(); config != nil {
+		text, err := json.Marshal(config)
+		if err != nil {
+			return nil, fmt.Errorf("failed to serialize configuration: %w", err)
+		}
+		env = append(env, "PULUMI_CONFIG="+string(text))
+	}
+	secretKeys := "[]"
+	if keys := req.GetConfigSecretKeys(); keys != nil {
+		text, err := json.Marshal(keys)
+		if err != nil {
+			return nil, fmt.Errorf("failed to serialize configuration secret keys: %w", err)
+		}
+		secretKeys = string(text)
+	}
+	return append(env, "PULUMI_CONFIG_SECRET_KEYS="+secretKeys), nil
 }
 
 // shimArguments turns a RunRequest into the exec shim's command line, as upstream's host does.
@@ -214,16 +322,20 @@ func (h *pythonHost) shimArguments(req *pulumirpc.RunRequest) []string {
 	}
 	add("monitor", req.GetMonitorAddress())
 	add("engine", h.engine())
-	add("organization", req.GetOrganization())
 	add("project", req.GetProject())
 	add("root_directory", req.GetInfo().GetRootDirectory())
 	add("stack", req.GetStack())
 	add("pwd", req.GetPwd())
-	add("dry_run", fmt.Sprintf("%v", req.GetDryRun()))
-	add("parallel", fmt.Sprint(req.GetParallel()))
+	add("dry_run", strconv.FormatBool(req.GetDryRun()))
+	add("parallel", strconv.Itoa(int(req.GetParallel())))
 	add("tracing", h.tracing)
+	add("organization", req.GetOrganization())
 
-	program := req.GetProgram()
+	// The engine always names an entry point, "." for the program directory; older engines used Program.
+	program := req.GetInfo().GetEntryPoint()
+	if program == "" {
+		program = req.GetProgram()
+	}
 	if program == "" {
 		program = "."
 	}
@@ -288,7 +400,9 @@ func (h *pythonHost) Template(context.Context, *pulumirpc.TemplateRequest) (*pul
 	return &pulumirpc.TemplateResponse{}, nil
 }
 
+// Cancel stops a program still running (SIGINT, then a kill after programStopDelay), as upstream's host does.
 func (h *pythonHost) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	h.cancel()
 	return &emptypb.Empty{}, nil
 }
 
@@ -341,22 +455,53 @@ func resolveToolchain(info *pulumirpc.ProgramInfo) (toolchain.Toolchain, toolcha
 	return tc, options, err
 }
 
-// typecheck runs the project's configured type checker over the program directory before the program.
-func typecheck(ctx context.Context, tc toolchain.Toolchain, options toolchain.PythonOptions) (string, bool) {
-	module := "mypy"
+// typecheck runs the project's type checker over the program directory before the program, as upstream's
+// host does: mypy leaves the virtualenv out, a checker that is not installed says how to install it, and a
+// failure carries the checker's output.
+func typecheck(ctx context.Context, tc toolchain.Toolchain, options toolchain.PythonOptions, programDir string) error {
+	checker := "mypy"
 	if options.Typechecker == toolchain.TypeCheckerPyright {
-		module = "pyright"
+		checker = "pyright"
 	}
-	cmd, err := tc.ModuleCommand(ctx, module, options.ProgramDir)
+	args := []string{"-m", checker}
+	if checker == "mypy" {
+		venv, err := tc.VirtualEnvPath(ctx)
+		if err != nil {
+			return err
+		}
+		relative, err := filepath.Rel(programDir, venv)
+		if err != nil {
+			return err
+		}
+		args = append(args, "--exclude", relative)
+	}
+	args = append(args, programDir)
+	packages, err := tc.ListPackages(ctx, true)
 	if err != nil {
-		return err.Error(), false
+		return err
 	}
-	cmd.Dir = options.ProgramDir
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if !slices.ContainsFunc(packages, func(p plugin.DependencyInfo) bool { return p.Name == checker }) {
+		install := fmt.Sprintf("Please install it using `poetry add %s`.", checker)
+		if options.Toolchain != toolchain.Poetry {
+			install = fmt.Sprintf("Please add an entry for %s to requirements.txt and run `%s`", checker,
+				options.Virtualenv+"/bin/pip install -r requirements.txt")
+		}
+		return fmt.Errorf("The typechecker option is set to %s, but %s is not installed. %s", checker, checker, install)
+	}
+	cmd, err := tc.Command(ctx, args...)
+	if err != nil {
+		return err
+	}
+	var output bytes.Buffer
+	cmd.Dir = programDir
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(os.Stdout, &output), io.MultiWriter(os.Stderr, &output)
 	if err := cmd.Run(); err != nil {
-		return fmt.Sprintf("%s type checking failed: %v", module, err), false
+		if output.Len() > 0 {
+			return fmt.Errorf("%s failed: %w\n%s", checker, err, output.String())
+		}
+		return fmt.Errorf("%s failed: %w", checker, err)
 	}
-	return "", false
+	return nil
 }
 
 // streamWriter sends everything written to it as one message each.
@@ -370,10 +515,3 @@ func (w streamWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = streamWriter(nil)
-
-func nonNil(values []string) []string {
-	if values == nil {
-		return []string{}
-	}
-	return values
-}

@@ -35,6 +35,22 @@ def _graph(client_for: Clients, sandbox: str = SANDBOX) -> dict[str, str]:
     )
     make("collection", filterType="offers", ids=[ids["personalized-offer"]])
     make("decision", fallback=ids["fallback-offer"], criteria=[_criterion(ids)])
+    # Decisioning: an item and a strategy name an eligibility rule, the strategy a collection and a formula.
+    make("eligibility-rule")
+    make("exd-ranking-formula")
+    experience = sample("decision-item")["_experience"]
+    experience["decisioning"]["decisionitem"]["itemConstraints"]["eligibilityRule"] = ids["eligibility-rule"]
+    make("decision-item", _experience=experience)
+    make("item-collection")
+    make(
+        "selection-strategy",
+        rank={
+            "priority": 1,
+            "order": {"orderEvaluationType": "scoringFunction", "function": ids["exd-ranking-formula"]},
+        },
+        profileConstraint={"profileConstraintType": "eligibilityRule", "eligibilityRule": ids["eligibility-rule"]},
+        optionSelection={"filter": ids["item-collection"]},
+    )
     return ids
 
 

@@ -15,11 +15,12 @@ from offerform_emulator import Emulator
 from offerform_emulator.kinds import KINDS as EMULATOR_KINDS
 
 import provider
+from harness.stack_config import TENANT
 from provider.resources import KIND_MODULES, SPECS
 
 from ..emulator.samples import SAMPLES
 from ..support.kinds import KINDS as LIFECYCLE_CASES
-from ..support.sandbox import seed_connected_sandbox
+from ..support.sandbox import seed_connected_sandbox, seed_decisioning_sandbox
 
 EMULATOR_KIND_NAMES = {kind.name for kind in EMULATOR_KINDS}
 
@@ -49,8 +50,11 @@ def test_the_package_exports_every_kind_its_provider_and_its_args() -> None:
         assert {kind, f"{kind}Provider", f"{kind}Args"} <= set(provider.__all__)
 
 
-def test_every_kind_has_exactly_one_lifecycle_case() -> None:
-    assert sorted(case.spec.kind for case in LIFECYCLE_CASES) == sorted(KIND_MODULES)
+def test_every_kind_has_a_lifecycle_case_for_each_model_it_serves() -> None:
+    # A kind both models share (DecisionRule, RankingFormula) has one case per model: one emulator kind each.
+    assert {case.spec.kind for case in LIFECYCLE_CASES} == set(KIND_MODULES)
+    emulator_kinds = [case.emulator_kind for case in LIFECYCLE_CASES]
+    assert len(emulator_kinds) == len(set(emulator_kinds))
 
 
 def test_the_emulator_serves_every_kind_and_only_those() -> None:
@@ -65,4 +69,5 @@ def test_the_seeded_sandbox_holds_objects_of_every_kind() -> None:
     # What the export tests adopt: a kind missing here is a kind export is never tested on.
     with Emulator() as emu:
         seeded = seed_connected_sandbox(emu, "ORG@AdobeOrg", "prod")
+        seeded.update(seed_decisioning_sandbox(emu, "ORG@AdobeOrg", "prod", TENANT))
     assert {kind for kind, objects in seeded.items() if objects} == EMULATOR_KIND_NAMES

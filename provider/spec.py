@@ -72,6 +72,8 @@ class ResourceSpec:
     lookup_keys: tuple[str, ...] = ("name",)
     """Fields the list endpoint filters on to find an object whose create lost its answer."""
     references: tuple[Reference, ...] = ()
+    example: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """A valid declaration in the API's shape: the example of the kind's reference page (``provider.docsgen``)."""
 
     @cached_property
     def user_fields(self) -> tuple[str, ...]:

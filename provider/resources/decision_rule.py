@@ -59,6 +59,11 @@ DECISION_RULE = ResourceSpec(
     label="decision rule",
     model=DecisionRuleFields,
     endpoint=Endpoint("/offer-rules"),
+    example={
+        "name": "Gold members",
+        "description": "Profiles of the gold loyalty tier",
+        "condition": {"type": "PQL", "format": "pql/text", "value": 'profile.loyalty.tier.equals("gold", false)'},
+    },
 )
 
 

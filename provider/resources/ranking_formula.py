@@ -67,6 +67,15 @@ RANKING_FORMULA = ResourceSpec(
     label="ranking formula",
     model=RankingFormulaFields,
     endpoint=Endpoint("/ranking-formulas"),
+    example={
+        "name": "Favour the growth team",
+        "expression": {
+            "type": "PQL",
+            "format": "pql/text",
+            "value": 'if(offer.characteristics.team = "growth", 10, 1)',
+        },
+        "returnType": {"type": "integer"},
+    },
 )
 
 

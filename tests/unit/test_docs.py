@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from provider.resources import KIND_MODULES, SPECS
+from provider.schema import blocks_of, fields_of
+
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 EMULATOR_README = (ROOT / "emulator" / "README.md").read_text()
@@ -69,3 +72,22 @@ def test_the_emulator_readme_has_a_session_to_paste_token_create_and_list() -> N
     assert 'curl -s -X POST "$BASE/ims/token/v3"' in session
     assert 'curl -s -X POST "$BASE/data/core/dps/offers?offer-type=fallback"' in session
     assert 'curl -s "$BASE/data/core/dps/offers?offer-type=fallback&limit=10"' in session
+
+
+def test_the_reference_pages_are_what_the_models_give() -> None:
+    from provider import docsgen
+
+    assert docsgen.main(["--check"]) == 0, "run python -m provider.docsgen"
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_MODULES))
+def test_every_kind_has_a_reference_page_with_an_example_and_every_property(kind: str) -> None:
+    spec = next(spec for spec in SPECS if spec.kind == kind)
+    page = ROOT / "docs" / "resources" / f"{KIND_MODULES[kind]}.md"
+
+    text = page.read_text()
+    assert "from provider import" in text and f"{kind}Args(" in text
+    for field in fields_of(spec.model):
+        assert f"| `{field.python}`" in text, f"{page.name} does not list {field.python}"
+    for block in blocks_of(spec.model):
+        assert f"### `{block.__name__}Args`" in text

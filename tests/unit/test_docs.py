@@ -1,9 +1,11 @@
-"""What the documentation tells a new user exists: files, commands, tags and the test file to copy."""
+"""What the documentation tells a new user exists: files, commands, tags, links, the test file to copy, and reference
+pages current with the models."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,28 +18,105 @@ README = (ROOT / "README.md").read_text()
 EMULATOR_README = (ROOT / "emulator" / "README.md").read_text()
 EXAMPLE = (ROOT / "__main__.py").read_text()
 USER_TEST = ROOT / "tests" / "e2e" / "fixtures" / "user-project" / "test_my_stack.py"
+MARKDOWN = sorted(
+    [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *(ROOT / "docs").rglob("*.md")], key=lambda path: str(path)
+)
+"""Every page a reader of the repository follows links through: the front door, the contributor notes, the guides."""
 DOCS = {
-    "README.md": (README, ROOT),
+    **{str(path.relative_to(ROOT)): (path.read_text(), path.parent) for path in MARKDOWN},
     "emulator/README.md": (EMULATOR_README, ROOT / "emulator"),
+    "benchmarks/README.md": ((ROOT / "benchmarks" / "README.md").read_text(), ROOT / "benchmarks"),
     "__main__.py": (EXAMPLE, ROOT),
 }
 
 
-def test_the_readme_shows_the_test_file_the_proof_test_runs_whole() -> None:
-    section = README[README.index("## Test your stack without Adobe") :]
-    [shown] = [block for block in re.findall(r"```python\n(.*?)```", section, re.DOTALL) if "offerform_stack" in block]
+def guide(name: str) -> str:
+    return (ROOT / "docs" / name).read_text()
+
+
+def without_blocks(text: str) -> str:
+    """The text with fenced code blocks blanked: a ``#`` line there is no heading."""
+    return re.sub(r"^(```|~~~).*?^\1[^\n]*$", "", text, flags=re.DOTALL | re.MULTILINE)
+
+
+def without_code(text: str) -> str:
+    """The text with fenced blocks and inline code spans blanked: what looks like a link there is not one."""
+    return re.sub(r"`[^`\n]*`", "", without_blocks(text))
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"`|\*\*|__", "", heading.strip()).lower()
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    kept = "".join(ch for ch in text if ch in " -_" or unicodedata.category(ch)[0] in "LN")
+    return kept.replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    """Every anchor a page has: one per heading, repeated headings numbered as GitHub numbers them."""
+    found: set[str] = set()
+    seen: dict[str, int] = {}
+    for heading in re.findall(r"^#{1,6} +(.+?) *#*$", without_blocks(path.read_text()), re.MULTILINE):
+        base = slug(heading)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        found.add(base if count == 0 else f"{base}-{count}")
+    return found
+
+
+def test_the_testing_guide_shows_the_test_file_the_proof_test_runs_whole() -> None:
+    [shown] = [
+        block
+        for block in re.findall(r"```python\n(.*?)```", guide("testing-your-stack.md"), re.DOTALL)
+        if "offerform_stack" in block
+    ]
 
     assert shown == USER_TEST.read_text()
 
 
 def test_the_install_lines_name_no_tag_that_does_not_exist_and_show_the_emulator_extra() -> None:
     tags = set(subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split())
-    installs = [line for line in README.splitlines() if line.startswith("pip install")]
+    installs = [
+        line
+        for path in MARKDOWN
+        for line in path.read_text().splitlines()
+        if re.search(r"\bpip install (?!-r)", line) and "offerform" in line
+    ]
 
     assert installs and all("[emulator]" in line for line in installs)
     for line in installs:
         for ref in re.findall(r"git\+\S+?@([^\s\"#]+)", line):
             assert ref == "<commit>" or ref in tags, line
+
+
+def test_the_readme_is_a_front_door_with_the_two_commands_and_a_link_to_every_guide() -> None:
+    assert len(README.splitlines()) <= 200
+    assert "./run.sh demo" in README and "./run.sh test" in README  # .ci/run runs exactly ./run.sh test
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        assert f"](docs/{path.name})" in README, f"the README links to no docs/{path.name}"
+
+
+@pytest.mark.parametrize("page", MARKDOWN, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_link_resolves_to_a_file_and_an_anchor_that_exist(page: Path) -> None:
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", without_code(page.read_text())):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file_part, _, anchor = target.partition("#")
+        linked = (page.parent / file_part).resolve() if file_part else page
+        if not (linked.is_relative_to(ROOT) and linked.exists()):
+            broken.append(f"{target}: no such file")
+        elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
+            broken.append(f"{target}: {linked.name} has no heading #{anchor}")
+
+    assert broken == [], f"{page.relative_to(ROOT)} links to what is not there"
+
+
+def test_the_slugs_are_githubs() -> None:
+    assert slug("What a failed `pulumi up` prints") == "what-a-failed-pulumi-up-prints"
+    assert slug("Resource options, composition and targets") == "resource-options-composition-and-targets"
+    assert slug("Inputs of `FallbackOfferArgs`") == "inputs-of-fallbackofferargs"
+    assert slug("Two stacks, one sandbox") == "two-stacks-one-sandbox"
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=str)

@@ -170,3 +170,10 @@ def test_every_kind_has_a_reference_page_with_an_example_and_every_property(kind
         assert f"| `{field.python}`" in text, f"{page.name} does not list {field.python}"
     for block in blocks_of(spec.model):
         assert f"### `{block.__name__}Args`" in text
+
+
+def test_the_package_description_names_the_whole_decisioning_family_not_one_kind() -> None:
+    [description] = re.findall(r'^description = "(.*)"$', (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
+
+    assert "decision management" in description and "Offer Decisioning" in description
+    assert not description.startswith("Adobe Journey Optimizer fallback offers")

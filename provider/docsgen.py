@@ -135,7 +135,7 @@ def _table(spec: ResourceSpec, model: type[BaseModel], top: bool) -> list[str]:
     rows = ["| property | type | required | on change | description |", "| --- | --- | --- | --- | --- |"]
     for f in fields_of(model):
         rows.append(
-            _row(f, _constraints(model, f.python), _on_change(spec, f) if top else "with its top-level property")
+            _row(f, _constraints(model, f.python), _on_change(spec, f) if top else _on_nested_change(spec, model))
         )
     if top:
         rows.append(
@@ -157,6 +157,13 @@ def _table(spec: ResourceSpec, model: type[BaseModel], top: bool) -> list[str]:
             )
         )
     return rows
+
+
+def _on_nested_change(spec: ResourceSpec, block: type[BaseModel]) -> str:
+    """What a change inside a block does: what a change of the top-level property holding it does."""
+    tops = {path.split("[")[0].split(".")[0] for path in _paths_to(spec.model, block)}
+    fields = [f for f in fields_of(spec.model) if f.python in tops]
+    return "; ".join(f"{_on_change(spec, f)} (as part of `{f.python}`)" for f in fields)
 
 
 def _on_change(spec: ResourceSpec, f: Field) -> str:
@@ -210,7 +217,7 @@ def _constraints(model: type[BaseModel], name: str) -> str:
             words.append(f"at least {meta.ge}")
         elif isinstance(meta, annotated_types.Le):
             words.append(f"at most {meta.le}")
-    if not info.is_required() and info.default is not None:
+    if not info.is_required() and info.default is not None and "default" not in (info.description or ""):
         words.append(f"default `{info.default}`")
     if not words:
         return ""

@@ -177,3 +177,17 @@ def test_the_package_description_names_the_whole_decisioning_family_not_one_kind
 
     assert "decision management" in description and "Offer Decisioning" in description
     assert not description.startswith("Adobe Journey Optimizer fallback offers")
+
+
+def test_the_benchmark_report_is_in_one_file_and_the_performance_guide_links_to_it() -> None:
+    report = ROOT / "benchmarks" / "results.md"
+    first_line = report.read_text().splitlines()[0]  # "Measured by `python benchmarks/run.py ...` in N s."
+    copies = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*.md")
+        if path != report and ".venv" not in path.parts and first_line in path.read_text()
+    ]
+
+    assert first_line.startswith("Measured by")
+    assert copies == []
+    assert "](../benchmarks/results.md)" in guide("performance.md")

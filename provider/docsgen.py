@@ -221,8 +221,15 @@ def _constraints(model: type[BaseModel], name: str) -> str:
         words.append(f"default `{info.default}`")
     if not words:
         return ""
-    unit = " characters" if _is_text(info.annotation) else (" items" if _is_list(info.annotation) else "")
-    return "(" + ", ".join(w + (unit if w.startswith("at ") else "") for w in words) + ")"
+    unit = "character" if _is_text(info.annotation) else ("item" if _is_list(info.annotation) else "")
+    return "(" + ", ".join(_counted(w, unit) if w.startswith("at ") else w for w in words) + ")"
+
+
+def _counted(words: str, unit: str) -> str:
+    """``at least 1`` with its unit: ``at least 1 item``, ``at most 256 characters``."""
+    if not unit:
+        return words
+    return f"{words} {unit}" + ("" if words.endswith(" 1") else "s")
 
 
 def _is_text(annotation: Any) -> bool:

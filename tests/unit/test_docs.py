@@ -191,3 +191,10 @@ def test_the_benchmark_report_is_in_one_file_and_the_performance_guide_links_to_
     assert first_line.startswith("Measured by")
     assert copies == []
     assert "](../benchmarks/results.md)" in guide("performance.md")
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_MODULES))
+def test_the_kinds_table_of_getting_started_has_a_row_for_every_kind(kind: str) -> None:
+    rows = [line for line in guide("getting-started.md").splitlines() if line.startswith("| [`")]
+
+    assert any(row.startswith(f"| [`{kind}`](resources/{KIND_MODULES[kind]}.md)") for row in rows)

@@ -305,7 +305,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     from .resources import SPECS
 
-    pages = render(SPECS)
+    try:
+        pages = render(SPECS)
+    except ValueError as error:
+        print(f"python -m provider.docsgen: {error}", file=sys.stderr)
+        return 1
     leftover = sorted(set(PAGES.glob("*.md")) - set(pages)) if PAGES.is_dir() else []
     if args.check:
         stale = [path for path, text in pages.items() if not path.exists() or path.read_text() != text]

@@ -65,13 +65,9 @@ def anchors(path: Path) -> set[str]:
 
 
 def test_the_testing_guide_shows_the_test_file_the_proof_test_runs_whole() -> None:
-    [shown] = [
-        block
-        for block in re.findall(r"```python\n(.*?)```", guide("testing-your-stack.md"), re.DOTALL)
-        if "offerform_stack" in block
-    ]
+    shown = re.findall(r"```python\n(.*?)```", guide("testing-your-stack.md"), re.DOTALL)
 
-    assert shown == USER_TEST.read_text()
+    assert USER_TEST.read_text() in shown
 
 
 def test_the_install_lines_name_no_tag_that_does_not_exist_and_show_the_emulator_extra() -> None:
@@ -122,11 +118,11 @@ def test_the_slugs_are_githubs() -> None:
 @pytest.mark.parametrize("doc", DOCS, ids=str)
 def test_every_script_and_run_sh_command_a_doc_names_exists(doc: str) -> None:
     text, _ = DOCS[doc]
-    commands = set(re.findall(r"^\s*(\w+)\)", (ROOT / "run.sh").read_text(), re.MULTILINE))
+    commands = set(re.findall(r"^\s*([\w-]+)\)", (ROOT / "run.sh").read_text(), re.MULTILINE))
 
     for script in re.findall(r"\./([\w.-]+\.sh)\b", text):
         assert (ROOT / script).is_file(), f"{doc} names ./{script}"
-    for command in re.findall(r"\./run\.sh (\w+)", text):
+    for command in re.findall(r"\./run\.sh ([\w-]*\w)", text):  # demo-decisioning is not demo
         assert command in commands, f"{doc} names ./run.sh {command}"
 
 

@@ -156,6 +156,16 @@ def _table(spec: ResourceSpec, model: type[BaseModel], top: bool) -> list[str]:
                 "patches only the fields that differ.",
             )
         )
+        own = {*spec.user_fields, SANDBOX_NAME, spec.adopt_input}
+        for name in (name for name in spec.known_inputs if name not in own):
+            rows.append(
+                _row(
+                    Field(snake_case(name), name, Shape("scalar", scalar=str), False, ""),
+                    "",
+                    "never a change of the object",
+                    "An input of offerform's, not a field of the object: it is never sent as one, nor diffed.",
+                )
+            )
     return rows
 
 

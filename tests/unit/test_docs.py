@@ -194,3 +194,9 @@ def test_the_kinds_table_of_getting_started_has_a_row_for_every_kind(kind: str) 
     rows = [line for line in guide("getting-started.md").splitlines() if line.startswith("| [`")]
 
     assert any(row.startswith(f"| [`{kind}`](resources/{KIND_MODULES[kind]}.md)") for row in rows)
+
+
+def test_the_guarantees_are_numbered_once_each_in_order() -> None:
+    numbers = [int(n) for n in re.findall(r"^\| (\d+) \| \*\*", guide("guarantees.md"), re.MULTILINE)]
+
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 13

@@ -200,3 +200,18 @@ def test_the_guarantees_are_numbered_once_each_in_order() -> None:
     numbers = [int(n) for n in re.findall(r"^\| (\d+) \| \*\*", guide("guarantees.md"), re.MULTILINE)]
 
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 13
+
+
+def test_every_export_the_docs_show_writes_where_the_command_writes() -> None:
+    from provider.export import DEFAULT_OUT, PROGRAM_FILE, _slug
+
+    shown = 0
+    for page in MARKDOWN:
+        lines = page.read_text().splitlines()
+        for command, answer in zip(lines, lines[1:], strict=False):
+            sandbox = re.search(r"^\$ python -m provider\.export .*--sandbox (\S+)", command)
+            if sandbox and "--out" not in command and answer.startswith("exported "):
+                shown += 1
+                assert f" to {DEFAULT_OUT}/{_slug(sandbox[1])}/{PROGRAM_FILE} " in answer, (page.name, answer)
+
+    assert shown >= 2

@@ -215,3 +215,10 @@ def test_every_export_the_docs_show_writes_where_the_command_writes() -> None:
                 assert f" to {DEFAULT_OUT}/{_slug(sandbox[1])}/{PROGRAM_FILE} " in answer, (page.name, answer)
 
     assert shown >= 2
+
+
+def test_every_pulumi_yaml_the_docs_show_names_the_virtualenv_the_projects_own_does() -> None:
+    [own] = re.findall(r"virtualenv: (\S+)", (ROOT / "Pulumi.yaml").read_text())
+    shown = [found for page in MARKDOWN for found in re.findall(r"virtualenv: ([^\s}]+)", page.read_text())]
+
+    assert shown and set(shown) == {own}

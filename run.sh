@@ -22,6 +22,7 @@ CACHE_ROOT="${OFFERFORM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/offerform}"
 # One Python module per line, run as `python -m MODULE`.
 GENERATORS=(
   provider.generators.sdk_args  # provider/sdk/args.py, provider/sdk/outputs.py and provider/__init__.py's public names, from the kinds' models
+  provider.generators.reference_docs  # docs/resources/<kind>.md, a reference page per kind, from the same models
 )
 
 say() { printf 'offerform: %s\n' "$*" >&2; }

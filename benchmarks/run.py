@@ -4,8 +4,9 @@ Not a test. Starts the emulator (own process, 127.0.0.1 only), then measures two
 run with the real ``pulumi`` CLI, beside a sequential ``requests`` loop (what a user waits for),
 and the SDK's dynamic-provider plugin (``python -m pulumi.dynamic``) driven over gRPC by our own
 harness (the plugin without the engine). Prints one markdown report, writes it to
-``<out>/results.md`` with the plots ``<out>/results.png`` (CLI) and ``<out>/results-harness.png``,
-and refreshes the marked performance block of the READMEs. Every process it starts, it stops.
+``<out>/results.md`` with the plots ``<out>/results.png`` (CLI) and ``<out>/results-harness.png``:
+the one benchmark report of the project (the performance guide links to it; ``--readme`` copies
+it into another file's marked block). Every process it starts, it stops.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--readme",
         action="append",
         default=None,
-        help="README whose marked block gets the report (repeatable); default: README.md and benchmarks/README.md",
+        help="a markdown file whose marked block also gets the report (repeatable); default: none",
     )
     args = parser.parse_args(argv)
     counts = (
@@ -226,7 +227,7 @@ def stop_on_sigterm() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, report, clean up."""
     args = parse_args(argv)
-    readmes = [Path(p) for p in args.readme] if args.readme else [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]
+    readmes = [Path(p) for p in args.readme] if args.readme else []
     if args.render:
         harness, cli = pickle.loads(Path(args.render).read_bytes())
         write_outputs(harness, cli, Path(args.out), readmes)

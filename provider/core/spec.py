@@ -213,6 +213,8 @@ class ResourceSpec:
     lookup_keys: tuple[str, ...] = ("name",)
     """Fields the list endpoint filters on to find an object whose create lost its answer."""
     references: tuple[Reference, ...] = ()
+    example: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """A valid declaration in the API's shape: the example on the kind's reference page (``reference_docs``)."""
     family: Optional[Family] = None
     """The flag that tells this kind's legacy objects from its Decisioning ones, when they share a collection."""
     wire: Optional[Wire] = None

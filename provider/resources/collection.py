@@ -55,6 +55,12 @@ COLLECTION = ResourceSpec(
         Reference("ids[]", "CollectionQualifier", when=("filterType", TAG_FILTERS)),
         Reference("ids[]", "PersonalizedOffer", when=("filterType", ("offers",))),
     ),
+    example={
+        "name": "Spring offers",
+        "description": "Every offer of the spring campaign",
+        "filterType": "any-tags",
+        "ids": ["dps:tag:1a2b3c4d5e6f"],
+    },
 )
 
 

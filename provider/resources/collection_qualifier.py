@@ -29,6 +29,7 @@ COLLECTION_QUALIFIER = ResourceSpec(
     label="collection qualifier",
     model=CollectionQualifierFields,
     endpoint=Endpoint("/tags"),
+    example={"name": "Spring campaign", "description": "Offers of the spring campaign"},
 )
 
 

@@ -123,6 +123,24 @@ DECISION = ResourceSpec(
         Reference("criteria[].rank.order.rankingStrategy", "RankingFormula"),
         Reference("criteria[].profileConstraint.eligibilityRule", "DecisionRule"),
     ),
+    example={
+        "name": "Spring decision",
+        "status": "draft",
+        "fallback": "dps:fallback-offer:1a2b3c4d5e6f",
+        "criteria": [
+            {
+                "placements": ["dps:offer-placement:1a2b3c4d5e6f"],
+                "optionSelection": {"filter": "dps:offer-filter:1a2b3c4d5e6f"},
+                "rank": {
+                    "order": {
+                        "orderEvaluationType": "ranking-strategy",
+                        "rankingStrategy": "dps:ranking-formula:1a2b3c4d5e6f",
+                    }
+                },
+                "profileConstraint": {"profileConstraintType": "none"},
+            }
+        ],
+    },
 )
 
 

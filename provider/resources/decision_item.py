@@ -246,6 +246,17 @@ DECISION_ITEM = ResourceSpec(
     references=(Reference("profileConstraint.eligibilityRule", "DecisionRule"),),
     checks=(check_settings, check_attributes),
     schema_input="schemaId",
+    example={
+        "name": "Spring sale banner",
+        "description": "The banner of the spring sale",
+        "lifecycleStatus": "approved",
+        "priority": 1,
+        "calendarConstraints": {
+            "startDate": "2026-03-01T00:00:00.000+00:00",
+            "endDate": "2026-06-01T00:00:00.000+00:00",
+        },
+        "profileConstraint": {"profileConstraintType": "none"},
+    },
 )
 
 

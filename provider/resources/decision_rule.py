@@ -67,6 +67,11 @@ DECISION_RULE = ResourceSpec(
     model=DecisionRuleFields,
     endpoint=Endpoint("/offer-rules"),
     family=Family("exdRule", "Decisioning eligibility rule", "legacy decision rule"),
+    example={
+        "name": "Gold members",
+        "description": "Profiles of the gold loyalty tier",
+        "condition": {"type": "PQL", "format": "pql/text", "value": 'profile.loyalty.tier.equals("gold", false)'},
+    },
 )
 
 

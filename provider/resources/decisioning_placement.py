@@ -58,6 +58,11 @@ DECISIONING_PLACEMENT = ResourceSpec(
     update_verb="PUT",
     archive_on_delete=("status", "archived"),
     notices={"deleteBehavior": DELETE_BEHAVIOR},
+    example={
+        "name": "Newsletter hero",
+        "description": "The hero slot of the newsletter",
+        "channel": "https://ns.adobe.com/xdm/channel-types/email",
+    },
 )
 
 

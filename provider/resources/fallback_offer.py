@@ -189,6 +189,27 @@ FALLBACK_OFFER = ResourceSpec(
     adopt_input="adoptOfferId",
     diffed_by_key=frozenset({"characteristics", "selectionConstraint", "rank"}),
     references=(Reference("representations[].placement", "Placement"), Reference("tags[]", "CollectionQualifier")),
+    example={
+        "name": "Spring fallback",
+        "description": "Shown when no personalized offer qualifies",
+        "status": "approved",
+        "representations": [
+            {
+                "channel": "https://ns.adobe.com/xdm/channel-types/web",
+                "placement": "dps:offer-placement:1a2b3c4d5e6f",
+                "components": [
+                    {
+                        "type": "imagelink",
+                        "format": "image/png",
+                        "deliveryURL": "https://cdn.example.com/spring.png",
+                        "linkURL": "https://www.example.com/spring",
+                        "language": ["en-US"],
+                    }
+                ],
+            }
+        ],
+        "characteristics": {"campaign": "spring"},
+    },
 )
 
 

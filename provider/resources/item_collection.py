@@ -63,6 +63,16 @@ ITEM_COLLECTION = ResourceSpec(
     label="item collection",
     model=ItemCollectionFields,
     endpoint=Endpoint("/item-collections"),
+    example={
+        "name": "Spring banners",
+        "description": "The items named Spring sale banner",
+        "constraints": [
+            {
+                "uiModel": '{"operator":"equals","value":{"left":"_experience.decisioning.decisionitem.itemName",'
+                '"right":"Spring sale banner"}}'
+            },
+        ],
+    },
 )
 
 

@@ -98,6 +98,27 @@ PERSONALIZED_OFFER = ResourceSpec(
         Reference("tags[]", "CollectionQualifier"),
         Reference("selectionConstraint.eligibilityRule", "DecisionRule"),
     ),
+    example={
+        "name": "Spring sale for gold members",
+        "status": "approved",
+        "representations": [
+            {
+                "channel": "https://ns.adobe.com/xdm/channel-types/email",
+                "placement": "dps:offer-placement:1a2b3c4d5e6f",
+                "components": [{"type": "html", "format": "text/html", "content": "<p>20% off for you</p>"}],
+            }
+        ],
+        "selectionConstraint": {
+            "startDate": "2026-03-01T00:00:00.000+00:00",
+            "endDate": "2026-06-01T00:00:00.000+00:00",
+            "profileConstraintType": "eligibilityRule",
+            "eligibilityRule": "dps:eligibility-rule:1a2b3c4d5e6f",
+        },
+        "rank": {"priority": 2},
+        "cappingConstraint": {"globalCap": 1000, "profileCap": 3},
+        "frequencyCappingConstraints": [{"limit": 1, "scope": "profile", "entity": "offer", "enabled": True}],
+        "tags": ["dps:tag:1a2b3c4d5e6f"],
+    },
 )
 
 

@@ -76,6 +76,14 @@ PLACEMENT = ResourceSpec(
     model=PlacementFields,
     endpoint=Endpoint("/placements"),
     diffed_by_key=frozenset({"returnMetaData"}),
+    example={
+        "name": "Home page banner",
+        "description": "The banner at the top of the home page",
+        "channel": "https://ns.adobe.com/xdm/channel-types/web",
+        "componentType": "imagelink",
+        "itemCount": 1,
+        "returnMetaData": {"offerName": True, "placementName": False},
+    },
 )
 
 

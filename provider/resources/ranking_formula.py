@@ -76,6 +76,15 @@ RANKING_FORMULA = ResourceSpec(
     model=RankingFormulaFields,
     endpoint=Endpoint("/ranking-formulas"),
     family=Family("exdFunction", "Decisioning ranking formula", "legacy ranking formula"),
+    example={
+        "name": "Favour the growth team",
+        "expression": {
+            "type": "PQL",
+            "format": "pql/text",
+            "value": 'if(offer.characteristics.team = "growth", 10, 1)',
+        },
+        "returnType": {"type": "integer"},
+    },
 )
 
 

@@ -97,6 +97,12 @@ SELECTION_STRATEGY = ResourceSpec(
         Reference("profileConstraint.eligibilityRule", "DecisionRule"),
         Reference("rank.order.function", "RankingFormula"),
     ),
+    example={
+        "name": "Green items by priority",
+        "optionSelection": {"filter": "dps:item-collection:1a2b3c4d5e6f"},
+        "rank": {"order": {"orderEvaluationType": "static"}},
+        "profileConstraint": {"profileConstraintType": "none"},
+    },
 )
 
 

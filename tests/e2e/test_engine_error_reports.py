@@ -3,7 +3,7 @@
 For a conflict with an edit made in the Adobe UI, refused credentials and throttling that
 outlasts the retry budget, both places the CLI shows an error start with the message: the
 resource's progress line (the first line of the error only) and its entry under "Diagnostics".
-The README shows these outputs.
+docs/errors.md shows these outputs.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def _everything_written(project_dirs: list[Path]) -> str:
 SECRET = "s3cr3t-Planted-In-Config-7f3a"
 LOUD = ("--debug", "-v=9", "--logtostderr", "--logflow")
 # The engine's own -v=9 trace of the values it marshals for a provider's Configure call: for a secret
-# it logs the inner value of the secret object (upstream behaviour, not ours; see the README).
+# it logs the inner value of the secret object (upstream behaviour, not ours; see docs/configuration.md).
 ENGINE_CONFIGURE_TRACE = ".Configure().inputs]: value={" + SECRET + "}"
 
 

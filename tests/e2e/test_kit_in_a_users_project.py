@@ -1,14 +1,13 @@
 """A user's own stack tested with the kit, as a user does it: their project, their virtualenv, their pytest.
 
-``fixtures/user-project`` is that user's repository: a ``Pulumi.yaml`` naming the virtualenv
-``venv``, a program whose ComponentResource owns two fallback offers, and ``test_my_stack.py``,
-written against the kit only (the README shows it), with ``test_edits_in_the_ui.py`` (the kit's
+``fixtures/user-project`` is that user's repository: a ``Pulumi.yaml`` naming the virtualenv ``.venv`` (as every
+Pulumi.yaml of the docs does), a program whose ComponentResource owns two fallback offers, and ``test_my_stack.py``,
+written against the kit only (docs/testing-your-stack.md shows it), with ``test_edits_in_the_ui.py`` (the kit's
 ``edit``: someone changes an offer in the Adobe UI). The test copies it to a scratch directory,
-creates the virtualenv, installs this checkout into it as the README says (pip, from a path, with
-the ``emulator`` extra and the versions of ``requirements.txt``; its ``offerform-emulator``
-command comes with it), and runs the user's tests there with pytest and ``pulumi`` on PATH. Then mypy checks the
-user's code in that virtualenv: the installed packages carry their types (``py.typed``), installed from a path and
-editable alike.
+creates the virtualenv, installs this checkout into it as getting started says (pip, from a path, with the
+``emulator`` extra and the versions of ``requirements.txt``; its ``offerform-emulator`` command comes with it), and
+runs the user's tests there with pytest and ``pulumi`` on PATH. Then mypy checks the user's code in that virtualenv:
+the installed packages carry their types (``py.typed``), installed from a path and editable alike.
 """
 
 from __future__ import annotations
@@ -56,13 +55,13 @@ def test_a_users_project_tests_its_own_stack_with_the_kit_in_its_own_virtualenv(
     project = tmp_path / "marketing-offers"
     shutil.copytree(USER_PROJECT, project)
     env = _users_environment(pulumi_bin)
-    python = project / "venv" / "bin" / "python"
+    python = project / ".venv" / "bin" / "python"
 
-    created = _run([sys.executable, "-m", "venv", project / "venv"], project, env)
+    created = _run([sys.executable, "-m", "venv", project / ".venv"], project, env)
     assert created.returncode == 0, created.stderr
     installed = _run([python, *QUIET_PIP, "-r", checkout / "requirements.txt", f"{checkout}[emulator]"], project, env)
     assert installed.returncode == 0, installed.stderr
-    command = _run([project / "venv" / "bin" / "offerform-emulator", "--help"], project, env)
+    command = _run([project / ".venv" / "bin" / "offerform-emulator", "--help"], project, env)
     assert command.returncode == 0 and "--seed FILE" in command.stdout and "--sandboxes NAMES" in command.stdout
 
     tested = _run(

@@ -85,7 +85,13 @@ class SpecProvider(ResourceProvider):
 
         ``olds`` are the last outputs (inputs plus server fields); only user-owned fields count.
         """
-        CLAIMS.claim(self._sandbox(olds), _id)
+        sandbox = self._sandbox(olds)
+        CLAIMS.claim(sandbox, _id)
+        if CLAIMS.was_reused(sandbox, _id):
+            # A create of this run took this resource's object as a killed run's leftover (see
+            # Writer._reusable): that resource keeps it, this one gets a new object (whose
+            # replacement's delete leaves the old one alone).
+            return DiffResult(changes=True, replaces=[SANDBOX_NAME], delete_before_replace=False)
         # A value unknown until apply is never equal to what the state holds (an Unknown equals only
         # itself), so inequality alone finds it: no walk through every value on every preview.
         changed = [field for field in self.spec.user_fields if olds.get(field) != news.get(field)]
@@ -152,6 +158,9 @@ class SpecProvider(ResourceProvider):
         """Called by up and destroy: one DELETE; an object already gone counts as deleted."""
         sandbox = self._sandbox(props)
         CLAIMS.claim(sandbox, id_)
+        if CLAIMS.was_reused(sandbox, id_):
+            # A create of this run took the object (a renamed resource's, identical): it is that resource's now.
+            return
         with self._one_budget():
             self.client.delete(self.spec.endpoint, sandbox, id_)
 
@@ -172,6 +181,7 @@ class SpecProvider(ResourceProvider):
         return spending(Budget.starting_now(self.settings.retry_deadline))
 
     def _writer(self) -> Writer:
+        from .lookup import INDEXES
         from .writes import WritePolicy, Writer
 
         settings = self.settings
@@ -183,7 +193,9 @@ class SpecProvider(ResourceProvider):
             attempts=settings.max_retries + 1,
             settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout),
         )
-        return Writer(self.spec, self.client, settings.client_id, policy)
+        return Writer(
+            self.spec, self.client, settings.client_id, policy, indexes=INDEXES if settings.take_leftovers else None
+        )
 
     def _sandbox(self, props: dict[str, Any]) -> str:
         return props.get(SANDBOX_NAME) or self.settings.sandbox_name

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from .client import OfferLibraryClient
 from .errors import OfferformError
+from .lookup import lookup_filters
 from .resources import SPECS
 from .settings import Settings
 from .spec import SANDBOX_NAME, ResourceSpec
@@ -91,11 +92,7 @@ def plan(
         inputs = {key: value for key, value in op["resource"].get("inputs", {}).items() if key != PROVIDER_KEY}
         desired = canonical(spec, inputs)
         sandbox = inputs.get(SANDBOX_NAME) or ""
-        filters = tuple(
-            f"{key}=={desired[key]}"
-            for key in spec.lookup_keys
-            if isinstance(desired.get(key), str) and "," not in desired[key]
-        )
+        filters = lookup_filters(spec, desired)  # narrows only: every field is compared below
         listed = list(client.list(spec.endpoint, sandbox, filters=filters))
         earliest = client.server_time(since.timestamp()) - CLOCK_TOLERANCE if since else None
         made = sorted(

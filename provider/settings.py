@@ -42,6 +42,8 @@ SETTINGS: dict[str, Setting] = {
     "retry_deadline": Setting("adobe:retryDeadline", "ADOBE_RETRY_DEADLINE", "300"),
     "late_write_window": Setting("adobe:lateWriteWindow", "ADOBE_LATE_WRITE_WINDOW", "60"),
     "max_requests_per_second": Setting("adobe:maxRequestsPerSecond", "ADOBE_MAX_REQUESTS_PER_SECOND", "0"),
+    # A create takes an identical object of ours that no resource holds (a killed run's) instead of posting.
+    "take_leftovers": Setting("adobe:takeLeftovers", "ADOBE_TAKE_LEFTOVERS", "true"),
 }
 
 
@@ -60,6 +62,7 @@ class Settings:
     retry_deadline: float
     late_write_window: float
     max_requests_per_second: float
+    take_leftovers: bool = True
     client_secret: Optional[str] = field(default=None, repr=False)
     access_token: Optional[str] = field(default=None, repr=False)
 
@@ -87,6 +90,7 @@ class Settings:
             retry_deadline=_number(values, "retry_deadline", float),
             late_write_window=_number(values, "late_write_window", float),
             max_requests_per_second=_number(values, "max_requests_per_second", float),
+            take_leftovers=_flag(values, "take_leftovers"),
         )
 
     def require_credentials(self) -> None:
@@ -107,9 +111,7 @@ class Settings:
             hint = (
                 ""
                 if "client_secret" not in missing
-                else (
-                    "\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)"
-                )
+                else ("\n  (or, instead of a client secret, an access token in adobe:accessToken / ADOBE_ACCESS_TOKEN)")
             )
             raise ConfigurationError("Adobe credentials are not configured; missing:\n" + "\n".join(lines) + hint)
 
@@ -125,6 +127,16 @@ def _number(values: dict[str, Optional[str]], name: str, kind: type) -> Any:
         bound = "greater than 0" if name in _POSITIVE else "0 or more"
         raise ConfigurationError(f"{setting.config_key} / {setting.env_var} must be {bound}, got {raw!r}")
     return number
+
+
+def _flag(values: dict[str, Optional[str]], name: str) -> bool:
+    setting = SETTINGS[name]
+    raw = (values[name] or "").strip().lower()
+    if raw not in ("true", "false"):
+        raise ConfigurationError(
+            f"{setting.config_key} / {setting.env_var} must be true or false, got {values[name]!r}"
+        )
+    return raw == "true"
 
 
 # Settings where 0 makes no sense (a zero timeout fails every call); elsewhere 0 means "none".

@@ -255,9 +255,11 @@ def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu
     assert emu.get_offer(ORG, SANDBOX, stack.state["spring"].id)["createdByClientId"] == emu.client_id
 
 
-def _lost_create_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> Plugin:
+def _lost_create_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin], **config: str) -> Plugin:
     """A plugin whose first POST times out and never lands; the look-up comes 1 s after the timeout."""
-    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "2"}))
+    plugin = start_plugin(
+        plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "2", **config})
+    )
     emulator.faults.add(Fault("stall", delay=1.5, times=1, methods={"POST"}))
     return plugin
 
@@ -293,7 +295,8 @@ def test_a_lost_create_waits_for_an_identical_create_still_in_flight_before_taki
 def test_a_lost_create_never_takes_an_offer_another_resource_holds(
     emulator: Emulator, start_plugin: Callable[..., Plugin], claim: str
 ) -> None:
-    stack = Stack(_lost_create_plugin(emulator, start_plugin))
+    # The lost create's own look-up is under test: no create first takes the seeded offer as a leftover.
+    stack = Stack(_lost_create_plugin(emulator, start_plugin, **{"adobe:takeLeftovers": "false"}))
     other = emulator.seed_offer(ORG, SANDBOX, offer(), client_id=emulator.client_id)["id"]  # just made, same client
     hold: Callable[[], object] = (
         (lambda: stack.up("adopter", {**offer(), "adoptOfferId": other}))

@@ -1,0 +1,125 @@
+"""Look-ups count each object once while others write, and any name can be looked up."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from typing import Any, Callable, Iterator
+
+import pytest
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from provider.client import OfferLibraryClient
+from provider.lookup import lookup_filters, value_filter
+from provider.resources.fallback_offer import FALLBACK_OFFER
+from provider.settings import Settings
+
+PAGE = 3
+
+
+def _offset_paged_api(objects: list[dict[str, Any]], between_pages: Callable[[], None]) -> Callable[..., Any]:
+    """A list endpoint that pages by offset, newest first, and lets someone create between two page reads."""
+
+    @Request.application
+    def app(request: Request) -> Response:
+        if request.path.endswith("/token"):
+            return Response(
+                json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
+                content_type="application/json",
+            )
+        start = int(request.args.get("start", "0"))
+        if start:
+            between_pages()
+        page = objects[start : start + PAGE]
+        links = {}
+        if start + PAGE < len(objects):
+            links["next"] = {"href": f"/offers?offer-type=fallback&start={start + PAGE}"}
+        return Response(json.dumps({"results": page, "_links": links}), content_type="application/json")
+
+    return app
+
+
+@pytest.fixture
+def offset_api() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    objects = [{"id": f"o{index}", "name": "Same"} for index in range(5, 0, -1)]  # newest first
+    created = iter(range(6, 100))
+
+    def someone_creates() -> None:
+        objects.insert(0, {"id": f"o{next(created)}", "name": "Same"})
+
+    server = make_server("127.0.0.1", 0, _offset_paged_api(objects, someone_creates), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.port}", objects
+    server.shutdown()
+
+
+def _client(base: str) -> OfferLibraryClient:
+    return OfferLibraryClient(
+        Settings.load(
+            {
+                "adobe:clientId": "c",
+                "adobe:clientSecret": "s",
+                "adobe:imsOrgId": "o@AdobeOrg",
+                "adobe:endpoint": base + "/data/core/dps",
+                "adobe:imsEndpoint": base + "/token",
+            }.get,
+            {},
+        )
+    )
+
+
+def test_a_list_read_while_others_create_counts_an_object_on_two_pages_once(
+    offset_api: tuple[str, list[dict[str, Any]]],
+) -> None:
+    base, objects = offset_api
+
+    listed = [found["id"] for found in _client(base).list(FALLBACK_OFFER.endpoint, "prod")]
+
+    # The create before page 2 shifted o3 from page 1's end to page 2's start.
+    assert listed == ["o5", "o4", "o3", "o2", "o1"]
+    assert len(objects) == 6
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sale, 50% off",
+        "a==b",
+        "Spring~Summer",
+        "Star * offer",
+        'The "best" offer',
+        "Jo's offer",
+        "Two  spaces",
+        "Été à Paris",
+        "春のセール",
+        "name==x,description==y",
+        "(a|b)+ [x] {1,3} ^$ \\d",
+    ],
+)
+def test_a_name_with_filter_characters_is_narrowed_by_a_filter_that_matches_it(name: str) -> None:
+    expression = value_filter("name", name)
+
+    if expression is None:
+        return  # no safe part to filter on: the whole kind is listed and compared here
+    assert "," not in expression and '"' not in expression and "'" not in expression
+    if expression.startswith("name=="):
+        assert expression == f"name=={name}"
+    else:
+        pattern = expression.removeprefix("name~")
+        # Whether Adobe matches a regular expression whole or anywhere, the name passes it.
+        assert re.fullmatch(pattern, name) and re.search(pattern, name)
+
+
+def test_a_plain_name_is_matched_exactly() -> None:
+    assert value_filter("name", "Spring fallback 2025-06") == "name==Spring fallback 2025-06"
+
+
+def test_a_name_with_a_comma_is_filtered_on_its_longest_plain_run() -> None:
+    assert value_filter("name", "Sale, 50% off today") == "name~.*off today.*"
+
+
+def test_a_name_with_no_plain_run_is_not_filtered() -> None:
+    assert value_filter("name", "春のセール") is None
+    assert lookup_filters(FALLBACK_OFFER, {"name": "春のセール"}) == ()

@@ -16,7 +16,7 @@ from .inputs import timestamps_within
 from .model import SERVER_OUTPUTS
 from .provider import SpecProvider
 from .schema import fields_of, snake_case
-from .sdk_workarounds import unwrap_dictionary_pickling
+from .sdk_workarounds import keep_only_the_programs_frames, unwrap_dictionary_pickling
 from .spec import SANDBOX_NAME, ResourceSpec
 
 
@@ -29,6 +29,7 @@ class SpecResource(Resource):
     def __init__(self, resource_name: str, args: Any = None, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props = self._with_output_slots(self._props(args))
         unwrap_dictionary_pickling()
+        keep_only_the_programs_frames()
         super().__init__(self._provider_class(), resource_name, props, opts)
         self._type_outputs()
 

@@ -52,7 +52,7 @@ def test_a_stack_written_by_0_1_0_updates_with_one_guarded_patch(make_project: P
         offer_id = project.resources()["web"]["id"]
 
         project.write_program(
-            PROGRAM.replace("'Shown when no personalized offer qualifies'", "'Edited after the upgrade'", 1)
+            PROGRAM.replace('"Shown when no personalized offer qualifies"', '"Edited after the upgrade"', 1)
         )
         project.up()
 

@@ -245,6 +245,34 @@ def test_a_lost_create_finds_its_offer_on_a_later_page_whatever_form_the_next_li
     assert len(paged_emulator.offers(ORG, SANDBOX)) == 2
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sale, 50% off",
+        "name==x,description==y",
+        "Spring~Summer",
+        "Star * offer",
+        'The "best" offer',
+        "Jo's offer",
+        "Two  spaces",
+        "Été à Paris",
+        "春のセール",
+    ],
+    ids=["comma", "operators", "tilde", "asterisk", "double-quotes", "apostrophe", "spaces", "accents", "non-latin"],
+)
+def test_a_lost_create_finds_its_offer_whatever_characters_its_name_holds(
+    stack: Stack, emu: Emulator, name: str
+) -> None:
+    emu.seed_offer(ORG, SANDBOX, offer(name[:-1] + "!"), client_id=emu.client_id)  # a look-alike by name only
+    emu.faults.add(Fault("commit_then_drop", times=1, methods={"POST"}))
+
+    stack.up("spring", offer(name))
+
+    [created] = [found for found in emu.offers(ORG, SANDBOX) if found["name"] == name]
+    assert stack.state["spring"].id == created["id"]
+    assert _count(emu, "POST") == 1
+
+
 def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu: Emulator) -> None:
     emu.seed_offer(ORG, SANDBOX, offer(), client_id="someone-elses-client")
     emu.faults.add(Fault("drop", times=1, methods={"POST"}))

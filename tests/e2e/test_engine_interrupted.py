@@ -117,7 +117,8 @@ def test_cancel_then_up_after_a_kill_takes_the_pending_creates_objects_instead_o
     _assert_exactly_one_offer_per_resource(project, emulator)
 
 
-KILL_AFTER_POSTS = {"early": 2, "middle": OFFERS // 2, "late": OFFERS - 4}
+# "end": once every POST has arrived, while the engine records the last creates and writes the final checkpoint.
+KILL_AFTER_POSTS = {"early": 2, "middle": OFFERS // 2, "late": OFFERS - 4, "end": OFFERS}
 
 
 @pytest.mark.parametrize("checkpoints", ["default", "skipped"])
@@ -143,11 +144,14 @@ def test_a_run_stopped_at_any_point_then_cancel_and_up_leaves_exactly_the_declar
         and running.poll() is None
     ):
         time.sleep(0.005)
-    interrupt(running, sig)
+    if point == "end":
+        time.sleep(0.1)  # the last answers reach the engine
+    if running.poll() is None:
+        interrupt(running, sig)
     time.sleep(0.3)  # the emulator finishes the requests whose client has gone
 
     # The standard way back, nothing of ours: unlock (a killed run holds the lock), then up.
-    project.pulumi("cancel", "--yes", "--non-interactive", check=sig == signal.SIGKILL)
+    project.pulumi("cancel", "--yes", "--non-interactive", check=False)  # fails when nothing holds the lock
     project.up()
 
     # Default checkpoints, after a kill: the state still lists the killed run's pending creates (the engine

@@ -286,8 +286,9 @@ def _machine() -> str:
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return (
-        f"Load average at the end: {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores, shared with "
-        "other work during the run: the times are upper bounds."
+        f"load average at its end {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores shared with "
+        "other work (test suites of other sessions): the times are upper bounds, and ratios of runs made under "
+        "different loads do not compare."
     )
 
 
@@ -313,7 +314,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             ", ".join(raw["started"] for raw in raws),
             [_size(s) for raw in raws for s in raw["sizes"]],
             [_size(s) for raw in raws for s in raw["latencies"]],
-            " ".join(raw.get("load", "") for raw in raws),
+            " ".join(f"Run of {raw['started']}: {raw.get('load', '')}" for raw in raws),
         )
         print(write_report(results, Path(args.out)))
         return 0

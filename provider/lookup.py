@@ -20,6 +20,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Optional
 
 from .claims import fingerprint
+from .errors import BadRequestError
 from .spec import ResourceSpec
 from .validation import canonical
 
@@ -73,12 +74,12 @@ class SandboxIndex:
         self._spec = spec
         self._lock = threading.Lock()
         self._by_fields: dict[str, list[dict[str, Any]]] = {}
-        listed = client.list(
-            spec.endpoint,
-            sandbox,
-            filters=(f"createdByClientId=={client_id}",) if _PLAIN.fullmatch(client_id) else (),
-            page_size=INDEX_PAGE_SIZE,
-        )
+        by_client = (f"createdByClientId=={client_id}",) if _PLAIN.fullmatch(client_id) else ()
+        try:
+            listed = list(client.list(spec.endpoint, sandbox, filters=by_client, page_size=INDEX_PAGE_SIZE))
+        except BadRequestError:
+            # The filter only narrows (the client is compared below): a service that refuses it is listed whole.
+            listed = list(client.list(spec.endpoint, sandbox, page_size=INDEX_PAGE_SIZE))
         for found in listed:
             if found.get("createdByClientId") != client_id:
                 continue

@@ -12,9 +12,11 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from provider.client import OfferLibraryClient
-from provider.lookup import lookup_filters, value_filter
+from provider.lookup import SandboxIndex, lookup_filters, value_filter
 from provider.resources.fallback_offer import FALLBACK_OFFER
 from provider.settings import Settings
+from provider.validation import canonical
+from tests.offers import offer
 
 PAGE = 3
 
@@ -123,3 +125,34 @@ def test_a_name_with_a_comma_is_filtered_on_its_longest_plain_run() -> None:
 def test_a_name_with_no_plain_run_is_not_filtered() -> None:
     assert value_filter("name", "春のセール") is None
     assert lookup_filters(FALLBACK_OFFER, {"name": "春のセール"}) == ()
+
+
+def _refusing_filters_api(objects: list[dict[str, Any]]) -> Callable[..., Any]:
+    """A list endpoint that answers 400 to any ``property`` filter and lists everything without one."""
+
+    @Request.application
+    def app(request: Request) -> Response:
+        if request.path.endswith("/token"):
+            return Response(
+                json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
+                content_type="application/json",
+            )
+        if request.args.getlist("property"):
+            return Response(json.dumps({"title": "unsupported filter"}), status=400, content_type="application/json")
+        return Response(json.dumps({"results": objects, "_links": {}}), content_type="application/json")
+
+    return app
+
+
+def test_a_service_that_refuses_the_client_filter_is_listed_whole_and_compared_here() -> None:
+    declared = offer()
+    ours = {**declared, "id": "o1", "createdByClientId": "c", "created": "2026-01-01T00:00:00.000+00:00"}
+    theirs = {**declared, "id": "o2", "createdByClientId": "someone-else", "created": "2026-01-02T00:00:00.000+00:00"}
+    server = make_server("127.0.0.1", 0, _refusing_filters_api([ours, theirs]), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        index = SandboxIndex(FALLBACK_OFFER, _client(f"http://127.0.0.1:{server.port}"), "prod", "c")
+    finally:
+        server.shutdown()
+
+    assert [found["id"] for found in index.candidates(canonical(FALLBACK_OFFER, declared))] == ["o1"]

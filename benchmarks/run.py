@@ -200,11 +200,21 @@ def write_outputs(harness: Results, cli: CliResults, out: Path, readmes: list[Pa
     cli_report.plot(cli, out / "results.png")
     plot(harness, out / "results-harness.png")
     text = report(harness, cli, out, out)
-    (out / "results.md").write_text(text)
+    (out / "results.md").write_text(text + _large_stacks_block(out / "results.md"))
     print(text)
     progress(f"wrote {out / 'results.md'}, {out / 'results.png'} and {out / 'results-harness.png'}")
     for readme in readmes:
         progress(update_readme(readme, lambda folder: report(harness, cli, folder, out)))
+
+
+def _large_stacks_block(results: Path) -> str:
+    """The section ``benchmarks/cli/large.py`` keeps in results.md, carried over so that the report stays one file."""
+    from benchmarks.cli.large import END, START
+
+    existing = results.read_text() if results.exists() else ""
+    if START not in existing or END not in existing:
+        return ""
+    return "\n\n" + START + existing.split(START, 1)[1].split(END, 1)[0] + END + "\n"
 
 
 def stop_on_sigterm() -> None:

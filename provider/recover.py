@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlsplit
 from .adobe.client import AdobeClient
 from .core.settings import Settings
 from .core.spec import SANDBOX_NAME, ResourceSpec
+from .engine.lookup import lookup_filters
 from .engine.validation import canonical
 from .errors import OfferformError
 from .resources import SPECS
@@ -107,11 +108,7 @@ def plan(
         inputs = {key: value for key, value in op["resource"].get("inputs", {}).items() if key != PROVIDER_KEY}
         desired = canonical(spec, inputs)
         sandbox = inputs.get(SANDBOX_NAME) or ""
-        filters = tuple(
-            f"{key}=={desired[key]}"
-            for key in spec.lookup_keys
-            if isinstance(desired.get(key), str) and "," not in desired[key]
-        )
+        filters = lookup_filters(spec, desired)  # narrows only: every field is compared below
         listed = list(client.list(spec.endpoint, sandbox, filters=filters))
         earliest = client.server_time(since.timestamp()) - CLOCK_TOLERANCE if since else None
         made = sorted(

@@ -144,7 +144,11 @@ class AdobeClient:
         order_by: Optional[str] = None,
         page_size: Optional[int] = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every object matching the ``property`` filters, following ``next`` links to the end."""
+        """Every object matching the ``property`` filters, following ``next`` links to the end, each id once.
+
+        A list read page by page while others write can return an object on two pages (an offset
+        cursor shifts when an object is created or deleted before it): the first answer counts.
+        """
         params: dict[str, Any] = {}
         if filters:
             params["property"] = list(filters)
@@ -154,13 +158,19 @@ class AdobeClient:
             params["limit"] = page_size
         path: Optional[str] = endpoint.collection
         seen_pages: set[str] = set()
+        seen_ids: set[str] = set()
         while path is not None:
             response = self._call("GET", path, endpoint, sandbox, params=params)
             self._raise_for_status(response, collection=True)
             body = self._json(response)
             if not isinstance(body, dict) or not isinstance(body.get("results"), list):
                 raise BadResponseError(f"GET {path} answered without a list of results")
-            yield from body["results"]
+            for found in body["results"]:
+                object_id = str(found.get("id")) if isinstance(found, dict) else None
+                if object_id is None or object_id in seen_ids:
+                    continue
+                seen_ids.add(object_id)
+                yield found
             path, params = self._next_page(body, seen_pages)
 
     def _next_page(self, body: dict[str, Any], seen: set[str]) -> tuple[Optional[str], dict[str, Any]]:

@@ -46,6 +46,8 @@ SETTINGS: dict[str, Setting] = {
     "item_schema_id": Setting("adobe:itemSchemaId", "ADOBE_ITEM_SCHEMA_ID"),
     "tenant_id": Setting("adobe:tenantId", "ADOBE_TENANT_ID"),
     "item_attributes": Setting("adobe:itemAttributes", "ADOBE_ITEM_ATTRIBUTES"),
+    # A create takes an identical object of ours that no resource holds (a killed run's) instead of posting.
+    "take_leftovers": Setting("adobe:takeLeftovers", "ADOBE_TAKE_LEFTOVERS", "true"),
 }
 
 
@@ -64,6 +66,7 @@ class Settings:
     retry_deadline: float
     late_write_window: float
     max_requests_per_second: float
+    take_leftovers: bool = True
     client_secret: Optional[str] = field(default=None, repr=False)
     access_token: Optional[str] = field(default=None, repr=False)
     item_schema_id: Optional[str] = None
@@ -100,6 +103,7 @@ class Settings:
             item_schema_id=values["item_schema_id"],
             tenant_id=values["tenant_id"],
             item_attributes=values["item_attributes"],
+            take_leftovers=_flag(values, "take_leftovers"),
         )
 
     def require_credentials(self) -> None:
@@ -136,6 +140,16 @@ def _number(values: dict[str, Optional[str]], name: str, kind: type) -> Any:
         bound = "greater than 0" if name in _POSITIVE else "0 or more"
         raise ConfigurationError(f"{setting.config_key} / {setting.env_var} must be {bound}, got {raw!r}")
     return number
+
+
+def _flag(values: dict[str, Optional[str]], name: str) -> bool:
+    setting = SETTINGS[name]
+    raw = (values[name] or "").strip().lower()
+    if raw not in ("true", "false"):
+        raise ConfigurationError(
+            f"{setting.config_key} / {setting.env_var} must be true or false, got {values[name]!r}"
+        )
+    return raw == "true"
 
 
 # Settings where 0 makes no sense (a zero timeout fails every call); elsewhere 0 means "none".

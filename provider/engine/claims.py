@@ -25,6 +25,7 @@ class Claims:
         self._changed = threading.Condition()
         self._claimed: set[tuple[str, str]] = set()
         self._posting: Counter[tuple[str, str]] = Counter()
+        self._reused: set[tuple[str, str]] = set()
 
     def claim(self, sandbox: str, object_id: str) -> None:
         """Record ``object_id`` as some resource's: no look-up will take it."""
@@ -39,13 +40,23 @@ class Claims:
             self._claimed.add((sandbox, object_id))
             return True
 
+    def mark_reused(self, sandbox: str, offer_id: str) -> None:
+        """Record that a create took ``offer_id`` from the sandbox instead of posting (a killed run's object)."""
+        with self._changed:
+            self._reused.add((sandbox, offer_id))
+
+    def was_reused(self, sandbox: str, offer_id: str) -> bool:
+        """True if a create of this process took ``offer_id``: a resource created in this run holds it."""
+        with self._changed:
+            return (sandbox, offer_id) in self._reused
+
     @contextmanager
     def posting(self, sandbox: str, desired: dict[str, Any]) -> Iterator[None]:
         """Around one POST of ``desired``: claim what it created inside the block.
 
         Inside, so the claim lands before the POST stops counting as in flight.
         """
-        key = (sandbox, _fingerprint(desired))
+        key = (sandbox, fingerprint(desired))
         with self._changed:
             self._posting[key] += 1
         try:
@@ -62,14 +73,15 @@ class Claims:
 
         None if one has not answered by ``until``.
         """
-        key = (sandbox, _fingerprint(desired))
+        key = (sandbox, fingerprint(desired))
         with self._changed:
             if not self._changed.wait_for(lambda: self._posting[key] == 0, timeout=max(0.0, until - time.monotonic())):
                 return None
             return [object_id for object_id in object_ids if (sandbox, object_id) not in self._claimed]
 
 
-def _fingerprint(desired: dict[str, Any]) -> str:
+def fingerprint(desired: dict[str, Any]) -> str:
+    """One string per distinct set of fields: equal exactly when the fields are."""
     return json.dumps(desired, sort_keys=True, separators=(",", ":"))
 
 

@@ -92,7 +92,13 @@ class SpecProvider(ResourceProvider):
 
         ``olds`` are the last outputs (inputs plus server fields); only user-owned fields count.
         """
-        CLAIMS.claim(self._sandbox(olds), _id)
+        sandbox = self._sandbox(olds)
+        CLAIMS.claim(sandbox, _id)
+        if CLAIMS.was_reused(sandbox, _id):
+            # A create of this run took this resource's object as a killed run's leftover (see
+            # Writer._reusable): that resource keeps it, this one gets a new object (whose
+            # replacement's delete leaves the old one alone).
+            return DiffResult(changes=True, replaces=[SANDBOX_NAME], delete_before_replace=False)
         # A value unknown until apply is never equal to what the state holds (an Unknown equals only
         # itself), so inequality alone finds it: no walk through every value on every preview.
         changed = [field for field in self.spec.user_fields if olds.get(field) != news.get(field)]
@@ -181,6 +187,9 @@ class SpecProvider(ResourceProvider):
         """
         sandbox = self._sandbox(props)
         CLAIMS.claim(sandbox, id_)
+        if CLAIMS.was_reused(sandbox, id_):
+            # A create of this run took the object (a renamed resource's, identical): it is that resource's now.
+            return
         with self._one_budget() as budget:
             if self.spec.archive_on_delete is not None:
                 self._writer(props).archive(sandbox, id_, budget)
@@ -216,6 +225,7 @@ class SpecProvider(ResourceProvider):
         return outputs
 
     def _writer(self, props: Optional[dict[str, Any]] = None) -> Writer:
+        from .lookup import INDEXES
         from .writes import WritePolicy, Writer
 
         settings = self.settings
@@ -227,7 +237,14 @@ class SpecProvider(ResourceProvider):
             attempts=settings.max_retries + 1,
             settle_seconds=max(0.0, settings.late_write_window - settings.request_timeout),
         )
-        return Writer(self.spec, self.client, settings.client_id, policy, endpoint=self._endpoint(props or {}))
+        return Writer(
+            self.spec,
+            self.client,
+            settings.client_id,
+            policy,
+            endpoint=self._endpoint(props or {}),
+            indexes=INDEXES if settings.take_leftovers else None,
+        )
 
     def _sandbox(self, props: dict[str, Any]) -> str:
         return props.get(SANDBOX_NAME) or self.settings.sandbox_name

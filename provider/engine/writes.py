@@ -19,6 +19,7 @@ from ..core.model import Metadata
 from ..core.spec import Endpoint, ResourceSpec
 from ..errors import ApiError, ConflictError, NotFoundError, OfferformError, OutcomeUnknownError
 from .claims import CLAIMS, Claims
+from .lookup import INDEXES, SandboxIndexes, lookup_filters
 from .patch import changed_by_others, changed_fields, guarded_patch
 from .validation import canonical, user_fields, with_known_family
 
@@ -77,6 +78,7 @@ class Writer:
         policy: WritePolicy,
         claims: Claims = CLAIMS,
         endpoint: Optional[Endpoint] = None,
+        indexes: Optional[SandboxIndexes] = INDEXES,
     ) -> None:
         self._spec = spec
         self._endpoint = endpoint or spec.endpoint
@@ -84,9 +86,17 @@ class Writer:
         self._client_id = client_id
         self._policy = policy
         self._claims = claims
+        self._indexes = indexes
 
     def create(self, sandbox: str, desired: dict[str, Any], budget: Budget) -> Metadata:
-        """POST the object; after an ambiguous failure, adopt the object if the POST did land, else POST again."""
+        """POST the object; after an ambiguous failure, adopt the object if the POST did land, else POST again.
+
+        First, an object of ours identical to the declaration that no resource holds (what a killed
+        run leaves) is taken instead of posting (``_reusable``).
+        """
+        reused = self._reusable(sandbox, desired)
+        if reused is not None:
+            return reused
         started = time.time()  # any of our attempts may have landed: look for objects since the first
         attempt = 0
         while True:
@@ -249,6 +259,12 @@ class Writer:
 
     def adopt(self, sandbox: str, object_id: str, desired: dict[str, Any], budget: Budget) -> Metadata:
         """Take over an existing object: PATCH only what differs from the declaration, guarded on the live values."""
+        if self._claims.was_reused(sandbox, object_id):
+            raise OfferformError(
+                f"{self._spec.adopt_input} {object_id!r}: another resource of this run, declared identical to this "
+                f"{self._spec.label}, already took it as an object a killed run left; an object can be managed by "
+                "one resource only: remove one of the two declarations (or set adobe:takeLeftovers to false)"
+            )
         self._claims.claim(sandbox, object_id)
         try:
             live_raw = self._client.get(self._endpoint, sandbox, object_id)
@@ -280,6 +296,45 @@ class Writer:
         """
         return with_known_family(self._spec, canonical(self._spec, live_raw), known)
 
+    def _reusable(self, sandbox: str, desired: dict[str, Any]) -> Optional[Metadata]:
+        """An object a killed run left for this declaration, taken for it; None to POST.
+
+        Taken only if all hold: our client made it (``createdByClientId``), it is identical to the
+        declaration in every user field, it still exists and still is (one GET, so that an object
+        deleted or edited since the listing is never taken), and no resource holds it as far as
+        this process knows (the engine hands us every id it diffs, reads, updates or deletes, and
+        each object is taken by one create only). The newest goes first: a killed run's objects are
+        younger than what the stack already holds. A resource of the stack the engine has not
+        handed us yet may still hold it (an identical twin declared later in the program, or one
+        renamed away whose delete comes at the end): its delete then leaves the object to the
+        creating resource, and its diff asks for a new object (``SpecProvider.diff``/``delete``).
+        Another stack in the same sandbox with the same client id is invisible to us: an identical
+        object it holds may be taken; one API credential per stack (or different names) rules it out.
+        """
+        if self._indexes is None or not self._client_id:
+            return None
+        index = self._indexes.get(self._spec, self._client, sandbox, self._client_id, self._endpoint, desired)
+        for found in index.candidates(desired):
+            object_id = str(found.get("id"))
+            index.forget(desired, object_id)
+            if not self._claims.claim_if_free(sandbox, object_id):
+                continue  # a resource holds it, or another create took it
+            try:
+                live_raw = self._client.get(self._endpoint, sandbox, object_id)
+            except NotFoundError:
+                continue  # deleted since the listing
+            if self.live(live_raw, desired) != desired or live_raw.get("createdByClientId") != self._client_id:
+                continue  # edited since the listing: no longer identical
+            self._claims.mark_reused(sandbox, object_id)
+            http_log.info(
+                "%s %r: taking %s, an identical object of ours that no resource holds, instead of posting again",
+                self._spec.label,
+                desired.get("name"),
+                object_id,
+            )
+            return Metadata.from_api(live_raw)
+        return None
+
     def _fingerprinted(self, desired: dict[str, Any]) -> dict[str, Any]:
         """What identifies identical creates: the kind and the fields (two kinds may share a name)."""
         return {"kind": self._spec.kind, **desired}
@@ -295,12 +350,8 @@ class Writer:
         apart, so that is an error rather than a guess.
         """
         label, name = self._spec.label, str(desired.get("name", ""))
-        # The property filter separates expressions with commas; a value with one is matched here instead.
-        filters = tuple(
-            f"{self._spec.filter_name(key)}=={desired[key]}"
-            for key in self._spec.lookup_keys
-            if isinstance(desired.get(key), str) and "," not in desired[key]
-        )
+        # The filter only narrows the listing (any name survives it); every field is compared in _is_ours.
+        filters = lookup_filters(self._spec, desired)
         family = self._spec.family
         if family is not None and desired.get(family.flag) is True:
             filters += (f"{family.flag}==true",)

@@ -17,7 +17,7 @@ from ..core.schema import fields_of, snake_case
 from ..core.spec import SANDBOX_NAME, ResourceSpec
 from ..engine.provider import SpecProvider
 from .arg_checks import timestamps_within
-from .workarounds import unwrap_dictionary_pickling
+from .workarounds import keep_only_the_programs_frames, unwrap_dictionary_pickling
 
 _Kind = TypeVar("_Kind", bound="SpecResource")
 
@@ -35,6 +35,7 @@ class SpecResource(Resource):
     def __init__(self, resource_name: str, args: Any = None, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props = self._with_output_slots(self._props(args))
         unwrap_dictionary_pickling()
+        keep_only_the_programs_frames()
         super().__init__(self._provider_class(), resource_name, props, opts)
         self._type_outputs()
 

@@ -94,7 +94,12 @@ def test_a_token_about_to_expire_is_replaced_before_use(
     stack.refresh("spring")
 
     assert emulator.tokens_issued == 2
-    assert [entry.status for entry in emulator.log.entries(service="dps")] == [201, 200]
+    # The first create of a kind in a process lists the kind once (leftovers of a killed run), then posts.
+    assert [(entry.method, entry.status) for entry in emulator.log.entries(service="dps")] == [
+        ("GET", 200),
+        ("POST", 201),
+        ("GET", 200),
+    ]
 
 
 def test_an_api_error_carries_adobes_message_and_request_id(stack: Stack, emu: Emulator) -> None:

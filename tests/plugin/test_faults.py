@@ -246,6 +246,34 @@ def test_a_lost_create_finds_its_offer_on_a_later_page_whatever_form_the_next_li
     assert len(paged_emulator.offers(ORG, SANDBOX)) == 2
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sale, 50% off",
+        "name==x,description==y",
+        "Spring~Summer",
+        "Star * offer",
+        'The "best" offer',
+        "Jo's offer",
+        "Two  spaces",
+        "Été à Paris",
+        "春のセール",
+    ],
+    ids=["comma", "operators", "tilde", "asterisk", "double-quotes", "apostrophe", "spaces", "accents", "non-latin"],
+)
+def test_a_lost_create_finds_its_offer_whatever_characters_its_name_holds(
+    stack: Stack, emu: Emulator, name: str
+) -> None:
+    emu.seed_offer(ORG, SANDBOX, offer(name[:-1] + "!"), client_id=emu.client_id)  # a look-alike by name only
+    emu.faults.add(Fault("commit_then_drop", times=1, methods={"POST"}))
+
+    stack.up("spring", offer(name))
+
+    [created] = [found for found in emu.offers(ORG, SANDBOX) if found["name"] == name]
+    assert stack.state["spring"].id == created["id"]
+    assert _count(emu, "POST") == 1
+
+
 def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu: Emulator) -> None:
     emu.seed_offer(ORG, SANDBOX, offer(), client_id="someone-elses-client")
     emu.faults.add(Fault("drop", times=1, methods={"POST"}))
@@ -256,9 +284,11 @@ def test_a_lookalike_offer_made_by_someone_else_is_not_adopted(stack: Stack, emu
     assert emu.stored("fallback-offer", ORG, SANDBOX, stack.state["spring"].id)["createdByClientId"] == emu.client_id
 
 
-def _lost_create_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin]) -> Plugin:
+def _lost_create_plugin(emulator: Emulator, start_plugin: Callable[..., Plugin], **config: str) -> Plugin:
     """A plugin whose first POST times out and never lands; the look-up comes 1 s after the timeout."""
-    plugin = start_plugin(plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "2"}))
+    plugin = start_plugin(
+        plugin_config(emulator, **{"adobe:requestTimeout": "1", "adobe:lateWriteWindow": "2", **config})
+    )
     emulator.faults.add(Fault("stall", delay=1.5, times=1, methods={"POST"}))
     return plugin
 
@@ -294,7 +324,8 @@ def test_a_lost_create_waits_for_an_identical_create_still_in_flight_before_taki
 def test_a_lost_create_never_takes_an_offer_another_resource_holds(
     emulator: Emulator, start_plugin: Callable[..., Plugin], claim: str
 ) -> None:
-    stack = Stack(_lost_create_plugin(emulator, start_plugin))
+    # The lost create's own look-up is under test: no create first takes the seeded offer as a leftover.
+    stack = Stack(_lost_create_plugin(emulator, start_plugin, **{"adobe:takeLeftovers": "false"}))
     other = emulator.seed_offer(ORG, SANDBOX, offer(), client_id=emulator.client_id)["id"]  # just made, same client
     hold: Callable[[], object] = (
         (lambda: stack.up("adopter", {**offer(), "adoptOfferId": other}))

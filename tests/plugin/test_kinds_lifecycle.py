@@ -54,7 +54,11 @@ def test_create_posts_once_and_exports_the_id_and_the_etag(kind: KindCase, stack
     stack.up("it", kind.declare())
 
     state = stack.state["it"]
-    assert emu.log.count(service="dps") == 1 and emu.log.count("POST", service="dps") == 1
+    posts = [entry for entry in emu.log.entries(service="dps") if entry.method == "POST"]
+    others = [entry for entry in emu.log.entries(service="dps") if entry.method != "POST"]
+    assert len(posts) == 1
+    # At most the one listing of the kind a plugin process makes before its first create (leftovers of a killed run).
+    assert all(entry.method == "GET" and entry.path == posts[0].path for entry in others) and len(others) <= 1
     assert kind.fields(emu.stored(kind.emulator_kind, ORG, SANDBOX, state.id))["name"] == "Made by the stack"
     assert state.outputs["etag"] == 1
     assert state.outputs["sandboxName"] == SANDBOX

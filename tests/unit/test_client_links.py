@@ -73,10 +73,12 @@ def test_a_next_link_to_another_host_is_refused(serve: Callable[[str], str]) -> 
         list(_client(base).list(FALLBACK_OFFER.endpoint, "prod"))
 
 
-def test_a_next_link_that_repeats_a_page_ends_the_listing(serve: Callable[[str], str]) -> None:
+def test_a_next_link_that_repeats_a_page_ends_the_listing_and_counts_its_objects_once(
+    serve: Callable[[str], str],
+) -> None:
     base = serve("/offers?offer-type=fallback&start=same")
 
-    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1", "o1"]
+    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1"]
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,7 @@ def test_a_next_link_that_repeats_a_page_ends_the_listing(serve: Callable[[str],
 def test_a_next_link_within_the_api_is_followed_whatever_its_form(serve: Callable[[str], str], next_href: str) -> None:
     base = serve(next_href)
 
-    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1", "o1"]
+    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1"]
 
 
 ENDPOINT = "https://platform.adobe.io/data/core/dps"

@@ -56,7 +56,7 @@ def lookup_filters(spec: ResourceSpec, desired: dict[str, Any]) -> tuple[str, ..
     for key in spec.lookup_keys:
         value = desired.get(key)
         if isinstance(value, str):
-            expression = value_filter(key, value)
+            expression = value_filter(spec.filter_name(key), value)
             if expression is not None:
                 filters.append(expression)
     return tuple(filters)

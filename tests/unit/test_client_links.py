@@ -10,10 +10,11 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from provider.adobe.client import AdobeClient, api_path
-from provider.core.settings import Settings
+from provider.adobe.client import api_path
 from provider.errors import BadResponseError
 from provider.resources.fallback_offer import FALLBACK_OFFER
+
+from ..support.local_api import client_at
 
 
 def _crafted_api(next_href: str) -> Callable[..., Any]:
@@ -51,26 +52,11 @@ def serve() -> Iterator[Callable[[str], str]]:
         server.shutdown()
 
 
-def _client(base: str) -> AdobeClient:
-    return AdobeClient(
-        Settings.load(
-            {
-                "adobe:clientId": "c",
-                "adobe:clientSecret": "s",
-                "adobe:imsOrgId": "o@AdobeOrg",
-                "adobe:endpoint": base + "/data/core/dps",
-                "adobe:imsEndpoint": base + "/token",
-            }.get,
-            {},
-        )
-    )
-
-
 def test_a_next_link_to_another_host_is_refused(serve: Callable[[str], str]) -> None:
     base = serve("https://elsewhere.example.com/steal?start=2")
 
     with pytest.raises(BadResponseError, match="next link leaves"):
-        list(_client(base).list(FALLBACK_OFFER.endpoint, "prod"))
+        list(client_at(base).list(FALLBACK_OFFER.endpoint, "prod"))
 
 
 def test_a_next_link_that_repeats_a_page_ends_the_listing_and_counts_its_objects_once(
@@ -78,7 +64,7 @@ def test_a_next_link_that_repeats_a_page_ends_the_listing_and_counts_its_objects
 ) -> None:
     base = serve("/offers?offer-type=fallback&start=same")
 
-    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1"]
+    assert [offer["id"] for offer in client_at(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1"]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +80,7 @@ def test_a_next_link_that_repeats_a_page_ends_the_listing_and_counts_its_objects
 def test_a_next_link_within_the_api_is_followed_whatever_its_form(serve: Callable[[str], str], next_href: str) -> None:
     base = serve(next_href)
 
-    assert [offer["id"] for offer in _client(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1"]
+    assert [offer["id"] for offer in client_at(base).list(FALLBACK_OFFER.endpoint, "prod")] == ["o1"]
 
 
 ENDPOINT = "https://platform.adobe.io/data/core/dps"

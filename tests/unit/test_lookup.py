@@ -12,11 +12,11 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from harness.offers import offer
-from provider.adobe.client import AdobeClient
-from provider.core.settings import Settings
 from provider.engine.lookup import SandboxIndex, lookup_filters, value_filter
 from provider.engine.validation import canonical
 from provider.resources.fallback_offer import FALLBACK_OFFER
+
+from ..support.local_api import client_at
 
 PAGE = 3
 
@@ -57,27 +57,12 @@ def offset_api() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     server.shutdown()
 
 
-def _client(base: str) -> AdobeClient:
-    return AdobeClient(
-        Settings.load(
-            {
-                "adobe:clientId": "c",
-                "adobe:clientSecret": "s",
-                "adobe:imsOrgId": "o@AdobeOrg",
-                "adobe:endpoint": base + "/data/core/dps",
-                "adobe:imsEndpoint": base + "/token",
-            }.get,
-            {},
-        )
-    )
-
-
 def test_a_list_read_while_others_create_counts_an_object_on_two_pages_once(
     offset_api: tuple[str, list[dict[str, Any]]],
 ) -> None:
     base, objects = offset_api
 
-    listed = [found["id"] for found in _client(base).list(FALLBACK_OFFER.endpoint, "prod")]
+    listed = [found["id"] for found in client_at(base).list(FALLBACK_OFFER.endpoint, "prod")]
 
     # The create before page 2 shifted o3 from page 1's end to page 2's start.
     assert listed == ["o5", "o4", "o3", "o2", "o1"]
@@ -152,7 +137,7 @@ def test_a_service_that_refuses_the_client_filter_is_listed_whole_and_compared_h
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         index = SandboxIndex(
-            FALLBACK_OFFER, _client(f"http://127.0.0.1:{server.port}"), "prod", "c", FALLBACK_OFFER.endpoint, {}
+            FALLBACK_OFFER, client_at(f"http://127.0.0.1:{server.port}"), "prod", "c", FALLBACK_OFFER.endpoint, {}
         )
     finally:
         server.shutdown()

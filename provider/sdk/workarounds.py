@@ -86,7 +86,7 @@ def keep_only_the_programs_frames() -> None:
     sdk_resource._get_stack_trace = trimmed
 
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # provider/, every layer of it
 _SYSTEM_DIRS = tuple({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(pulumi_dir()).resolve()})
 
 
@@ -98,7 +98,8 @@ def _path(uri: str) -> Optional[Path]:
 
 def _ours(uri: str) -> bool:
     path = _path(uri)
-    return path is not None and path.is_relative_to(_PACKAGE_DIR)
+    # Resolved: an editable install imports provider/ through the link tools/packages/provider.
+    return path is not None and path.resolve().is_relative_to(_PACKAGE_DIR)
 
 
 def _the_programs(uri: str) -> bool:

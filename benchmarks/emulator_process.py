@@ -64,6 +64,7 @@ def handle(emu: Emulator, line: str) -> dict[str, Any]:
         "durations": lambda: durations(emu),
         "clear": lambda: _clear(emu),
         "offers": lambda: {"count": len(emu.offers(args[0], args[1]))},
+        "schema": lambda: {"id": emu.catalog_schema_id(args[0], args[1])},
     }
     if word not in commands:
         return {"error": f"unknown command {word!r}"}
@@ -93,6 +94,7 @@ def main() -> int:
             "ims_url": emu.ims_url,
             "client_id": emu.client_id,
             "client_secret": emu.client_secret,
+            "tenant_id": emu.tenant_id,
         }
         print(json.dumps(announce), flush=True)
         for line in sys.stdin:
@@ -111,7 +113,9 @@ class EmulatorHandle(Protocol):
     client_secret: str
     dps_url: str
     ims_url: str
+    tenant_id: str
 
+    def catalog_schema_id(self, org: str, sandbox: str) -> str: ...
     def set_latency(self, seconds: float) -> None: ...
     def counts(self) -> dict[str, Any]: ...
     def durations(self) -> dict[str, Any]: ...
@@ -137,6 +141,7 @@ class SubprocessEmulator:
         self.client_secret: str = announce["client_secret"]
         self.dps_url: str = announce["dps_url"]
         self.ims_url: str = announce["ims_url"]
+        self.tenant_id: str = announce["tenant_id"]
 
     @property
     def pid(self) -> int:
@@ -181,6 +186,10 @@ class SubprocessEmulator:
         """How many offers the sandbox holds."""
         return int(self._command(f"offers {org} {sandbox}")["count"])
 
+    def catalog_schema_id(self, org: str, sandbox: str) -> str:
+        """The ``x-schema-id`` of the sandbox's item catalog (the test kit's stack config names it)."""
+        return str(self._command(f"schema {org} {sandbox}")["id"])
+
     def close(self) -> None:
         """Close stdin (the emulator stops by itself); kill it if it does not within 10 s."""
         if self._process.stdin is not None and not self._process.stdin.closed:
@@ -206,6 +215,11 @@ class InProcessEmulator:
         self.client_secret = self._emu.client_secret
         self.dps_url = self._emu.dps_url
         self.ims_url = self._emu.ims_url
+        self.tenant_id = self._emu.tenant_id
+
+    def catalog_schema_id(self, org: str, sandbox: str) -> str:
+        """The ``x-schema-id`` of the sandbox's item catalog (the test kit's stack config names it)."""
+        return self._emu.catalog_schema_id(org, sandbox)
 
     def set_latency(self, seconds: float) -> None:
         """Added latency per request from now on."""

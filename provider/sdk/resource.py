@@ -17,7 +17,7 @@ from ..core.schema import fields_of, snake_case
 from ..core.spec import SANDBOX_NAME, ResourceSpec
 from ..engine.provider import SpecProvider
 from .arg_checks import timestamps_within
-from .workarounds import keep_only_the_programs_frames, unwrap_dictionary_pickling
+from .workarounds import drain_outputs_in_rounds, keep_only_the_programs_frames, unwrap_dictionary_pickling
 
 _Kind = TypeVar("_Kind", bound="SpecResource")
 
@@ -36,6 +36,7 @@ class SpecResource(Resource):
         props = self._with_output_slots(self._props(args))
         unwrap_dictionary_pickling()
         keep_only_the_programs_frames()
+        drain_outputs_in_rounds()
         super().__init__(self._provider_class(), resource_name, props, opts)
         self._type_outputs()
 
@@ -51,6 +52,7 @@ class SpecResource(Resource):
         resource = cls.__new__(cls)
         slots = cls._with_output_slots({SANDBOX_NAME: sandbox_name} if sandbox_name is not None else {})
         unwrap_dictionary_pickling()
+        drain_outputs_in_rounds()
         Resource.__init__(
             resource,
             cls._provider_class(),

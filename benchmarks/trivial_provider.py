@@ -10,7 +10,7 @@ provider whose Check validates with pydantic, measured beside ours.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Optional
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, Resource, ResourceProvider
 
@@ -53,7 +53,12 @@ def _inputs_model() -> Any:
 
 
 class TrivialResource(Resource, module="bench", name="Trivial"):
-    """One resource of the trivial provider: the cold-start baseline of a whole ``pulumi preview``."""
+    """One resource of the trivial provider: the cold-start baseline of a whole ``pulumi preview``.
 
-    def __init__(self, resource_name: str) -> None:
-        super().__init__(TrivialProvider(), resource_name, {"value": 1})
+    ``props``: the inputs to declare (default one integer); a stack's twin declares the same inputs as
+    the stack's own resources, so the engine and the SDK carry the same payloads through a provider
+    that does nothing.
+    """
+
+    def __init__(self, resource_name: str, props: Optional[dict[str, Any]] = None) -> None:
+        super().__init__(TrivialProvider(), resource_name, {"value": 1} if props is None else props)

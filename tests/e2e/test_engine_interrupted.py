@@ -103,6 +103,32 @@ def test_no_process_a_killed_up_started_outlives_it(
     print(f"the last process the killed CLI had started exited {waited:.1f} s after the kill")
 
 
+def test_a_program_still_busy_when_its_engine_is_killed_does_not_outlive_it(
+    make_project: ProjectFactory, emulator: Emulator
+) -> None:
+    # A program that does not stop on SIGINT (busy in its own code, or, before the SDK's output wait was
+    # fixed for our resources, in that wait with thousands of outputs): the host must kill it, not leave it.
+    project = make_project(
+        offers_program(
+            named("offer-00"),
+            extra="import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(300)\n",
+        )
+    )
+    running = project.start("up", "--yes", "--skip-preview", "--non-interactive")
+    deadline = time.monotonic() + 60
+    while not any("pulumi-language-python-exec" in p.cmdline for p in descendants(running.pid)):
+        assert time.monotonic() < deadline and running.poll() is None, "the program never started"
+        time.sleep(0.05)
+    time.sleep(1.0)  # well inside the program's sleep
+    started = descendants(running.pid)
+    interrupt(running, signal.SIGKILL)
+
+    waited, left = wait_for_no_survivors(started, SURVIVAL_LIMIT)
+    for process in left:
+        os.kill(process.pid, signal.SIGKILL)
+    assert not left, f"still running {waited:.0f} s after the CLI was killed: {[p.cmdline for p in left]}"
+
+
 def test_after_ctrl_c_the_engine_finishes_what_it_started_and_up_completes_the_rest(
     make_project: ProjectFactory, emulator: Emulator
 ) -> None:

@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -55,6 +56,9 @@ const (
 
 func main() {
 	stopOnInterrupt()
+	// Our stdout and stderr are pipes to the engine: once it is gone, Go would let the first write to
+	// them (the notice that it is gone) kill the host with SIGPIPE, before the host stops its program.
+	signal.Ignore(syscall.SIGPIPE)
 	tracing := flag.String("tracing", "", "emit tracing to a Zipkin-compatible endpoint")
 	showVersion := flag.Bool("version", false, "print the plugin's version and exit")
 	flag.String("root", "", "the project's root directory (accepted for compatibility; the engine sends it per call)")
@@ -72,7 +76,13 @@ func main() {
 	host := newPythonHost(shim, *tracing)
 	// Closed once the engine is gone: the server then stops and the host exits (see watchEngine).
 	stop := make(chan bool)
-	host.engineGone = func() { host.stopOnce.Do(func() { host.cancel(); close(stop) }) }
+	host.engineGone = func() {
+		host.stopOnce.Do(func() {
+			host.orphaned.Store(true)
+			host.cancel()
+			close(stop)
+		})
+	}
 	if args := flag.Args(); len(args) > 0 {
 		host.engineAddress = args[0]
 		if err := host.watchEngine(args[0]); err != nil {
@@ -102,7 +112,11 @@ func main() {
 		time.Sleep(programStopDelay + 2*time.Second)
 		os.Exit(1)
 	}()
-	if err := <-handle.Done; err != nil {
+	err = <-handle.Done
+	// A program still running would outlive us: the server stops at once once the engine is gone, but
+	// the program it started is ours to stop (it is in our process group, not the engine's).
+	host.runs.Wait()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "the language host stopped serving: %v\n", err)
 		os.Exit(1)
 	}
@@ -153,6 +167,11 @@ type pythonHost struct {
 	// Called once the engine stops answering its health check.
 	engineGone func()
 	stopOnce   sync.Once
+	// Set once the engine is gone: a program still running is killed, not asked to stop (nobody can
+	// hear how it ends, and a program with thousands of registrations in flight takes minutes to).
+	orphaned atomic.Bool
+	// The programs running, so that the host exits only after the last one has.
+	runs sync.WaitGroup
 
 	mu            sync.Mutex
 	engineAddress string
@@ -246,6 +265,8 @@ func (h *pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulum
 	}
 
 	// Stopped by the engine's Cancel call, once the engine is gone, or when the call itself ends.
+	h.runs.Add(1)
+	defer h.runs.Done()
 	runCtx, stopProgram := context.WithCancel(h.cancelCtx)
 	defer stopProgram()
 	context.AfterFunc(ctx, stopProgram)
@@ -254,6 +275,9 @@ func (h *pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulum
 		return nil, err
 	}
 	cmd.Cancel = func() error {
+		if h.orphaned.Load() {
+			return cmd.Process.Kill()
+		}
 		if err := cmd.Process.Signal(os.Interrupt); err != nil {
 			return cmd.Process.Kill()
 		}

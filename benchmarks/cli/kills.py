@@ -61,7 +61,7 @@ class KillRun:
     count: int
     latency: float
     load: str = ""  # the load average (1, 5, 15 min) when the proof started: the machine is shared
-    posts_at_kill: int = 0  # POSTs that had reached the emulator when the signal was sent
+    posts_at_kill: int = 0  # POSTs the emulator had seen at the last poll (<= 5 ms before the signal)
     end_trigger: str = ""  # the end point: what showed the final checkpoint being written (the kill followed)
     killed_after: float = 0.0  # seconds from the start of the killed up to the signal
     finished_first: bool = False  # the killed up had exited by itself before the signal (no kill proved then)

@@ -165,7 +165,7 @@ def test_a_run_stopped_at_any_point_then_cancel_and_up_leaves_exactly_the_declar
     project = make_project(offers_program(*(named(f"offer-{i:02d}") for i in range(OFFERS))))
     # The file backend's sidecar .attrs files are written in place (gocloud's fileblob), so a kill can
     # leave one empty and every command then fails "failed to load checkpoint: EOF"; the backend URL's
-    # own `metadata=skip` writes none (see test_a_kill_can_leave_the_file_backend_unreadable_without_metadata_skip).
+    # own `metadata=skip` writes none (test_recover_repairs_a_stack_a_kill_left_unreadable shows the EOF).
     project.env["PULUMI_BACKEND_URL"] = f"file://{project.backend}?metadata=skip"
     project.env["PULUMI_STACK"] = "dev"  # a stack is selected per backend URL
     if checkpoints == "skipped":

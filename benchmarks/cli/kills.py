@@ -379,14 +379,16 @@ def markdown(runs: Sequence[KillRun]) -> list[str]:
         "*State at death*: what the stack file recorded once the CLI was gone (offers, pending creates; "
         "*not written*: the large-stack mode's one write had not happened). *Resumed up*: its POSTs (N minus what "
         "was already in the sandbox), the killed run's objects it took back (leftovers, or pending creates' "
-        "objects), its seconds, and whether it warned about pending operations. *Survivors*: processes the "
+        "objects), its seconds, and whether it warned about the killed run's pending operations (and how many its "
+        "state still lists after it: the engine keeps a killed run's pending creates until `pulumi refresh "
+        "--clear-pending-creates`, although their objects are managed). *Survivors*: processes the "
         f"stopped CLI had started still running {SURVIVAL_LIMIT:.0f} s after the signal (in brackets: seconds "
         "until the last had exited). *Duplicates*: a declaration's second object, or one object held by two "
         "resources; *orphans*: objects no resource holds.",
         "",
         "| mode | signal | point | POSTs before the kill | state at death | objects at the end | duplicates "
-        "| orphans | preview empty | survivors | resumed up: POSTs, leftovers taken, seconds | pending warning "
-        "| proved |",
+        "| orphans | preview empty | survivors | resumed up: POSTs, leftovers taken, seconds "
+        "| pending-operations warning | proved |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
@@ -405,11 +407,32 @@ def markdown(runs: Sequence[KillRun]) -> list[str]:
         lines.append(
             f"| {run.mode} | {run.signal} | {run.point} | {run.posts_at_kill:,} | {state} | {run.objects:,} "
             f"| {run.duplicates} | {run.orphans} | {'yes' if run.preview_empty else '**no**'} "
-            f"| {len(run.survivors) or 'none'} ({run.last_exit:.1f} s) | {resumed} "
-            f"| {'yes' if run.pending_warning else 'no'} | {verdict} |"
+            f"| {_survivors(run)} | {resumed} | {_pending(run)} | {verdict} |"
         )
     lines.append("")
     return lines
+
+
+def _survivors(run: KillRun) -> str:
+    """ "none (seconds until the last exited)", or how many survived and which programs they were."""
+    if not run.survivors:
+        return f"none ({run.last_exit:.1f} s)"
+    return f"**{len(run.survivors)}**: " + ", ".join(sorted({_program(cmdline) for cmdline in run.survivors}))
+
+
+def _program(cmdline: str) -> str:
+    """The program a command line runs (``pulumi-language-python-exec``, ``pulumi.dynamic``), not its interpreter."""
+    words = cmdline.split()
+    if "-m" in words[:-1]:
+        return words[words.index("-m") + 1]
+    named = [word for word in words if "pulumi" in Path(word).name]
+    return Path(named[0] if named else words[0]).name if words else "?"
+
+
+def _pending(run: KillRun) -> str:
+    """Whether the resumed up warned about pending operations, and how many its state still lists."""
+    warned = "yes" if run.pending_warning else "no"
+    return f"{warned} ({run.pending_after} left in the state)" if run.pending_after else warned
 
 
 def from_raw(raw: dict[str, Any]) -> KillRun:

@@ -357,8 +357,10 @@ def prove_all(
     return runs
 
 
-def markdown(runs: Sequence[KillRun]) -> list[str]:
-    """The "Killed runs" subsection of the large-stacks section: one row per proof."""
+def markdown(runs: Sequence[KillRun], notes: Sequence[str] = ()) -> list[str]:
+    """The "Killed runs" subsection of the large-stacks section: one row per proof, then what was found about them.
+
+    ``notes`` come from the raw files (``kill_notes``): a failing row's cause, once investigated."""
     if not runs:
         return []
     sizes = sorted({run.count for run in runs})
@@ -410,6 +412,8 @@ def markdown(runs: Sequence[KillRun]) -> list[str]:
             f"| {_survivors(run)} | {resumed} | {_pending(run)} | {verdict} |"
         )
     lines.append("")
+    for note in notes:
+        lines += [note, ""]
     return lines
 
 

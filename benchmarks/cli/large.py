@@ -131,6 +131,7 @@ class Results:
     latencies: list[SizeResult] = field(default_factory=list)
     load: str = ""
     kills: list[kills.KillRun] = field(default_factory=list)
+    kill_notes: list[str] = field(default_factory=list)  # what a failing kill proof's cause was (written by hand)
 
 
 def _timed(project: Project, emu: EmulatorHandle, argv: Sequence[str], env: dict[str, str], latency: float) -> Timed:
@@ -266,7 +267,7 @@ def markdown(results: Results) -> str:
                 f"≥ {latency_run.count * latency_run.latency / 16:.1f} s |"
             )
         lines.append("")
-    lines += kills.markdown(results.kills)
+    lines += kills.markdown(results.kills, results.kill_notes)
     return "\n".join(lines)
 
 
@@ -330,6 +331,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             [_size(s) for raw in raws for s in raw["latencies"]],
             " ".join(f"Run of {raw['started']}: {raw.get('load', '')}" for raw in raws),
             [kills.from_raw(run) for raw in raws for run in raw.get("kills", [])],
+            [note for raw in raws for note in raw.get("kill_notes", [])],
         )
         print(write_report(results, Path(args.out)))
         return 0

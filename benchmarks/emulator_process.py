@@ -16,6 +16,8 @@ JSON line with its URLs and credentials, then answers one JSON line per command 
     durations              -> {"n": n, "mean": s, "median": s}   (time spent answering each request)
     clear                  -> {"ok": true}                      (forget the request log)
     offers <org> <sandbox> -> {"count": n}
+    listing <org> <sandbox> -> {"offers": [[id, name], ...]}  (every offer, in creation order)
+    posts [answered]       -> {"arrived": n[, "answered": n]}  (Offer Library POSTs logged[, and those answered])
 
 It listens on 127.0.0.1 only and stops when stdin closes, so it never outlives the benchmark.
 """
@@ -52,6 +54,22 @@ def durations(emu: Emulator) -> dict[str, Any]:
     return {"n": len(times), "mean": sum(times) / len(times), "median": times[len(times) // 2]}
 
 
+def listing(emu: Emulator, org: str, sandbox: str) -> list[tuple[str, str]]:
+    """(id, name) of every offer of a sandbox: what a kill-proof checks against the state."""
+    return [(str(offer["id"]), str(offer["name"])) for offer in emu.offers(org, sandbox)]
+
+
+def posts(emu: Emulator, answered: bool = False) -> dict[str, int]:
+    """Offer Library POSTs logged (counted as they arrive) and, if asked, how many were answered (to time a kill).
+
+    Only ``answered`` copies the log, so polling the arrivals every few ms costs the emulator next to nothing."""
+    counted = {"arrived": emu.log.count("POST", service="dps")}
+    if answered:
+        entries = emu.log.entries(service="dps")
+        counted["answered"] = sum(1 for entry in entries if entry.method == "POST" and entry.status is not None)
+    return counted
+
+
 # -- server side (the subprocess) ---------------------------------------------------------------
 
 
@@ -65,6 +83,8 @@ def handle(emu: Emulator, line: str) -> dict[str, Any]:
         "clear": lambda: _clear(emu),
         "offers": lambda: {"count": len(emu.offers(args[0], args[1]))},
         "schema": lambda: {"id": emu.catalog_schema_id(args[0], args[1])},
+        "listing": lambda: {"offers": listing(emu, args[0], args[1])},
+        "posts": lambda: posts(emu, answered=args == ["answered"]),
     }
     if word not in commands:
         return {"error": f"unknown command {word!r}"}
@@ -121,6 +141,8 @@ class EmulatorHandle(Protocol):
     def durations(self) -> dict[str, Any]: ...
     def clear_log(self) -> None: ...
     def offer_count(self, org: str, sandbox: str) -> int: ...
+    def offer_listing(self, org: str, sandbox: str) -> list[tuple[str, str]]: ...
+    def posts(self, answered: bool = False) -> dict[str, int]: ...
     def close(self) -> None: ...
 
 
@@ -186,6 +208,14 @@ class SubprocessEmulator:
         """How many offers the sandbox holds."""
         return int(self._command(f"offers {org} {sandbox}")["count"])
 
+    def offer_listing(self, org: str, sandbox: str) -> list[tuple[str, str]]:
+        """(id, name) of every offer the sandbox holds."""
+        return [(str(id_), str(name)) for id_, name in self._command(f"listing {org} {sandbox}")["offers"]]
+
+    def posts(self, answered: bool = False) -> dict[str, int]:
+        """POSTs logged since the last ``clear_log``: arrived, and (if asked) answered."""
+        return {key: int(value) for key, value in self._command("posts answered" if answered else "posts").items()}
+
     def catalog_schema_id(self, org: str, sandbox: str) -> str:
         """The ``x-schema-id`` of the sandbox's item catalog (the test kit's stack config names it)."""
         return str(self._command(f"schema {org} {sandbox}")["id"])
@@ -240,6 +270,14 @@ class InProcessEmulator:
     def offer_count(self, org: str, sandbox: str) -> int:
         """How many offers the sandbox holds."""
         return len(self._emu.offers(org, sandbox))
+
+    def offer_listing(self, org: str, sandbox: str) -> list[tuple[str, str]]:
+        """(id, name) of every offer the sandbox holds."""
+        return listing(self._emu, org, sandbox)
+
+    def posts(self, answered: bool = False) -> dict[str, int]:
+        """POSTs logged since the last ``clear_log``: arrived, and (if asked) answered."""
+        return posts(self._emu, answered)
 
     def close(self) -> None:
         """Stop the server thread and release the port."""

@@ -39,7 +39,9 @@ __all__ = [
     "VENV",
     "descendants",
     "interrupt",
+    "send",
     "survivors",
+    "wait_for_exit",
     "wait_for_no_survivors",
 ]
 
@@ -133,11 +135,21 @@ def interrupt(
     """Send ``sig`` to the CLI (as a terminal's Ctrl+C or a CI runner's kill would) and wait for it to exit.
 
     ``whole_group=False`` kills the ``pulumi`` process alone (as ``kill -9 <pid>`` does)."""
+    send(process, sig, whole_group=whole_group)
+    wait_for_exit(process, timeout)
+
+
+def send(process: subprocess.Popen[str], sig: signal.Signals, *, whole_group: bool = True) -> None:
+    """Only send ``sig`` as ``interrupt`` does (to the whole group for SIGKILL), for a kill timed to the instant."""
     if sig == signal.SIGKILL and whole_group:
         # A runner's timeout kills the whole process group: the CLI, its language host and plugins.
         os.killpg(process.pid, sig)
     else:
         process.send_signal(sig)
+
+
+def wait_for_exit(process: subprocess.Popen[str], timeout: float = 120) -> None:
+    """Wait for a signalled CLI to exit; kill its whole group if it has not within ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)

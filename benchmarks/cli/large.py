@@ -11,6 +11,11 @@ measures what the plugin's 4 threads cost at Adobe's real latencies.
 
     .venv/bin/python benchmarks/cli/large.py --sizes 1000,5000 --mixed 5000 --latencies 0.1,0.2,0.3
     .venv/bin/python benchmarks/cli/large.py --render /tmp/large.json     # the report again, no measuring
+    .venv/bin/python -m benchmarks.cli.large --sizes '' --kills 1000 --raw kills.json   # kill proofs alone
+
+``--kills N`` adds issue 20's kill proofs (``kills.py``): runs of N offers stopped at several points, by SIGKILL
+and SIGINT, in both modes, then ``pulumi cancel`` + ``pulumi up``, each checked for orphans, duplicates, an empty
+preview and surviving processes.
 
 The table goes into the README's performance section, the rest into ``benchmarks/results.md``, each
 between its markers (one copy of each).
@@ -32,6 +37,7 @@ from typing import Any, Optional, Sequence
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.cli import kills  # noqa: E402
 from benchmarks.cli.measure import find_cli  # noqa: E402
 from benchmarks.cli.stack import CliStack, _children_cpu  # noqa: E402
 from benchmarks.emulator_process import EmulatorHandle, start_emulator  # noqa: E402
@@ -138,6 +144,8 @@ class Results:
     sizes: list[SizeResult] = field(default_factory=list)
     latencies: list[SizeResult] = field(default_factory=list)
     load: str = ""
+    kills: list[kills.KillRun] = field(default_factory=list)
+    kill_notes: list[str] = field(default_factory=list)  # what a failing kill proof's cause was (written by hand)
 
 
 def _timed(project: Project, emu: EmulatorHandle, argv: Sequence[str], env: dict[str, str], latency: float) -> Timed:
@@ -303,6 +311,7 @@ def markdown(results: Results) -> str:
                 f"≥ {latency_run.count * latency_run.latency / 16:.1f} s |"
             )
         lines.append("")
+    lines += kills.markdown(results.kills, results.kill_notes)
     return "\n".join(lines)
 
 
@@ -374,6 +383,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "--render", default=None, help="write the report from these JSON files (comma-separated), measuring nothing"
     )
     parser.add_argument("--cli", default=None, help="directory of the pulumi CLI (default: ./run.sh cli)")
+    parser.add_argument("--kills", default=0, type=int, help="offers of the kill proofs (0: none; issue 20)")
+    parser.add_argument("--kill-modes", default=",".join(kills.MODES), help="modes of the kill proofs")
+    parser.add_argument("--kill-signals", default=",".join(kills.SIGNALS), help="signals of the kill proofs")
+    parser.add_argument("--kill-points", default=",".join(kills.POINTS), help="points of the kill proofs")
     args = parser.parse_args(argv)
     if args.render:
         # Several files (comma-separated) make one report: runs of different sizes at different times.
@@ -384,6 +397,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             [_size(s) for raw in raws for s in raw["sizes"]],
             [_size(s) for raw in raws for s in raw["latencies"]],
             " ".join(f"Run of {raw['started']}: {raw.get('load', '')}" for raw in raws),
+            [kills.from_raw(run) for raw in raws for run in raw.get("kills", [])],
+            [note for raw in raws for note in raw.get("kill_notes", [])],
         )
         print(write_report(results, Path(args.out), Path(args.readme)))
         return 0
@@ -411,6 +426,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for latency in [float(x) for x in args.latencies.split(",") if x]:
             results.latencies.append(measure_latency(emu, cli, args.latency_size, latency))
             _keep(results, args.raw)
+        if args.kills:
+            kills.prove_all(
+                cli,
+                args.kills,
+                args.latency,
+                [mode for mode in args.kill_modes.split(",") if mode],
+                [sig for sig in args.kill_signals.split(",") if sig],
+                [point for point in args.kill_points.split(",") if point],
+                log=progress,
+                into=results.kills,
+                done=lambda: _keep(results, args.raw),
+            )
     finally:
         emu.close()
     results.load = _load()

@@ -202,8 +202,8 @@ func (h *pythonHost) watchEngine(address string) error {
 	h.watching = true
 	go func() {
 		<-gone.Done()
+		h.engineGone() // first: the notice below goes to the dead engine's pipe
 		fmt.Fprintf(os.Stderr, "the Pulumi engine at %s is gone: stopping the language host\n", address)
-		h.engineGone()
 	}()
 	return nil
 }

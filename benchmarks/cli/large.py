@@ -391,14 +391,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.render:
         # Several files (comma-separated) make one report: runs of different sizes at different times.
         raws = [json.loads(Path(name).read_text()) for name in args.render.split(",")]
+        # Each table says when and under what load its own runs were made: timing runs, then kill proofs.
+        timed = [raw for raw in raws if raw["sizes"] or raw["latencies"]] or raws
+        killed = [raw for raw in raws if raw.get("kills")]
         results = Results(
             raws[0]["machine"],
-            ", ".join(raw["started"] for raw in raws),
+            ", ".join(raw["started"] for raw in timed),
             [_size(s) for raw in raws for s in raw["sizes"]],
             [_size(s) for raw in raws for s in raw["latencies"]],
-            " ".join(f"Run of {raw['started']}: {raw.get('load', '')}" for raw in raws),
+            " ".join(f"Run of {raw['started']}: {raw.get('load', '')}" for raw in timed),
             [kills.from_raw(run) for raw in raws for run in raw.get("kills", [])],
-            [note for raw in raws for note in raw.get("kill_notes", [])],
+            [note for raw in raws for note in raw.get("kill_notes", [])]
+            + [f"Kill proofs run {raw['started']}. {raw.get('load', '')}" for raw in killed],
         )
         print(write_report(results, Path(args.out), Path(args.readme)))
         return 0

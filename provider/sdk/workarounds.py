@@ -117,8 +117,8 @@ def _the_programs(uri: str) -> bool:
     return not any(path.is_relative_to(system) for system in _SYSTEM_DIRS) and "site-packages" not in path.parts
 
 
-# sha256 of ``pulumi.runtime.stack.wait_for_rpcs``'s source in the SDK the replacement copies (3.260.0).
 _SDK_WAIT_FOR_RPCS: Optional[Callable[..., Any]] = None  # the SDK's own, once replaced
+# sha256 of ``pulumi.runtime.stack.wait_for_rpcs``'s source in the SDK the replacement copies (3.260.0).
 _WAIT_FOR_RPCS_SOURCE = "c92289a2f839f5221a4068c262a706a05ce2af506b5484545ac5d371b6211e48"
 
 
@@ -129,7 +129,7 @@ def drain_outputs_in_rounds() -> None:
     with ``asyncio.wait(..., FIRST_COMPLETED)`` in a loop: each resource that finishes wakes it, and
     each wake-up adds and removes a callback on every output still pending (about 20 a resource).
     With N resources that is ~10·N² callbacks: half of a 1,000-offer program's CPU, and the term
-    that made creating 10,000 offers take three times as long per offer as 1,000. The replacement
+    that made creating 10,000 offers take 2.86× their floor where 1,000 took 1.60×. The replacement
     is the same function waiting with ``FIRST_EXCEPTION``: one round per batch of outputs, the same
     failures raised as early, new outputs picked up the same way.
     """

@@ -2,7 +2,7 @@
 
 The SDK's ``wait_for_rpcs`` woke on every finished output and re-armed every pending one: with the
 real engine the program reaches it before any registration has started, so a 1,000-offer stack
-handed ``asyncio.wait`` about 10⁸ tasks over its run (``provider/sdk/workarounds.py``).
+handed ``asyncio.wait`` about 10⁷ tasks over its run (``provider/sdk/workarounds.py``).
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+from werkzeug.wrappers import Response
+
 from provider.adobe.client import AdobeClient
 from provider.core.settings import Settings
 
@@ -19,4 +23,12 @@ def client_at(base: str) -> AdobeClient:
             }.get,
             {},
         )
+    )
+
+
+def issued_token() -> Response:
+    """IMS's answer to ``client_at``'s token request (its ``/token``): a bearer token good for an hour."""
+    return Response(
+        json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
+        content_type="application/json",
     )

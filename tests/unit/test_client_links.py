@@ -14,7 +14,7 @@ from provider.adobe.client import api_path
 from provider.errors import BadResponseError
 from provider.resources.fallback_offer import FALLBACK_OFFER
 
-from ..support.local_api import client_at
+from ..support.local_api import client_at, issued_token
 
 
 def _crafted_api(next_href: str) -> Callable[..., Any]:
@@ -23,10 +23,7 @@ def _crafted_api(next_href: str) -> Callable[..., Any]:
     @Request.application
     def app(request: Request) -> Response:
         if request.path.endswith("/token"):
-            return Response(
-                json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
-                content_type="application/json",
-            )
+            return issued_token()
         if request.path != "/data/core/dps/offers":
             return Response(json.dumps({"title": "Not Found"}), status=404, content_type="application/json")
         href = next_href.format(host=request.host)  # every page links to the same next one: two pages in all

@@ -16,7 +16,7 @@ from provider.engine.lookup import SandboxIndex, lookup_filters, value_filter
 from provider.engine.validation import canonical
 from provider.resources.fallback_offer import FALLBACK_OFFER
 
-from ..support.local_api import client_at
+from ..support.local_api import client_at, issued_token
 
 PAGE = 3
 
@@ -27,10 +27,7 @@ def _offset_paged_api(objects: list[dict[str, Any]], between_pages: Callable[[],
     @Request.application
     def app(request: Request) -> Response:
         if request.path.endswith("/token"):
-            return Response(
-                json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
-                content_type="application/json",
-            )
+            return issued_token()
         start = int(request.args.get("start", "0"))
         if start:
             between_pages()
@@ -118,10 +115,7 @@ def _refusing_filters_api(objects: list[dict[str, Any]]) -> Callable[..., Any]:
     @Request.application
     def app(request: Request) -> Response:
         if request.path.endswith("/token"):
-            return Response(
-                json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 3600}),
-                content_type="application/json",
-            )
+            return issued_token()
         if request.args.getlist("property"):
             return Response(json.dumps({"title": "unsupported filter"}), status=400, content_type="application/json")
         return Response(json.dumps({"results": objects, "_links": {}}), content_type="application/json")
